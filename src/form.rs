@@ -1,0 +1,123 @@
+//! The extract stage's output: a form as named fields and tables of typed values.
+//!
+//! A [`Form`] knows nothing of file formats; every value keeps the [`Place`] it came from,
+//! so that a finding can point at the exact cell.
+
+use crate::sheet::CellRef;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a value sits inside its source: a sheet cell, or a path in a structured (YAML/JSON) form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// A cell of a sheet (A1 notation when displayed).
+    Cell(CellRef),
+    /// A path into a canonical YAML/JSON form, such as `forms[0].tables.指标[3].得分`.
+    Path(String),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Cell(c) => write!(f, "{c}"),
+            Place::Path(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// A typed value of a form, as the layout's column or field type reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// Nothing filed (empty cell, white space, or `—` meaning "not applicable" in a number cell).
+    Blank,
+    /// A number (amounts, weights, scores, rates). Text such as `1,330,000.00` is read as a number.
+    Number(Decimal),
+    /// Text as the filer sees it (a percentage stored as 0.96 reads `96%`).
+    Text(String),
+    /// Text where the layout wants a number (`暂缓举办` in a 得分 cell): kept, so rules skip it
+    /// and the extract stage reports it once.
+    Invalid(String),
+}
+
+impl FieldValue {
+    /// Whether nothing was filed.
+    pub fn is_blank(&self) -> bool {
+        matches!(self, FieldValue::Blank)
+    }
+
+    /// The value as shown in messages.
+    pub fn display(&self) -> String {
+        match self {
+            FieldValue::Blank => String::new(),
+            FieldValue::Number(d) => d.normalize().to_string(),
+            FieldValue::Text(t) | FieldValue::Invalid(t) => t.clone(),
+        }
+    }
+}
+
+/// One value of a form and the place it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The typed value.
+    pub value: FieldValue,
+    /// Where it sits; `None` when the layout's cell does not exist on this form.
+    pub at: Option<Place>,
+}
+
+impl Field {
+    /// A field with a value and a place.
+    pub fn new(value: FieldValue, at: Option<Place>) -> Self {
+        Field { value, at }
+    }
+}
+
+/// One row of a table: its cells by column name, in the layout's column order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Row {
+    /// Cells by column name (the layout's names, e.g. `三级指标`).
+    pub cells: BTreeMap<String, Field>,
+    /// The sheet row (zero-based) the row came from, for ordering and snippets; `None` for YAML forms.
+    pub line: Option<u32>,
+}
+
+/// A table section of the form (项目资金, 年度绩效指标).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Rows top to bottom.
+    pub rows: Vec<Row>,
+    /// Where the table's header (or section label) sits, for findings about the table as a whole.
+    pub at: Option<Place>,
+}
+
+/// A self-evaluation form as the rules see it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Form {
+    /// The sheet (or canonical form name) it came from.
+    pub sheet: String,
+    /// Single values by the layout's field names (项目名称, 总分分值 …).
+    pub fields: BTreeMap<String, Field>,
+    /// Tables by the layout's table names (资金, 指标 …).
+    pub tables: BTreeMap<String, Table>,
+}
+
+/// The type the layout gives a field or a column; the rule checker types expressions with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Free text (a bare number is kept as its text).
+    Text,
+    /// A number of any sort (weights, scores, rates).
+    Number,
+    /// An amount of money (a number, in the form's funds unit).
+    Money,
+}
+
+/// The names and kinds a layout promises, so rules can be checked before any form is read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Field names and kinds.
+    pub fields: BTreeMap<String, Kind>,
+    /// Table names, each with its column names and kinds.
+    pub tables: BTreeMap<String, BTreeMap<String, Kind>>,
+}

@@ -1,0 +1,252 @@
+//! The read stage's output: workbooks as grids of cells that remember where they came from.
+//!
+//! Readers (xlsx, csv) produce a [`Workbook`]; nothing here knows about rules or forms.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A zero-based cell address; displayed in A1 notation (`I16`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct CellRef {
+    /// Zero-based row index (row 1 in Excel is 0).
+    pub row: u32,
+    /// Zero-based column index (column A is 0).
+    pub col: u32,
+}
+
+impl CellRef {
+    /// Builds a reference from zero-based row and column.
+    pub fn new(row: u32, col: u32) -> Self {
+        CellRef { row, col }
+    }
+
+    /// The column letters (`A`, `Z`, `AA`, …).
+    pub fn col_name(col: u32) -> String {
+        let mut n = col + 1;
+        let mut s = Vec::new();
+        while n > 0 {
+            let r = (n - 1) % 26;
+            s.push(b'A' + r as u8);
+            n = (n - 1) / 26;
+        }
+        s.reverse();
+        String::from_utf8(s).expect("ascii")
+    }
+
+    /// Parses `I16` (case-insensitive, optional `$`) into a reference.
+    pub fn parse(a1: &str) -> Option<CellRef> {
+        let s = a1.trim().replace('$', "");
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = s.split_at(split);
+        if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let mut col: u32 = 0;
+        for c in letters.chars() {
+            col = col
+                .checked_mul(26)?
+                .checked_add(c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)?;
+        }
+        let row: u32 = digits.parse().ok()?;
+        if row == 0 {
+            return None;
+        }
+        Some(CellRef {
+            row: row - 1,
+            col: col - 1,
+        })
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", CellRef::col_name(self.col), self.row + 1)
+    }
+}
+
+/// A rectangular block of cells, inclusive on both ends (a merged region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CellRange {
+    /// Top-left cell; a merged region's value lives here.
+    pub start: CellRef,
+    /// Bottom-right cell.
+    pub end: CellRef,
+}
+
+impl CellRange {
+    /// Whether `c` lies inside the range.
+    pub fn contains(&self, c: CellRef) -> bool {
+        c.row >= self.start.row
+            && c.row <= self.end.row
+            && c.col >= self.start.col
+            && c.col <= self.end.col
+    }
+}
+
+impl fmt::Display for CellRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.start, self.end)
+    }
+}
+
+/// A calendar date read from a cell (an Excel serial with a date format, or an ISO date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Four-digit year.
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// 1–31.
+    pub day: u32,
+}
+
+/// What a cell holds, as the filer sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// Nothing typed (or an empty string).
+    Empty,
+    /// A number, converted exactly from the stored float (shortest round-trip form).
+    Number(Decimal),
+    /// A number shown with a percent format: `0.96` stored, `96%` seen. Holds the stored fraction.
+    Percent(Decimal),
+    /// A date (Excel serial with a date format).
+    Date(Date),
+    /// Text, as stored (not trimmed).
+    Text(String),
+    /// A boolean cell.
+    Bool(bool),
+    /// An Excel error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl CellValue {
+    /// Whether the cell is blank: empty, or text made only of white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as the filer sees it in the sheet (numbers without trailing zeros, percents with `%`).
+    pub fn display(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Number(d) => d.normalize().to_string(),
+            CellValue::Percent(d) => format!("{}%", (*d * Decimal::ONE_HUNDRED).normalize()),
+            CellValue::Date(d) => format!("{}年{}月{}日", d.year, d.month, d.day),
+            CellValue::Text(t) => t.clone(),
+            CellValue::Bool(b) => {
+                if *b {
+                    "TRUE".into()
+                } else {
+                    "FALSE".into()
+                }
+            }
+            CellValue::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// One cell of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The value; inside a merged region every cell carries the region's value.
+    pub value: CellValue,
+    /// The merged region this cell belongs to, if any.
+    pub merged: Option<CellRange>,
+    /// Whether the cell holds a formula (its value is then the cached result).
+    pub formula: bool,
+}
+
+impl Cell {
+    /// A blank cell outside any merged region.
+    pub fn empty() -> Self {
+        Cell {
+            value: CellValue::Empty,
+            merged: None,
+            formula: false,
+        }
+    }
+}
+
+/// A sheet as a dense grid anchored at A1 (absolute coordinates, whatever the used range).
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The sheet's name in the workbook (for CSV: the file stem).
+    pub name: String,
+    /// Rows of cells; `rows[r][c]` is the cell at `CellRef { row: r, col: c }`. Rows may be ragged.
+    pub rows: Vec<Vec<Cell>>,
+    /// Merged regions, as the file declares them.
+    pub merges: Vec<CellRange>,
+}
+
+impl Sheet {
+    /// The cell at `at`, or `None` past the grid (a blank cell).
+    pub fn cell(&self, at: CellRef) -> Option<&Cell> {
+        self.rows.get(at.row as usize)?.get(at.col as usize)
+    }
+
+    /// The value at `at` (merged regions give their value to every cell); `Empty` past the grid.
+    pub fn value(&self, at: CellRef) -> &CellValue {
+        static EMPTY: CellValue = CellValue::Empty;
+        self.cell(at).map(|c| &c.value).unwrap_or(&EMPTY)
+    }
+
+    /// Number of rows in the grid.
+    pub fn height(&self) -> u32 {
+        self.rows.len() as u32
+    }
+
+    /// Width of the widest row.
+    pub fn width(&self) -> u32 {
+        self.rows.iter().map(|r| r.len()).max().unwrap_or(0) as u32
+    }
+
+    /// Puts `value` at `at`, growing the grid as needed.
+    pub fn set(&mut self, at: CellRef, cell: Cell) {
+        let (r, c) = (at.row as usize, at.col as usize);
+        if self.rows.len() <= r {
+            self.rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut self.rows[r];
+        if row.len() <= c {
+            row.resize_with(c + 1, Cell::empty);
+        }
+        row[c] = cell;
+    }
+
+    /// Copies each merged region's top-left value into all its cells and marks them as merged.
+    /// Readers call this once after filling the grid.
+    pub fn spread_merges(&mut self) {
+        let merges = self.merges.clone();
+        for m in merges {
+            let anchor = self.cell(m.start).cloned().unwrap_or_else(Cell::empty);
+            for r in m.start.row..=m.end.row {
+                for c in m.start.col..=m.end.col {
+                    let formula = if CellRef::new(r, c) == m.start {
+                        anchor.formula
+                    } else {
+                        false
+                    };
+                    self.set(
+                        CellRef::new(r, c),
+                        Cell {
+                            value: anchor.value.clone(),
+                            merged: Some(m),
+                            formula,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A file's sheets, in workbook order.
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    /// Sheets in the order the file lists them.
+    pub sheets: Vec<Sheet>,
+}
