@@ -1,1 +1,16 @@
-//! (to be written)
+//! The rule language: rule files are parsed ([`parse`]) into a syntax tree ([`ast`]), checked
+//! against the layout's schema before any form is read ([`check`]), then evaluated on each
+//! form with exact decimals ([`eval`]).
+
+pub mod ast;
+pub mod error;
+pub mod parse;
+pub mod builtins;
+pub mod check;
+pub mod eval;
+pub mod program;
+pub mod types;
+pub mod val;
+
+pub use error::{RuleError, RuleErrors, SourceFile};
+pub use program::{compile, Program};

@@ -1,0 +1,257 @@
+//! The rule language's syntax tree. Every node carries a [`Span`] into its rule file, so the
+//! checker and the evaluator can point at the exact text.
+
+use crate::finding::Severity;
+use rust_decimal::Decimal;
+
+/// A byte range in a rule file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+impl Span {
+    /// Builds a span from byte offsets.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.end.saturating_sub(s.start)).into()
+    }
+}
+
+/// A name with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    /// The identifier text (may be Chinese).
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One parsed rule file.
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    /// `param NAME = expr` declarations: values policy staff tune.
+    pub params: Vec<Param>,
+    /// `let NAME = expr` at file level: values derived from each form, shared by rules.
+    pub lets: Vec<Param>,
+    /// The rules.
+    pub rules: Vec<Rule>,
+}
+
+/// A named value: a `param` or a file-level `let`.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name.
+    pub name: Name,
+    /// Its defining expression.
+    pub value: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A rule: metadata and one or more checks.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable code such as `B001`.
+    pub code: Name,
+    /// Default severity.
+    pub severity: Severity,
+    /// Where the severity was written.
+    pub severity_span: Span,
+    /// Chinese title.
+    pub title: String,
+    /// `title_en`, `description`, `source`, `example` entries.
+    pub meta: Vec<(String, String, Span)>,
+    /// The checks; a rule without `check` blocks has exactly one.
+    pub checks: Vec<Check>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+impl Rule {
+    /// The value of a metadata key, if given.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta.iter().find(|(k, _, _)| k == key).map(|(_, v, _)| v.as_str())
+    }
+}
+
+/// One check: statements run top to bottom, `for` nesting the rest.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// The statements.
+    pub stmts: Vec<Stmt>,
+    /// The whole check.
+    pub span: Span,
+}
+
+/// A statement inside a check.
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    /// `for x in list [where cond]`: runs the rest once per element.
+    For { var: Name, list: Expr, filter: Option<Expr> },
+    /// `let x = expr`.
+    Let { var: Name, value: Expr },
+    /// `when cond`: the finding needs every `when` to be true.
+    When(Expr),
+    /// `at expr`: the primary place of the finding.
+    At(Expr),
+    /// `related expr ["label"]`: explaining places (a value or a list of values).
+    Related { value: Expr, label: Option<Template> },
+    /// `message "…{expr}…"`.
+    Message(Template),
+}
+
+/// A string with `{expr}` interpolations.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Literal text and expressions, in order.
+    pub parts: Vec<Part>,
+    /// The whole string literal.
+    pub span: Span,
+}
+
+impl Template {
+    /// The literal text when the template has no interpolation.
+    pub fn literal(&self) -> Option<String> {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => s.push_str(t),
+                Part::Expr(_) => return None,
+            }
+        }
+        Some(s)
+    }
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// Literal text.
+    Text(String),
+    /// An interpolated expression.
+    Expr(Expr),
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+` (numbers; lists concatenate; text joins)
+    Add,
+    /// `-`
+    Sub,
+    /// `*`, `×`
+    Mul,
+    /// `/`, `÷`
+    Div,
+    /// `=`, `==`, `＝`
+    Eq,
+    /// `!=`, `≠`
+    Ne,
+    /// `<`, `＜`
+    Lt,
+    /// `<=`, `≤`
+    Le,
+    /// `>`, `＞`
+    Gt,
+    /// `>=`, `≥`
+    Ge,
+    /// `in`: list element or map key
+    In,
+    /// `not in`
+    NotIn,
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `??`: the left value unless it is null
+    Coalesce,
+}
+
+impl BinOp {
+    /// The operator as written in messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Eq => "=",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Coalesce => "??",
+        }
+    }
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The forms an expression takes.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A number literal (`50%` is 0.5).
+    Number(Decimal),
+    /// A string literal, maybe interpolated.
+    Text(Template),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A name: a loop or `let` variable, a `param`, a form field or a table.
+    Var(Name),
+    /// `[a, b, c]`.
+    List(Vec<Expr>),
+    /// `{key: value, …}`.
+    Map(Vec<(Name, Expr)>),
+    /// `[expr for x in list where cond]`, and the same as a function's only argument.
+    Comprehension(Box<Comprehension>),
+    /// `base.name`.
+    Member(Box<Expr>, Name),
+    /// `base[index]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// `f(args)`.
+    Call(Name, Vec<Expr>),
+    /// `-x`.
+    Neg(Box<Expr>),
+    /// `not x`.
+    Not(Box<Expr>),
+    /// `a op b`.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else b`.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// `expr for var in list [where filter]`.
+#[derive(Debug, Clone)]
+pub struct Comprehension {
+    /// The element expression.
+    pub body: Expr,
+    /// The loop variable.
+    pub var: Name,
+    /// The list iterated.
+    pub list: Expr,
+    /// Optional filter.
+    pub filter: Option<Expr>,
+}

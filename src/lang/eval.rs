@@ -1,0 +1,357 @@
+//! Runs checked rules on one form. Values are exact decimals; null (a blank cell, a missing
+//! key, a division by zero) spreads through arithmetic and makes comparisons unknown, and a
+//! check fires only when every `when` is true — so a blank cell is reported by the rule about
+//! blanks, not again by every rule that reads it.
+
+use crate::finding::{Finding, Related, Severity};
+use crate::form::{Form, Place};
+use crate::lang::ast::*;
+use crate::lang::builtins::{self, CallCtx};
+use crate::lang::val::{equal, Val, V};
+use crate::value::Units;
+use std::sync::Arc;
+
+/// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
+#[derive(Debug, Clone)]
+pub struct EvalError {
+    /// What went wrong.
+    pub message: String,
+    /// The expression that failed.
+    pub span: Span,
+}
+
+type R<T> = Result<T, EvalError>;
+
+/// The variables in scope while one form is checked.
+pub struct Env<'p, 'f> {
+    units: &'p Units,
+    form: &'f Form,
+    scopes: Vec<(&'p str, Val<'f>)>,
+}
+
+impl<'p, 'f> Env<'p, 'f> {
+    /// An environment over `form` with nothing bound yet.
+    pub fn new(units: &'p Units, form: &'f Form) -> Self {
+        Env { units, form, scopes: Vec::new() }
+    }
+
+    /// Binds a global (`param` or file-level `let`).
+    pub fn bind(&mut self, name: &'p str, v: Val<'f>) {
+        self.scopes.push((name, v));
+    }
+
+    fn lookup(&self, name: &str, span: Span) -> R<Val<'f>> {
+        if let Some((_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
+            return Ok(v.clone());
+        }
+        if let Some(f) = self.form.fields.get(name) {
+            return Ok(Val::field(&f.value, f.at.as_ref(), name));
+        }
+        if let Some(t) = self.form.tables.get(name) {
+            let rows = t.rows.iter().map(|r| Val { v: V::Row(r), at: t.at.as_ref(), name: None }).collect();
+            return Ok(Val { v: V::List(Arc::new(rows)), at: t.at.as_ref(), name: Some(Arc::from(name)) });
+        }
+        // A field or table the layout names but this form lacks reads as null.
+        let _ = span;
+        Ok(Val::null())
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &'p Expr) -> R<Val<'f>> {
+        match &e.kind {
+            ExprKind::Number(d) => Ok(Val::num(*d)),
+            ExprKind::Text(t) => Ok(Val::text(&self.render(t)?)),
+            ExprKind::Bool(b) => Ok(Val::bool(*b)),
+            ExprKind::Null => Ok(Val::null()),
+            ExprKind::Var(n) => self.lookup(&n.text, n.span),
+            ExprKind::List(items) => {
+                let vals = items.iter().map(|i| self.eval(i)).collect::<R<Vec<_>>>()?;
+                Ok(Val::of(V::List(Arc::new(vals))))
+            }
+            ExprKind::Map(entries) => {
+                let mut out = Vec::new();
+                for (k, v) in entries {
+                    out.push((k.text.clone(), self.eval(v)?));
+                }
+                Ok(Val::of(V::Map(Arc::new(out))))
+            }
+            ExprKind::Comprehension(c) => {
+                let list = self.eval(&c.list)?;
+                let mut out = Vec::new();
+                for item in items(&list, c.list.span)? {
+                    self.scopes.push((c.var.text.as_str(), item));
+                    let keep = match &c.filter {
+                        Some(f) => self.eval(f)?.as_bool() == Some(true),
+                        None => true,
+                    };
+                    let r = if keep { Some(self.eval(&c.body)) } else { None };
+                    self.scopes.pop();
+                    if let Some(r) = r {
+                        out.push(r?);
+                    }
+                }
+                Ok(Val::of(V::List(Arc::new(out))))
+            }
+            ExprKind::Member(base, field) => {
+                let b = self.eval(base)?;
+                member(&b, &field.text, field.span)
+            }
+            ExprKind::Index(base, index) => {
+                let b = self.eval(base)?;
+                let i = self.eval(index)?;
+                match (&b.v, &i.v) {
+                    (V::Map(_) | V::Row(_), V::Text(k)) => member(&b, k, index.span),
+                    (V::List(l), V::Num(n)) => {
+                        let idx = n.trunc().mantissa();
+                        Ok(usize::try_from(idx).ok().and_then(|i| l.get(i)).cloned().unwrap_or_else(Val::null))
+                    }
+                    _ => Ok(Val::null()),
+                }
+            }
+            ExprKind::Call(name, args) => {
+                let b = builtins::find(&name.text).ok_or_else(|| EvalError { message: format!("未知函数 {}", name.text), span: name.span })?;
+                let vals = args.iter().map(|a| self.eval(a)).collect::<R<Vec<_>>>()?;
+                (b.imp)(&CallCtx { units: self.units }, vals).map_err(|m| EvalError { message: format!("{}(): {m}", b.name), span: e.span })
+            }
+            ExprKind::Neg(x) => {
+                let v = self.eval(x)?;
+                Ok(v.as_num().map(|d| Val::num(-d)).unwrap_or_else(Val::null))
+            }
+            ExprKind::Not(x) => {
+                let v = self.eval(x)?;
+                Ok(v.as_bool().map(|b| Val::bool(!b)).unwrap_or_else(Val::null))
+            }
+            ExprKind::If(c, a, b) => match self.eval(c)?.as_bool() {
+                Some(true) => self.eval(a),
+                Some(false) => self.eval(b),
+                None => Ok(Val::null()),
+            },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Val<'f>> {
+        // three-valued logic, with short-circuit
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let l = self.eval(a)?.as_bool();
+            let stop = if op == BinOp::And { Some(false) } else { Some(true) };
+            if l == stop {
+                return Ok(Val::bool(l == Some(true)));
+            }
+            let r = self.eval(b)?.as_bool();
+            return Ok(match (op, l, r) {
+                (_, _, x) if x == stop => Val::bool(x == Some(true)),
+                (_, Some(x), Some(y)) => Val::bool(if op == BinOp::And { x && y } else { x || y }),
+                _ => Val::null(),
+            });
+        }
+        let l = self.eval(a)?;
+        if op == BinOp::Coalesce {
+            return if l.is_null() || matches!(l.v, V::Invalid(_)) { self.eval(b) } else { Ok(l) };
+        }
+        let r = self.eval(b)?;
+        Ok(match op {
+            BinOp::Eq | BinOp::Ne => {
+                let literal_null = matches!(a.kind, ExprKind::Null) || matches!(b.kind, ExprKind::Null);
+                let unknown = |v: &Val| matches!(v.v, V::Null | V::Invalid(_));
+                if !literal_null && (unknown(&l) || unknown(&r)) {
+                    // comparing with a blank cell is unknown: the rule about blanks reports it
+                    Val::null()
+                } else {
+                    Val::bool(equal(&l, &r) == (op == BinOp::Eq))
+                }
+            }
+            BinOp::In | BinOp::NotIn => {
+                let found = match (&r.v, &l.v) {
+                    (_, V::Null | V::Invalid(_)) => None,
+                    (V::List(items), _) => Some(items.iter().any(|i| equal(i, &l))),
+                    (V::Map(entries), V::Text(k)) => Some(entries.iter().any(|(key, _)| key.as_str() == k.trim())),
+                    (V::Map(_), _) => Some(false),
+                    (V::Null, _) => None,
+                    _ => return Err(EvalError { message: format!("in 的右边不是列表：{}", r.display()), span: b.span }),
+                };
+                match found {
+                    Some(f) => Val::bool(f == (op == BinOp::In)),
+                    None => Val::null(),
+                }
+            }
+            BinOp::Add => match (&l.v, &r.v) {
+                (V::List(x), V::List(y)) => Val::of(V::List(Arc::new(x.iter().chain(y.iter()).cloned().collect()))),
+                _ => arith(op, &l, &r),
+            },
+            _ => match (l.as_num(), r.as_num()) {
+                (Some(x), Some(y)) => match op {
+                    BinOp::Lt => Val::bool(x < y),
+                    BinOp::Le => Val::bool(x <= y),
+                    BinOp::Gt => Val::bool(x > y),
+                    BinOp::Ge => Val::bool(x >= y),
+                    _ => arith(op, &l, &r),
+                },
+                _ => Val::null(),
+            },
+        })
+    }
+
+    /// Renders a message template.
+    pub fn render(&mut self, t: &'p Template) -> R<String> {
+        let mut s = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Text(x) => s.push_str(x),
+                Part::Expr(e) => s.push_str(&self.eval(e)?.display()),
+            }
+        }
+        Ok(s)
+    }
+}
+
+fn arith<'f>(op: BinOp, l: &Val<'f>, r: &Val<'f>) -> Val<'f> {
+    match (l.as_num(), r.as_num()) {
+        (Some(x), Some(y)) => match op {
+            BinOp::Add => x.checked_add(y).map(Val::num).unwrap_or_else(Val::null),
+            BinOp::Sub => x.checked_sub(y).map(Val::num).unwrap_or_else(Val::null),
+            BinOp::Mul => x.checked_mul(y).map(Val::num).unwrap_or_else(Val::null),
+            BinOp::Div if y.is_zero() => Val::null(),
+            BinOp::Div => x.checked_div(y).map(Val::num).unwrap_or_else(Val::null),
+            _ => Val::null(),
+        },
+        _ => Val::null(),
+    }
+}
+
+fn items<'f>(v: &Val<'f>, span: Span) -> R<Vec<Val<'f>>> {
+    match &v.v {
+        V::List(l) => Ok(l.to_vec()),
+        V::Map(entries) => Ok(entries.iter().map(|(k, _)| Val::text(k)).collect()),
+        V::Null => Ok(Vec::new()),
+        _ => Err(EvalError { message: format!("需要列表，得到“{}”", v.display()), span }),
+    }
+}
+
+fn member<'f>(b: &Val<'f>, field: &str, span: Span) -> R<Val<'f>> {
+    match &b.v {
+        V::Row(row) => Ok(match row.cells.get(field) {
+            Some(f) => Val::field(&f.value, f.at.as_ref(), field),
+            None => Val { v: V::Null, at: None, name: Some(Arc::from(field)) },
+        }),
+        V::Map(entries) => Ok(entries.iter().find(|(k, _)| k.as_str() == field.trim()).map(|(_, v)| v.clone()).unwrap_or_else(Val::null)),
+        V::Null | V::Invalid(_) => Ok(Val::null()),
+        _ => Err(EvalError { message: format!("“{}”没有字段 {field}", b.display()), span }),
+    }
+}
+
+/// What a rule's check produced on one path through its `for` loops.
+struct Hit<'f> {
+    at: Option<&'f Place>,
+    related: Vec<Related>,
+    message: String,
+}
+
+/// Runs one check of `rule` on the form bound in `env`, appending findings to `out`.
+pub fn run_check<'p, 'f>(env: &mut Env<'p, 'f>, rule: &'p Rule, check: &'p Check, out: &mut Vec<Finding>) -> R<()> {
+    let mut hits = Vec::new();
+    walk(env, &check.stmts, 0, &mut hits)?;
+    for hit in hits {
+        let f = Finding {
+            code: rule.code.text.clone(),
+            severity: rule.severity,
+            title: rule.title.clone(),
+            message: hit.message,
+            sheet: Some(env.form.sheet.clone()),
+            at: hit.at.cloned(),
+            related: hit.related,
+            help: rule.meta("source").map(|s| format!("依据：{s}")),
+        };
+        if !out.iter().any(|o| o.code == f.code && o.at == f.at && o.at.is_some()) {
+            out.push(f);
+        }
+    }
+    Ok(())
+}
+
+fn walk<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], i: usize, hits: &mut Vec<Hit<'f>>) -> R<()> {
+    let Some(stmt) = stmts.get(i) else {
+        return finish(env, stmts, hits);
+    };
+    match stmt {
+        Stmt::For { var, list, filter } => {
+            let l = env.eval(list)?;
+            for item in items(&l, list.span)? {
+                env.scopes.push((var.text.as_str(), item));
+                let keep = match filter {
+                    Some(f) => env.eval(f)?.as_bool() == Some(true),
+                    None => true,
+                };
+                let r = if keep { walk(env, stmts, i + 1, hits) } else { Ok(()) };
+                env.scopes.pop();
+                r?;
+            }
+            Ok(())
+        }
+        Stmt::Let { var, value } => {
+            let v = env.eval(value)?;
+            env.scopes.push((var.text.as_str(), v));
+            let r = walk(env, stmts, i + 1, hits);
+            env.scopes.pop();
+            r
+        }
+        Stmt::When(cond) => {
+            if env.eval(cond)?.as_bool() == Some(true) {
+                walk(env, stmts, i + 1, hits)
+            } else {
+                Ok(())
+            }
+        }
+        Stmt::At(_) | Stmt::Related { .. } | Stmt::Message(_) => walk(env, stmts, i + 1, hits),
+    }
+}
+
+/// All `when`s held: evaluates `at`, `related` and `message` in the innermost scope.
+fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'f>>) -> R<()> {
+    let mut hit = Hit { at: None, related: Vec::new(), message: String::new() };
+    for stmt in stmts {
+        match stmt {
+            Stmt::At(e) => hit.at = env.eval(e)?.at,
+            Stmt::Related { value, label } => {
+                let v = env.eval(value)?;
+                let label = match label {
+                    Some(t) => Some(env.render(t)?),
+                    None => None,
+                };
+                let list = match &v.v {
+                    V::List(l) => l.to_vec(),
+                    _ => vec![v],
+                };
+                for item in list {
+                    if let Some(at) = item.at {
+                        let label = label.clone().or_else(|| item.name.as_deref().map(str::to_string)).unwrap_or_default();
+                        if hit.at != Some(at) && !hit.related.iter().any(|r| &r.at == at) {
+                            hit.related.push(Related { at: at.clone(), label });
+                        }
+                    }
+                }
+            }
+            Stmt::Message(t) => hit.message = env.render(t)?,
+            _ => {}
+        }
+    }
+    // related cells named before `at` was known may repeat it
+    let primary = hit.at;
+    hit.related.retain(|r| Some(&r.at) != primary);
+    hits.push(hit);
+    Ok(())
+}
+
+/// A finding that says a rule failed to run on a form (never silently skipped).
+pub fn eval_failure(what: &str, sheet: &str, e: &EvalError, file_name: &str, line: usize) -> Finding {
+    Finding {
+        code: "X009".into(),
+        severity: Severity::Error,
+        title: "规则无法执行".into(),
+        message: format!("{what} 在本表上无法执行：{}（{file_name}:{line}）", e.message),
+        sheet: Some(sheet.to_string()),
+        at: None,
+        related: Vec::new(),
+        help: Some("这是规则包的问题，请联系规则维护人员".into()),
+    }
+}

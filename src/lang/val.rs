@@ -1,0 +1,139 @@
+//! Runtime values of the rule language. A value read from a form remembers its place and the
+//! field or column it came from, so `at`, `related` and `name()` can use it.
+
+use crate::form::{FieldValue, Place, Row};
+use crate::value::Parsed;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// What a value is.
+#[derive(Debug, Clone)]
+pub enum V<'f> {
+    /// Nothing: a blank cell, a missing key, an undefined result (division by zero).
+    Null,
+    /// A number.
+    Num(Decimal),
+    /// Text.
+    Text(Arc<str>),
+    /// A truth value.
+    Bool(bool),
+    /// A list.
+    List(Arc<Vec<Val<'f>>>),
+    /// A table of named values (`{产出指标: 50}`), in written order.
+    Map(Arc<Vec<(String, Val<'f>)>>),
+    /// A row of a form's table.
+    Row(&'f Row),
+    /// A target or actual value read by the value grammar.
+    Parsed(Arc<Parsed>),
+    /// Text filed where a number belongs; behaves as null in arithmetic and comparisons.
+    Invalid(Arc<str>),
+}
+
+/// A value with its provenance.
+#[derive(Debug, Clone)]
+pub struct Val<'f> {
+    /// The value.
+    pub v: V<'f>,
+    /// Where it was read from, for values taken from the form.
+    pub at: Option<&'f Place>,
+    /// The field or column it was read from (`得分`).
+    pub name: Option<Arc<str>>,
+}
+
+impl<'f> Val<'f> {
+    /// A value with no provenance.
+    pub fn of(v: V<'f>) -> Self {
+        Val { v, at: None, name: None }
+    }
+
+    /// Null.
+    pub fn null() -> Self {
+        Val::of(V::Null)
+    }
+
+    /// A number.
+    pub fn num(d: Decimal) -> Self {
+        Val::of(V::Num(d))
+    }
+
+    /// A boolean.
+    pub fn bool(b: bool) -> Self {
+        Val::of(V::Bool(b))
+    }
+
+    /// Text.
+    pub fn text(s: &str) -> Self {
+        Val::of(V::Text(Arc::from(s)))
+    }
+
+    /// A form value with its place and name.
+    pub fn field(value: &FieldValue, at: Option<&'f Place>, name: &str) -> Self {
+        let v = match value {
+            FieldValue::Blank => V::Null,
+            FieldValue::Number(d) => V::Num(*d),
+            FieldValue::Text(t) => V::Text(Arc::from(t.as_str())),
+            FieldValue::Invalid(t) => V::Invalid(Arc::from(t.as_str())),
+        };
+        Val { v, at, name: Some(Arc::from(name)) }
+    }
+
+    /// Whether the value is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self.v, V::Null)
+    }
+
+    /// The number, if the value is one.
+    pub fn as_num(&self) -> Option<Decimal> {
+        match self.v {
+            V::Num(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The text, if the value is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.v {
+            V::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The truth value, if the value is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.v {
+            V::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// How the value reads inside a message.
+    pub fn display(&self) -> String {
+        match &self.v {
+            V::Null => "（空）".into(),
+            V::Num(d) => d.normalize().to_string(),
+            V::Text(t) | V::Invalid(t) => t.to_string(),
+            V::Bool(b) => if *b { "是" } else { "否" }.into(),
+            V::List(items) => items.iter().map(|i| i.display()).collect::<Vec<_>>().join("、"),
+            V::Map(entries) => entries.iter().map(|(k, v)| format!("{k}: {}", v.display())).collect::<Vec<_>>().join("，"),
+            V::Row(r) => match r.line {
+                Some(l) => format!("第 {} 行", l + 1),
+                None => "一行".into(),
+            },
+            V::Parsed(p) => crate::lang::builtins::parsed_display(p),
+        }
+    }
+}
+
+/// Equality as rules mean it: numbers by value, text by trimmed content; null equals only null.
+pub fn equal(a: &Val, b: &Val) -> bool {
+    match (&a.v, &b.v) {
+        (V::Null, V::Null) => true,
+        (V::Num(x), V::Num(y)) => x == y,
+        (V::Text(x), V::Text(y)) | (V::Invalid(x), V::Invalid(y)) => x.trim() == y.trim(),
+        (V::Bool(x), V::Bool(y)) => x == y,
+        (V::List(x), V::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b)),
+        (V::Row(x), V::Row(y)) => std::ptr::eq(*x, *y),
+        (V::Parsed(x), V::Parsed(y)) => x == y,
+        _ => false,
+    }
+}
