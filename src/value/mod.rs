@@ -1,33 +1,145 @@
-//! TEMPORARY stub of the value grammar (replaced by the real module on merge).
-#![allow(missing_docs, unused_variables, dead_code)]
+//! The value grammar: reading the text of a performance indicator's target (年度指标值) and
+//! actual value (实际完成值), and deciding whether the actual meets the target.
+//!
+//! Filers type these cells freely, so they are text with a small grammar of their own
+//! (grammar/value.pest, a pest grammar with named rules):
+//!
+//! | shape                         | examples                                         | result                  |
+//! |-------------------------------|--------------------------------------------------|-------------------------|
+//! | comparator? number unit?      | `=9台`, `> 95%`, `≤5.6万元`, `≥80人次/场`, `82694.30` | [`Parsed::Quantity`]    |
+//! | date + `前` / `以前` / `之前` | `2020年8月前`, `2020年12月底前`, `2020年12月31日前`, `2020年底前` | [`Parsed::DateBound`]   |
+//! | `≤` / `<` + date              | `≤2020年12月`                                     | [`Parsed::DateBound`]   |
+//! | date                          | `2020年9月`, `2020年9月30日`, `2020年12月底`       | [`Parsed::Date`]        |
+//! | anything else                 | `有效保障`, `暂缓举办`, `4期+5份`, `1次顺利组织召开` | [`Parsed::Words`]       |
+//!
+//! - Comparators: `=` `≥` `>=` `≧` `≤` `<=` `≦` `>` `<`, and their full-width forms `＝` `＞` `＜`;
+//!   spaces around them are allowed.
+//! - Numbers: optional sign, digits, `,` thousands separators in groups of three
+//!   (`1,330,000.00`), a decimal point. Full-width digits and punctuation (`９５％`) are read as
+//!   ASCII, except the full-width comma `，`, which never separates thousands.
+//! - A leading `约` (about) is ignored.
+//! - Units: `%` always; otherwise a unit word the rule pack knows (after its aliases:
+//!   `场` → `场次`, `万` → `万元`), or known words joined by `/` and `·` (`元/人·天`,
+//!   `人次/场`, `次/双月`). Text after the number that is not such a unit makes the whole
+//!   value [`Parsed::Words`]: `1次顺利组织召开` is a sentence, not a quantity.
+//!
+//! Nothing here fails: a value that cannot be read is [`Parsed::Words`], and comparisons that
+//! make no sense (words, units with different bases) answer `None`.
+//!
+//! Units, aliases and scales are data of the rule pack ([`Units`]), not code.
+
+mod compare;
+mod grammar;
+mod parse;
+mod round;
+mod units;
+
+#[cfg(test)]
+mod tests;
+
+pub use compare::{comparable, convert, met};
+pub use parse::{parse, parse_number};
+pub use round::round_half_up;
+pub use units::Units;
+
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, Default)]
-pub struct Units {}
-impl Units {
-    pub fn new() -> Self { Units {} }
-    pub fn add_unit(&mut self, unit: &str) {}
-    pub fn add_alias(&mut self, alias: &str, canonical: &str) {}
-    pub fn add_scale(&mut self, unit: &str, factor: Decimal, base: &str) {}
-    pub fn set_money_base(&mut self, unit: &str) {}
-    pub fn canonical(&self, unit: &str) -> String { unit.to_string() }
-    pub fn base(&self, unit: &str) -> (Decimal, String) { (Decimal::ONE, unit.to_string()) }
-    pub fn is_money(&self, unit: &str) -> bool { unit == "元" }
-}
+/// How a target bounds its value; `None` on a [`Quantity`] means no comparator was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparator { Eq, Ge, Gt, Le, Lt }
+pub enum Comparator {
+    /// `=`, `＝`
+    Eq,
+    /// `≥`, `>=`, `≧`
+    Ge,
+    /// `>`, `＞`
+    Gt,
+    /// `≤`, `<=`, `≦`
+    Le,
+    /// `<`, `＜`
+    Lt,
+}
+
+impl Comparator {
+    /// The symbol used when a message shows the comparator.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::Eq => "=",
+            Comparator::Ge => "≥",
+            Comparator::Gt => ">",
+            Comparator::Le => "≤",
+            Comparator::Lt => "<",
+        }
+    }
+
+    /// Whether more is better (`≥`, `>`, and `=` which the national formula scores as positive).
+    pub fn is_positive(self) -> bool {
+        matches!(self, Comparator::Eq | Comparator::Ge | Comparator::Gt)
+    }
+}
+
+/// A number with an optional comparator and unit, as a target or actual value states it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quantity { pub cmp: Option<Comparator>, pub amount: Decimal, pub unit: Option<String> }
+pub struct Quantity {
+    /// The comparator written in front of the number, if any.
+    pub cmp: Option<Comparator>,
+    /// The number as written (`96%` → 96, `5.6万元` → 5.6).
+    pub amount: Decimal,
+    /// The canonical unit (aliases resolved); `"%"` for a percentage; `None` for a bare number.
+    pub unit: Option<String>,
+}
+
+/// A calendar month, for rules that order dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    /// Four-digit year.
+    pub year: i32,
+    /// 1..=12
+    pub month: u32,
+}
+
+/// What a target or actual value says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
+    /// A number with optional comparator and unit: `≥25人次`, `96%`, `82694.30`.
     Quantity(Quantity),
-    DateBound { year: i32, month: u32, day: Option<u32> },
-    Date { year: i32, month: u32, day: Option<u32> },
+    /// `2020年8月前`, `2020年12月底前`, `2020年12月31日前`: done by (inclusive) that month/day.
+    DateBound {
+        /// Four-digit year.
+        year: i32,
+        /// 1..=12
+        month: u32,
+        /// The day when written; `None` means the whole month.
+        day: Option<u32>,
+    },
+    /// `2020年9月`, `2020年9月30日`: a point in time.
+    Date {
+        /// Four-digit year.
+        year: i32,
+        /// 1..=12
+        month: u32,
+        /// The day when written; `None` means some time in that month.
+        day: Option<u32>,
+    },
+    /// Anything else, as the trimmed original text: `有效保障`, `暂缓举办`, `4期+5份`.
     Words(String),
 }
-pub fn parse(text: &str, units: &Units) -> Parsed { Parsed::Words(text.trim().to_string()) }
-pub fn convert(q: &Quantity, unit: &str, units: &Units) -> Option<Decimal> { None }
-pub fn comparable(target: &Quantity, actual: &Quantity, units: &Units) -> Option<(Decimal, Decimal)> { None }
-pub fn met(target: &Parsed, actual: &Parsed, units: &Units) -> Option<bool> { None }
-pub fn round_half_up(d: Decimal, dp: u32) -> Decimal { d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero) }
-pub fn parse_number(text: &str) -> Option<Decimal> { None }
+
+impl Parsed {
+    /// The quantity, when the value is one.
+    pub fn quantity(&self) -> Option<&Quantity> {
+        match self {
+            Parsed::Quantity(q) => Some(q),
+            _ => None,
+        }
+    }
+
+    /// The month of a date or date bound, for ordering dates.
+    pub fn month(&self) -> Option<Month> {
+        match *self {
+            Parsed::DateBound { year, month, .. } | Parsed::Date { year, month, .. } => {
+                Some(Month { year, month })
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! From cell text to [`Parsed`]: normalise, run the pest grammar, check units against the pack.
+
+use super::grammar::{Rule, ValueParser};
+use super::units::{normalize_separators, Units};
+use super::{Comparator, Parsed, Quantity};
+use pest::iterators::Pair;
+use pest::Parser;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Reads a target or actual value. Never fails: text the grammar cannot read, or a quantity
+/// whose trailing text is not a unit of the pack, is [`Parsed::Words`] (trimmed original text).
+pub fn parse(text: &str, units: &Units) -> Parsed {
+    let original = text.trim();
+    let words = || Parsed::Words(original.to_string());
+    let normalized = normalize_width(original);
+    let Ok(mut pairs) = ValueParser::parse(Rule::value, &normalized) else {
+        return words();
+    };
+    let Some(value) = pairs.next() else {
+        return words();
+    };
+    for pair in value.into_inner() {
+        let read = match pair.as_rule() {
+            Rule::quantity => quantity(pair, units).map(Parsed::Quantity),
+            Rule::date_bound => date_bound(pair),
+            Rule::date => date(pair),
+            _ => continue,
+        };
+        return read.unwrap_or_else(words);
+    }
+    words()
+}
+
+/// Reads a cell that should hold a plain number: digits, optional sign, `,` thousands separators
+/// in groups of three, a decimal point; full-width digits accepted (`1,330,000.00`, ` 56000 `,
+/// `９５`, `-3.5`). Anything else, `%`, `-` and `—` included, is `None`: callers decide.
+pub fn parse_number(text: &str) -> Option<Decimal> {
+    let normalized = normalize_width(text.trim());
+    let mut pairs = ValueParser::parse(Rule::plain_number, &normalized).ok()?;
+    let number = pairs
+        .next()?
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::number)?;
+    decimal(number.as_str())
+}
+
+/// Maps full-width ASCII forms (`９５％`, `＞`, `＝`, `／`) and the ideographic space to ASCII,
+/// keeping the full-width comma `，`: it is a clause separator, never a thousands separator.
+fn normalize_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '，' => c,
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+fn decimal(number: &str) -> Option<Decimal> {
+    let digits: String = number.chars().filter(|c| *c != ',' && *c != '+').collect();
+    Decimal::from_str(&digits).ok()
+}
+
+fn quantity(pair: Pair<Rule>, units: &Units) -> Option<Quantity> {
+    let mut cmp = None;
+    let mut amount = None;
+    let mut unit = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::comparator => cmp = comparator(part),
+            Rule::number => amount = Some(decimal(part.as_str())?),
+            Rule::unit => {
+                let text = normalize_separators(part.as_str());
+                let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                if !units.is_valid(&text) {
+                    return None;
+                }
+                unit = Some(units.canonical(&text));
+            }
+            _ => {}
+        }
+    }
+    Some(Quantity {
+        cmp,
+        amount: amount?,
+        unit,
+    })
+}
+
+fn comparator(pair: Pair<Rule>) -> Option<Comparator> {
+    let inner = pair.into_inner().next()?;
+    Some(match inner.as_rule() {
+        Rule::ge => Comparator::Ge,
+        Rule::le => Comparator::Le,
+        Rule::gt => Comparator::Gt,
+        Rule::lt => Comparator::Lt,
+        _ => Comparator::Eq,
+    })
+}
+
+/// `(year, month, day)` of a `calendar`, checked against the real calendar.
+fn calendar(pair: Pair<Rule>) -> Option<(i32, u32, Option<u32>)> {
+    let inner = pair.into_inner().next()?;
+    let mut year = None;
+    let mut month = None;
+    let mut day = None;
+    if inner.as_rule() == Rule::year_end {
+        month = Some(12);
+    }
+    for part in inner.into_inner() {
+        match part.as_rule() {
+            Rule::year => year = part.as_str().parse::<i32>().ok(),
+            Rule::month => month = part.as_str().parse::<u32>().ok(),
+            Rule::day => day = Some(part.as_str().parse::<u32>().ok()?),
+            _ => {}
+        }
+    }
+    let (year, month) = (year?, month?);
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    if let Some(d) = day {
+        if d < 1 || d > days_in_month(year, month) {
+            return None;
+        }
+    }
+    Some((year, month, day))
+}
+
+fn date_bound(pair: Pair<Rule>) -> Option<Parsed> {
+    let cal = pair.into_inner().find(|p| p.as_rule() == Rule::calendar)?;
+    let (year, month, day) = calendar(cal)?;
+    Some(Parsed::DateBound { year, month, day })
+}
+
+fn date(pair: Pair<Rule>) -> Option<Parsed> {
+    let cal = pair.into_inner().find(|p| p.as_rule() == Rule::calendar)?;
+    let (year, month, day) = calendar(cal)?;
+    Some(Parsed::Date { year, month, day })
+}
+
+/// Days in a month of the Gregorian calendar.
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}

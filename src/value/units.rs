@@ -1,0 +1,211 @@
+//! Unit words, aliases and scales: pack data that tells the value grammar which trailing text
+//! is a unit and how units convert.
+
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Separator between the numerator and denominator of a composite unit (`人次/场`).
+pub(crate) const PER: char = '/';
+/// Separator between the factors of a composite unit (`人·天`).
+pub(crate) const TIMES: char = '·';
+
+/// Longest alias or scale chain followed; guards against cycles in pack data.
+const MAX_CHAIN: usize = 16;
+
+/// Pack data: which unit words exist, their aliases and scales. Built by the rule pack loader.
+#[derive(Debug, Clone)]
+pub struct Units {
+    known: BTreeSet<String>,
+    aliases: BTreeMap<String, String>,
+    scales: BTreeMap<String, (Decimal, String)>,
+    money_base: String,
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units::new()
+    }
+}
+
+impl Units {
+    /// An empty set of units (only `%` is known) whose money base is `元`.
+    pub fn new() -> Self {
+        Units {
+            known: BTreeSet::new(),
+            aliases: BTreeMap::new(),
+            scales: BTreeMap::new(),
+            money_base: "元".to_string(),
+        }
+    }
+
+    /// Declares a unit word (`台`, `场次`, `人次`), or a whole composite unit (`元/人·天`).
+    pub fn add_unit(&mut self, unit: &str) {
+        self.known.insert(normalize_separators(unit.trim()));
+    }
+
+    /// Declares that `alias` means `canonical` (`场` → `场次`, `万` → `万元`).
+    pub fn add_alias(&mut self, alias: &str, canonical: &str) {
+        self.aliases.insert(
+            normalize_separators(alias.trim()),
+            normalize_separators(canonical.trim()),
+        );
+    }
+
+    /// Declares that one `unit` is `factor` of `base` (`万元` = 10000 `元`). A zero factor is
+    /// ignored: it could not be converted back.
+    pub fn add_scale(&mut self, unit: &str, factor: Decimal, base: &str) {
+        if factor.is_zero() {
+            return;
+        }
+        self.scales.insert(
+            normalize_separators(unit.trim()),
+            (factor, normalize_separators(base.trim())),
+        );
+    }
+
+    /// Sets the base unit of money (`元`), used by [`Units::is_money`].
+    pub fn set_money_base(&mut self, unit: &str) {
+        self.money_base = normalize_separators(unit.trim());
+    }
+
+    /// Whether `unit` is a unit of this pack: `%`, a declared word, an alias, a scaled unit, or
+    /// such words joined by `/` and `·`.
+    pub fn is_valid(&self, unit: &str) -> bool {
+        let unit = normalize_separators(unit.trim());
+        if self.is_word(&unit) {
+            return true;
+        }
+        let parts = split(&unit);
+        parts.len() > 1 && parts.iter().all(|(word, _)| self.is_word(word))
+    }
+
+    /// The canonical spelling of `unit`: aliases resolved, for a composite unit word by word
+    /// (`人次/场` → `人次/场次`), separators normalised to `/` and `·`.
+    pub fn canonical(&self, unit: &str) -> String {
+        let unit = normalize_separators(unit.trim());
+        if self.known.contains(&unit) || self.aliases.contains_key(&unit) {
+            return self.resolve_alias(&unit);
+        }
+        let parts = split(&unit);
+        if parts.len() == 1 {
+            return self.resolve_alias(&unit);
+        }
+        let mut out = String::new();
+        for (word, sep) in parts {
+            if let Some(sep) = sep {
+                out.push(sep);
+            }
+            out.push_str(&self.resolve_alias(&word));
+        }
+        out
+    }
+
+    /// The factor and base unit of `unit` (`万元` → (10000, `元`)); a unit with no scale is its
+    /// own base with factor 1. A composite unit converts word by word (`万元/人` →
+    /// (10000, `元/人`)).
+    pub fn base(&self, unit: &str) -> (Decimal, String) {
+        let unit = self.canonical(unit);
+        if self.scales.contains_key(&unit) {
+            return self.word_base(&unit);
+        }
+        let parts = split(&unit);
+        if parts.len() == 1 {
+            return self.word_base(&unit);
+        }
+        let mut factor = Decimal::ONE;
+        let mut base = String::new();
+        let mut denominator = false;
+        for (word, sep) in parts {
+            if let Some(sep) = sep {
+                denominator |= sep == PER;
+                base.push(sep);
+            }
+            let (f, b) = self.word_base(&word);
+            let next = if denominator {
+                factor.checked_div(f)
+            } else {
+                factor.checked_mul(f)
+            };
+            match next {
+                Some(next) => factor = next,
+                None => return (Decimal::ONE, unit),
+            }
+            base.push_str(&b);
+        }
+        (factor, base)
+    }
+
+    /// Whether `unit` is an amount of money: its base unit is the money base (`元`, `万元`,
+    /// `亿元`; not `元/人·天`).
+    pub fn is_money(&self, unit: &str) -> bool {
+        self.base(unit).1 == self.money_base
+    }
+
+    fn is_word(&self, word: &str) -> bool {
+        word == "%"
+            || self.known.contains(word)
+            || self.aliases.contains_key(word)
+            || self.scales.contains_key(word)
+    }
+
+    fn resolve_alias(&self, word: &str) -> String {
+        let mut current = word.to_string();
+        for _ in 0..MAX_CHAIN {
+            match self.aliases.get(&current) {
+                Some(next) if *next != current => current = next.clone(),
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Follows scales of one canonical word (`亿元` → `元`), multiplying their factors.
+    fn word_base(&self, word: &str) -> (Decimal, String) {
+        let mut factor = Decimal::ONE;
+        let mut current = self.resolve_alias(word);
+        for _ in 0..MAX_CHAIN {
+            let Some((f, base)) = self.scales.get(&current) else {
+                break;
+            };
+            match factor.checked_mul(*f) {
+                Some(next) => factor = next,
+                None => break,
+            }
+            let base = self.resolve_alias(base);
+            if base == current {
+                break;
+            }
+            current = base;
+        }
+        (factor, current)
+    }
+}
+
+/// Writes the separators of a composite unit one way: `・`, `•`, `⋅` become `·`, `／` becomes `/`.
+pub(crate) fn normalize_separators(unit: &str) -> String {
+    unit.chars()
+        .map(|c| match c {
+            '・' | '•' | '⋅' => TIMES,
+            '／' => PER,
+            c => c,
+        })
+        .collect()
+}
+
+/// Splits a composite unit into words, each with the separator in front of it.
+fn split(unit: &str) -> Vec<(String, Option<char>)> {
+    let mut parts = Vec::new();
+    let mut word = String::new();
+    let mut sep = None;
+    for c in unit.chars() {
+        if c == PER || c == TIMES {
+            parts.push((word.trim().to_string(), sep));
+            word = String::new();
+            sep = Some(c);
+        } else {
+            word.push(c);
+        }
+    }
+    parts.push((word.trim().to_string(), sep));
+    parts
+}
