@@ -99,7 +99,7 @@ impl<'s> Checker<'s> {
         }
         for check in &rule.checks {
             let mut scope = Scope { checker: self, file, locals: Vec::new() };
-            scope.check(check);
+            scope.check(check, rule);
         }
     }
 }
@@ -150,7 +150,7 @@ impl Scope<'_, '_> {
         }
     }
 
-    fn check(&mut self, check: &Check) {
+    fn check(&mut self, check: &Check, rule: &Rule) {
         let (mut at, mut message) = (0, 0);
         for stmt in &check.stmts {
             match stmt {
@@ -197,14 +197,19 @@ impl Scope<'_, '_> {
                 }
             }
         }
-        let end = Span::new(check.span.end.saturating_sub(1), check.span.end);
+        // point at the rule's code for a rule without `check` blocks, else at the block's start
+        let end = if rule.checks.len() == 1 && check.span.start > rule.code.span.start && !self.file.text[check.span.start..].starts_with("check") {
+            rule.code.span
+        } else {
+            Span::new(check.span.start, check.span.start + "check".len().min(check.span.end - check.span.start))
+        };
         if at != 1 {
             let msg = if at == 0 { "检查缺少 at（发现问题时指向哪个单元格）" } else { "一个检查只能有一个 at" };
-            self.error("formlint::rules::at", end, format!("{msg} (a check needs exactly one `at`)"), "这里", None);
+            self.error("formlint::rules::at", end, format!("{msg} (a check needs exactly one `at`)"), "此规则的检查", None);
         }
         if message != 1 {
             let msg = if message == 0 { "检查缺少 message（提示文字）" } else { "一个检查只能有一个 message" };
-            self.error("formlint::rules::message", end, format!("{msg} (a check needs exactly one `message`)"), "这里", None);
+            self.error("formlint::rules::message", end, format!("{msg} (a check needs exactly one `message`)"), "此规则的检查", None);
         }
     }
 

@@ -14,3 +14,5 @@ pub mod val;
 
 pub use error::{RuleError, RuleErrors, SourceFile};
 pub use program::{compile, Program};
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 
 #[derive(pest_derive::Parser)]
-#[grammar = "../grammar/rules.pest"]
+#[grammar = "grammar/rules.pest"]
 struct RulesParser;
 
 /// Parses one rule file. Returns what parsed and every syntax error found.

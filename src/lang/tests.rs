@@ -1,0 +1,216 @@
+//! Unit tests of the rule language on hand-made forms.
+
+use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Schema, Table};
+use crate::lang::{compile, RuleErrors, SourceFile};
+use crate::sheet::CellRef;
+use crate::value::Units;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+fn schema() -> Schema {
+    let mut s = Schema::default();
+    s.fields.insert("项目名称".into(), Kind::Text);
+    s.fields.insert("总分分值".into(), Kind::Number);
+    let cols: BTreeMap<String, Kind> =
+        [("一级指标", Kind::Text), ("三级指标", Kind::Text), ("年度指标值", Kind::Text), ("实际完成值", Kind::Text), ("分值", Kind::Number), ("得分", Kind::Number)]
+            .into_iter()
+            .map(|(n, k)| (n.to_string(), k))
+            .collect();
+    s.tables.insert("指标".into(), cols);
+    s
+}
+
+fn cell(a1: &str, v: FieldValue) -> Field {
+    Field::new(v, Some(Place::Cell(CellRef::parse(a1).expect("a1"))))
+}
+
+fn num(s: &str) -> FieldValue {
+    FieldValue::Number(Decimal::from_str(s).expect("decimal"))
+}
+
+fn text(s: &str) -> FieldValue {
+    FieldValue::Text(s.into())
+}
+
+fn form() -> Form {
+    let mut f = Form { sheet: "自评表".into(), ..Form::default() };
+    f.fields.insert("项目名称".into(), cell("B1", FieldValue::Blank));
+    f.fields.insert("总分分值".into(), cell("G9", num("100")));
+    let rows = [
+        (5, "产出指标", "数量", "≥25人次", "22人次", "10", "9"),
+        (6, "产出指标", "成本", "≤5.6万元", "5.58万元", "15", "16"),
+        (7, "效益指标", "满意度", "> 95%", "96%", "20", "20"),
+    ];
+    let mut t = Table::default();
+    for (line, l1, l3, target, actual, w, s) in rows {
+        let r = line + 1;
+        let mut row = Row { line: Some(line), ..Row::default() };
+        row.cells.insert("一级指标".into(), cell(&format!("B{r}"), text(l1)));
+        row.cells.insert("三级指标".into(), cell(&format!("D{r}"), text(l3)));
+        row.cells.insert("年度指标值".into(), cell(&format!("E{r}"), text(target)));
+        row.cells.insert("实际完成值".into(), cell(&format!("F{r}"), text(actual)));
+        row.cells.insert("分值".into(), cell(&format!("G{r}"), num(w)));
+        row.cells.insert("得分".into(), cell(&format!("H{r}"), num(s)));
+        t.rows.push(row);
+    }
+    f.tables.insert("指标".into(), t);
+    f
+}
+
+fn units() -> Units {
+    let mut u = Units::new();
+    for k in ["人次", "元", "万元", "%"] {
+        u.add_unit(k);
+    }
+    u.add_scale("万元", Decimal::from(10000), "元");
+    u
+}
+
+fn run(src: &str) -> Vec<String> {
+    let program = compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect("compiles");
+    program.check(&form()).into_iter().map(|f| format!("{} {} {}", f.code, f.location(), f.message)).collect()
+}
+
+fn errors(src: &str) -> RuleErrors {
+    compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect_err("must not compile")
+}
+
+#[test]
+fn for_when_at_message() {
+    let out = run(r#"
+param 容差 = 0
+rule S001 error "得分超出分值" {
+  for r in 指标
+  when r.得分 > r.分值 + 容差
+  at r.得分
+  related r.分值 "分值"
+  message "得分 {r.得分} 超过分值 {r.分值}"
+}"#);
+    assert_eq!(out, vec!["S001 自评表!H7 得分 16 超过分值 15"]);
+}
+
+#[test]
+fn blank_fields_and_multiple_checks() {
+    let out = run(r#"
+rule R001 error "必填" {
+  check { when blank(项目名称) at 项目名称 message "{name(项目名称)}未填写" }
+  check { when blank(总分分值) at 总分分值 message "不会触发" }
+}"#);
+    assert_eq!(out, vec!["R001 自评表!B1 项目名称未填写"]);
+}
+
+#[test]
+fn null_spreads_and_comparisons_with_blank_are_unknown() {
+    // 项目名称 is blank: `!=` against it is unknown, so nothing fires
+    let out = run(r#"rule T001 error "t" { when 项目名称 != "x" at 项目名称 message "m" }"#);
+    assert!(out.is_empty());
+    let out = run(r#"rule T001 error "t" { when 项目名称 = null at 项目名称 message "空" }"#);
+    assert_eq!(out.len(), 1);
+}
+
+#[test]
+fn comprehensions_groups_and_value_grammar() {
+    let out = run(r#"
+param 一级权重 = {产出指标: 20, 效益指标: 20}
+rule W001 error "权重" {
+  for k in distinct([r.一级指标 for r in 指标])
+  let 合计 = sum([r.分值 for r in 指标 where r.一级指标 = k])
+  when 合计 != 一级权重[k]
+  at k
+  related [r.分值 for r in 指标 where r.一级指标 = k] "分值"
+  message "{k} 合计 {合计}，应为 {一级权重[k]}"
+}
+rule S006 warning "比例" {
+  for r in 指标
+  let t = value(r.年度指标值)
+  let a = value(r.实际完成值)
+  when met(t, a) = false
+  message "{r.三级指标}: {fixed(r.分值 * measure(a, t) / amount(t), 2)}"
+  at r.得分
+}"#);
+    assert_eq!(out, vec!["W001 自评表!B6 产出指标 合计 25，应为 20", "S006 自评表!H6 数量: 8.80"]);
+}
+
+#[test]
+fn rounding_is_half_up() {
+    let out = run(r#"rule T001 info "t" { when true at 总分分值 message "{round(0.865, 2)} {round(2.5, 0)} {fixed(80.6, 2)} {round(-0.125)}" }"#);
+    assert_eq!(out, vec!["T001 自评表!G9 0.87 3 80.60 -0.13"]);
+}
+
+#[test]
+fn reports_all_mistakes_at_once() {
+    let e = errors(
+        r#"
+rule A001 error "a" {
+  for r in 指标
+  when r.得份 > 1
+  at r.得分
+  message "{r.分值}"
+}
+rule A001 error "b" {
+  when sume([1]) > 0
+  at 总分分值
+  message "x"
+}
+rule A002 error "c" {
+  when 项目名称 + 1 > 0
+  at 总份分值
+  message "x"
+}"#,
+    );
+    let messages: Vec<&str> = e.errors.iter().map(|e| e.code).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "formlint::rules::unknown-field",
+            "formlint::rules::duplicate-code",
+            "formlint::rules::unknown-function",
+            "formlint::rules::type",
+            "formlint::rules::unknown-name"
+        ]
+    );
+    assert_eq!(e.errors[0].help.as_deref(), Some("是不是“得分”？"));
+}
+
+#[test]
+fn syntax_errors_in_several_items_are_all_reported() {
+    let e = errors("param a = \nrule B001 error \"x\" { when at 总分分值 message \"m\" }\nparam b = 1\n");
+    assert_eq!(e.errors.len(), 2, "{e:?}");
+    assert!(e.errors.iter().all(|e| e.code == "formlint::rules::syntax"));
+}
+
+fn render(e: &RuleErrors) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = String::new();
+    handler.render_report(&mut out, e).expect("render");
+    out
+}
+
+#[test]
+fn three_mistakes_render_as_three_labelled_reports() {
+    let src = r#"# 三处错误 (three mistakes)
+param 阈值 = 0.5
+
+rule B006 info "全年预算数调整幅度大" {
+  for r in 指标
+  when r.得份 > 阈值
+  at r.得分
+  message "得分 {r.得分}"
+}
+
+rule B007 warning "未知函数" {
+  when sume([r.分值 for r in 指标]) > 100
+  at 总分分值
+  message "合计超过 100"
+}
+
+rule B008 error "缺少 message" {
+  when 总分分值 != 100
+  at 总分分值
+}
+"#;
+    let e = compile(&[SourceFile::new("rules/example.rules", src)], &schema(), units()).expect_err("three mistakes");
+    assert_eq!(e.errors.len(), 3);
+    insta::assert_snapshot!(render(&e));
+}
