@@ -194,6 +194,10 @@ fn encrypted_compound_file_is_reported() {
     );
     assert!(matches!(calamine_says, Err(calamine::XlsxError::Password)));
 
+    let legacy = read_xlsx(&fixture("read/legacy-xls.xlsx")).unwrap_err();
+    assert!(matches!(legacy, ReadError::Unsupported(_)), "{legacy:?}");
+    assert!(legacy.to_string().contains(".xls"), "{legacy}");
+
     let junk = read_xlsx(&fixture("read/cfb-junk.xlsx")).unwrap_err();
     assert!(
         matches!(junk, ReadError::Encrypted | ReadError::Corrupt(_)),
