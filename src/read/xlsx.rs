@@ -1,0 +1,218 @@
+//! Reads `.xlsx` / `.xlsm` workbooks through calamine into a [`Workbook`] anchored at A1.
+//!
+//! Cells are streamed with their absolute positions (calamine's `Range` would be relative to the
+//! used range's top-left cell, and dense). Number formats come from calamine's cell styles:
+//! percent formats turn a number into [`CellValue::Percent`]; calamine already recognises dates.
+
+use super::grid::GridBuilder;
+use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
+use super::ReadError;
+use crate::sheet::{Cell, CellRange, CellRef, CellValue, Date, Sheet, Workbook};
+use calamine::{
+    open_workbook_from_rs, Data, Dimensions, ExcelDateTime, Reader, SheetType, Style, Xlsx,
+    XlsxError,
+};
+use rust_decimal::Decimal;
+use std::io::Cursor;
+
+/// The first bytes of an OLE compound file (CFB): legacy `.xls` files and encrypted OOXML.
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Reads an `.xlsx` / `.xlsm` file's bytes into a workbook with every sheet, in workbook order.
+///
+/// Only worksheets are read (chart sheets and dialog sheets hold no cells). Encrypted files and
+/// legacy binary `.xls` files are recognised and reported, garbage is [`ReadError::Corrupt`].
+pub fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Corrupt("文件为空".into()));
+    }
+    if bytes.starts_with(&CFB_MAGIC) {
+        return Err(compound_file_error(bytes));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(ReadError::Corrupt(
+            "文件不是 xlsx 格式（缺少 ZIP 文件头），可能已损坏或扩展名有误".into(),
+        ));
+    }
+    // calamine is not ours: keep a panic on hostile input from taking the caller down.
+    match std::panic::catch_unwind(|| read_zip(bytes)) {
+        Ok(result) => result,
+        Err(_) => Err(ReadError::Corrupt(
+            "文件内容损坏，解析时出现内部错误".into(),
+        )),
+    }
+}
+
+/// Explains why an OLE compound file cannot be read as a workbook.
+///
+/// Directory entry names are stored as UTF-16LE, so a byte search for them is enough to tell an
+/// encrypted OOXML package from a legacy `.xls` without parsing the whole container.
+fn compound_file_error(bytes: &[u8]) -> ReadError {
+    let has_entry = |name: &str| {
+        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    };
+    if has_entry("EncryptionInfo") || has_entry("EncryptedPackage") {
+        return ReadError::Encrypted;
+    }
+    if has_entry("Workbook") || has_entry("Book") {
+        return ReadError::Unsupported(
+            "这是旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后再提交".into(),
+        );
+    }
+    // Some other compound file given as a workbook: most often a protected workbook whose
+    // directory we could not recognise.
+    ReadError::Encrypted
+}
+
+/// Opens the zip package and reads every worksheet.
+fn read_zip(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(xlsx_error)?;
+    let names: Vec<String> = xlsx
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        sheets.push(read_sheet(&mut xlsx, &name)?);
+    }
+    Ok(Workbook { sheets })
+}
+
+/// Reads one worksheet: values with their number formats, formula marks, merged regions.
+///
+/// Cells are streamed (calamine's `worksheet_range` would allocate the whole used rectangle
+/// densely before we could check its size); positions from the stream are absolute.
+fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, ReadError> {
+    let mut grid = GridBuilder::new(name);
+
+    let mut cells = xlsx.worksheet_cells_reader(name).map_err(xlsx_error)?;
+    while let Some((c, style_id)) = cells.next_cell_with_style_id().map_err(xlsx_error)? {
+        let data: Data = c.get_value().clone().into();
+        let value = cell_value(&data, cells.styles().get(style_id));
+        if value != CellValue::Empty {
+            grid.put(cell_ref(c.get_position()), cell(value, false))?;
+        }
+    }
+    drop(cells);
+
+    let mut cells = xlsx.worksheet_cells_reader(name).map_err(xlsx_error)?;
+    while let Some(record) = cells
+        .next_cell_with_formula_metadata()
+        .map_err(xlsx_error)?
+    {
+        if record.formula.is_none() {
+            continue;
+        }
+        let at = cell_ref(record.pos);
+        match grid.cell_mut(at) {
+            Some(c) => c.formula = true,
+            // A formula whose cached result is empty (or was never computed).
+            None => grid.put(at, cell(CellValue::Empty, true))?,
+        }
+    }
+    drop(cells);
+
+    let merges = xlsx
+        .merge_cells_by_sheet_name(name)
+        .map_err(xlsx_error)?
+        .iter()
+        .map(cell_range)
+        .collect();
+    grid.finish(merges)
+}
+
+/// calamine's absolute `(row, col)` as a cell reference.
+fn cell_ref((row, col): (u32, u32)) -> CellRef {
+    CellRef::new(row, col)
+}
+
+/// A cell outside any merged region (merges are spread afterwards).
+fn cell(value: CellValue, formula: bool) -> Cell {
+    Cell {
+        value,
+        merged: None,
+        formula,
+    }
+}
+
+/// calamine's inclusive `(row, col)` dimensions as a merged region.
+fn cell_range(d: &Dimensions) -> CellRange {
+    CellRange {
+        start: CellRef::new(d.start.0, d.start.1),
+        end: CellRef::new(d.end.0, d.end.1),
+    }
+}
+
+/// Converts calamine's value and the cell's style into what the filer sees.
+fn cell_value(data: &Data, style: Option<&Style>) -> CellValue {
+    match data {
+        Data::Empty => CellValue::Empty,
+        Data::String(s) if s.is_empty() => CellValue::Empty,
+        Data::String(s) => CellValue::Text(s.clone()),
+        Data::Int(i) => number_value(Decimal::from(*i), style),
+        Data::Float(f) => match decimal_from_f64(*f) {
+            Some(d) => number_value(d, style),
+            // Outside Decimal's range: keep what the file holds rather than invent a number.
+            None => CellValue::Text(format!("{f}")),
+        },
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::Error(e) => CellValue::Error(e.to_string()),
+        Data::DateTime(dt) => date_time_value(dt),
+        Data::DateTimeIso(s) => match parse_iso_date(s) {
+            Some(d) => CellValue::Date(d),
+            None => CellValue::Text(s.clone()),
+        },
+        Data::DurationIso(s) => CellValue::Text(s.clone()),
+    }
+}
+
+/// A number, or a percent when the cell's number format shows it with `%`.
+fn number_value(d: Decimal, style: Option<&Style>) -> CellValue {
+    let percent = style
+        .and_then(|s| s.number_format.as_ref())
+        .is_some_and(|f| matches!(f.format_id, Some(9 | 10)) || is_percent_format(&f.format_code));
+    if percent {
+        CellValue::Percent(d)
+    } else {
+        CellValue::Number(d)
+    }
+}
+
+/// A serial number with a date or time format.
+///
+/// Dates (with or without a time part) become [`CellValue::Date`]; durations (`[h]:mm:ss`) stay
+/// numbers; a time of day alone (serial below 1) becomes its `H:MM:SS` text, since the sheet
+/// model has no time type and a form never needs one.
+fn date_time_value(dt: &ExcelDateTime) -> CellValue {
+    let serial = dt.as_f64();
+    let as_number = || match decimal_from_f64(serial) {
+        Some(d) => CellValue::Number(d),
+        None => CellValue::Text(format!("{serial}")),
+    };
+    if dt.is_duration() || !serial.is_finite() || serial < 0.0 {
+        return as_number();
+    }
+    let (year, month, day, hour, minute, second, _) = dt.to_ymd_hms_milli();
+    if serial < 1.0 {
+        return CellValue::Text(format!("{hour}:{minute:02}:{second:02}"));
+    }
+    CellValue::Date(Date {
+        year: i32::from(year),
+        month: u32::from(month),
+        day: u32::from(day),
+    })
+}
+
+/// Maps calamine's errors onto the reader's user-facing errors.
+fn xlsx_error(e: XlsxError) -> ReadError {
+    match e {
+        XlsxError::Password => ReadError::Encrypted,
+        XlsxError::Zip(z) => ReadError::Corrupt(format!(
+            "文件不是有效的 xlsx 压缩包，可能已损坏或不完整（{z}）"
+        )),
+        other => ReadError::Corrupt(format!("工作簿内容损坏（{other}）")),
+    }
+}
