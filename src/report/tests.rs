@@ -518,3 +518,30 @@ fn sort_order() {
         ]
     );
 }
+
+#[test]
+fn human_total_row_far_below_header() {
+    let f = Finding {
+        code: "S004".into(),
+        severity: Severity::Error,
+        title: "总分得分应等于各项得分之和".into(),
+        message: "总分得分 91.6，各项得分之和为 94.6".into(),
+        sheet: Some("自评表".into()),
+        at: cell("H23"),
+        related: vec![Related {
+            at: cell("G23").expect("G23"),
+            label: "总分分值".into(),
+        }],
+        help: None,
+    };
+    let out = render_human(&file(vec![f]), &[p3()], &opts(100));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn human_tiny_widths_do_not_panic() {
+    for w in [0, 1, 10, 30, 400] {
+        let out = render_human(&file(vec![score_over_weight()]), &[p3()], &opts(w));
+        assert!(out.contains("H16 此处"), "{out}");
+    }
+}
