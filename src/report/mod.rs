@@ -1,1 +1,159 @@
-//! (to be written)
+//! The report stage: findings → what people read (miette reports with a snippet of the sheet)
+//! and what programs read (one JSON document per run, see `docs/json-report.md`).
+//!
+//! Nothing here decides what is wrong; it only orders, counts and renders [`Finding`]s.
+
+mod human;
+mod json;
+mod snippet;
+
+pub use human::{render_human, HumanOptions};
+pub use json::render_json;
+
+use crate::finding::{Finding, Severity};
+use crate::form::Place;
+use std::cmp::Ordering;
+
+/// Which rule pack produced the report, so a JSON report says what it was checked against.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Ruleset {
+    /// The pack's name (`shenzhen-2020`).
+    pub name: String,
+    /// The pack's version (`1.0.0`).
+    pub version: String,
+}
+
+/// The findings of one input file (a workbook, CSV or canonical YAML), in report order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileReport {
+    /// The file as the user named it (shown as is).
+    pub path: String,
+    /// How many forms the file held.
+    pub forms: usize,
+    /// Its findings, sorted with [`sort_findings`].
+    pub findings: Vec<Finding>,
+}
+
+/// Counts of findings by severity, for summaries and exit codes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub info: usize,
+}
+
+impl Counts {
+    /// Counts the findings by severity.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.info += 1,
+            }
+        }
+        c
+    }
+
+    /// Adds another count to this one.
+    pub fn add(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.info += other.info;
+    }
+}
+
+/// Sorts findings into report order, so output follows the sheet as a reader scans it: findings
+/// without a sheet first (file-level), then by sheet in `sheet_order` (sheets not listed come
+/// after, by name), then findings without a place, then by row, column (or path, numbers in
+/// paths compared as numbers), then code. The sort is stable.
+pub fn sort_findings(findings: &mut [Finding], sheet_order: &[String]) {
+    findings.sort_by(|a, b| {
+        sheet_key(a, sheet_order)
+            .cmp(&sheet_key(b, sheet_order))
+            .then_with(|| place_cmp(a.at.as_ref(), b.at.as_ref()))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+}
+
+/// Sheet position: (0, 0, "") for none, (1, index, "") for listed sheets, (2, 0, name) otherwise.
+fn sheet_key<'a>(f: &'a Finding, order: &[String]) -> (u8, usize, &'a str) {
+    match &f.sheet {
+        None => (0, 0, ""),
+        Some(s) => match order.iter().position(|o| o == s) {
+            Some(i) => (1, i, ""),
+            None => (2, 0, s.as_str()),
+        },
+    }
+}
+
+fn place_cmp(a: Option<&Place>, b: Option<&Place>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(Place::Cell(x)), Some(Place::Cell(y))) => x.cmp(y),
+        (Some(Place::Cell(_)), Some(Place::Path(_))) => Ordering::Less,
+        (Some(Place::Path(_)), Some(Place::Cell(_))) => Ordering::Greater,
+        (Some(Place::Path(x)), Some(Place::Path(y))) => natural_cmp(x, y),
+    }
+}
+
+/// Compares strings with runs of ASCII digits compared as numbers (`指标[2]` before `指标[10]`).
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let xe = x.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(x.len());
+                let ye = y.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(y.len());
+                let (xn, yn) = (
+                    x[..xe].trim_start_matches('0'),
+                    y[..ye].trim_start_matches('0'),
+                );
+                let ord = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[xe..];
+                y = &y[ye..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
+}
+
+/// The closing line of a human report: how much was checked and what was found, Chinese first,
+/// e.g. `检查了 9 个文件、9 张表：2 个错误，1 个警告，5 条提示`.
+pub fn render_summary(files: &[FileReport]) -> String {
+    let forms: usize = files.iter().map(|f| f.forms).sum();
+    let mut c = Counts::default();
+    for f in files {
+        c.add(Counts::of(&f.findings));
+    }
+    let checked = format!("检查了 {} 个文件、{} 张表", files.len(), forms);
+    if c == Counts::default() {
+        format!("{checked}：未发现问题")
+    } else {
+        format!(
+            "{checked}：{} 个错误，{} 个警告，{} 条提示",
+            c.errors, c.warnings, c.info
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;
