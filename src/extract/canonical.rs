@@ -107,10 +107,14 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Text(s))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Scalar, A::Error> {
-                Err(de::Error::custom("应为单个值，不能是列表 (expected a single value, not a list)"))
+                Err(de::Error::custom(
+                    "应为单个值，不能是列表 (expected a single value, not a list)",
+                ))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Scalar, A::Error> {
-                Err(de::Error::custom("应为单个值，不能是映射 (expected a single value, not a mapping)"))
+                Err(de::Error::custom(
+                    "应为单个值，不能是映射 (expected a single value, not a mapping)",
+                ))
             }
         }
         d.deserialize_any(V)
@@ -149,15 +153,24 @@ pub fn read_canonical(
     text: &str,
     layout: &Layout,
 ) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
-    const NAME: &str = "canonical";
-    let file: CanonicalFile = serde_saphyr::from_str(text)
-        .map_err(|e| SourceError::from_saphyr(NAME, text, "自评表数据文件", &e))?;
+    read_canonical_named("canonical", text, layout)
+}
+
+/// [`read_canonical`], naming the source (its file name) in error snippets.
+pub fn read_canonical_named(
+    name: &str,
+    text: &str,
+    layout: &Layout,
+) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
+    let file: CanonicalFile = serde_saphyr::from_str(text).map_err(|e| {
+        SourceError::from_saphyr(name, text, "自评表数据文件 (canonical form file)", &e)
+    })?;
     let err = |msg: String, key: &Spanned<String>| {
-        SourceError::new(NAME, text, msg, span_of(&key.referenced, text))
+        SourceError::new(name, text, msg, span_of(&key.referenced, text))
     };
     if file.formlint.value != VERSION {
         return Err(SourceError::new(
-            NAME,
+            name,
             text,
             format!(
                 "不支持的格式版本 formlint: {}（仅支持 {VERSION}） (unsupported format version)",
@@ -210,7 +223,12 @@ pub fn read_canonical(
             let tpath = format!("forms[{i}].tables.{}", spec.name);
             let given = cf.tables.0.iter().find(|(k, _)| k.value == spec.name);
             let mut rows = Vec::new();
-            for (j, crow) in given.map(|(_, r)| r.iter()).into_iter().flatten().enumerate() {
+            for (j, crow) in given
+                .map(|(_, r)| r.iter())
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let rpath = format!("{tpath}[{j}]");
                 rows.push(read_row(spec, crow, &cf.name, &rpath, &mut findings, &err)?);
             }
@@ -262,7 +280,9 @@ fn read_row(
                 }
                 Field::new(FieldValue::Text(key), Some(Place::Path(path)))
             }
-            Some((_, Scalar::Null)) | None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
+            Some((_, Scalar::Null)) | None => {
+                Field::new(FieldValue::Blank, Some(Place::Path(path)))
+            }
             Some((k, _)) => {
                 return Err(err(format!("{column}应为文字 (row label must be text)"), k));
             }

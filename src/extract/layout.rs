@@ -156,12 +156,18 @@ struct RowsFile {
 /// Parses and checks a layout file; `name` is used in error snippets.
 pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
     let file: LayoutFile = serde_saphyr::from_str(yaml)
-        .map_err(|e| SourceError::from_saphyr(name, yaml, "版式文件 layout", &e))?;
+        .map_err(|e| SourceError::from_saphyr(name, yaml, "版式文件 (layout)", &e))?;
     let err = |msg: String, at: Option<&serde_saphyr::Location>| {
         SourceError::new(name, yaml, msg, at.and_then(|l| span_of(l, yaml)))
     };
 
-    let form_labels: Vec<String> = file.form.labels.value.iter().map(|l| label_key(l)).collect();
+    let form_labels: Vec<String> = file
+        .form
+        .labels
+        .value
+        .iter()
+        .map(|l| label_key(l))
+        .collect();
     if form_labels.is_empty() || form_labels.iter().any(String::is_empty) {
         return Err(err(
             "form.labels 须列出至少一个非空标签 (form.labels must list non-empty labels)".into(),
@@ -213,7 +219,10 @@ pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
                 };
                 if !spec.columns.iter().any(|col| col.name == c.value) {
                     return Err(err(
-                        format!("表格“{}”没有名为“{}”的列 (no such column)", t.value, c.value),
+                        format!(
+                            "表格“{}”没有名为“{}”的列 (no such column)",
+                            t.value, c.value
+                        ),
                         Some(&c.referenced),
                     )
                     .with_help(suggestion(
@@ -293,7 +302,10 @@ fn table_spec(
     }
     if columns.iter().all(|c| c.optional) {
         return Err(err(
-            format!("表格“{}”须至少有一个必需的列 (a table needs a required column)", tname.value),
+            format!(
+                "表格“{}”须至少有一个必需的列 (a table needs a required column)",
+                tname.value
+            ),
             Some(&t.columns.referenced),
         ));
     }
@@ -316,7 +328,10 @@ fn table_spec(
         (None, None) => RowsSpec::Until(None),
         (Some(k), Some(_)) => {
             return Err(err(
-                format!("表格“{}”不能同时有 key 和 rows (key and rows exclude each other)", tname.value),
+                format!(
+                    "表格“{}”不能同时有 key 和 rows (key and rows exclude each other)",
+                    tname.value
+                ),
                 Some(&k.referenced),
             ))
         }

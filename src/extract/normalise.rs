@@ -137,11 +137,7 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
         plain.push_str(f);
     }
     let n = Decimal::from_str(&plain).ok()?;
-    Some(if percent {
-        n / Decimal::ONE_HUNDRED
-    } else {
-        n
-    })
+    Some(if percent { n / Decimal::ONE_HUNDRED } else { n })
 }
 
 /// Digits only, or digits grouped by `,` in threes after a first group of one to three.
@@ -176,7 +172,10 @@ mod tests {
         assert_eq!(normalise("*实际完成值"), n("实际完成值", None));
         assert_eq!(normalise("＊分值"), n("分值", None));
         assert_eq!(normalise(" 总\u{3000}分 "), n("总分", None));
-        assert_eq!(normalise("偏差原因分析\n及改进措施"), n("偏差原因分析及改进措施", None));
+        assert_eq!(
+            normalise("偏差原因分析\n及改进措施"),
+            n("偏差原因分析及改进措施", None)
+        );
         assert_eq!(normalise("（元）"), n("(元)", None));
         assert_eq!(normalise("a(b(c))"), n("a", Some("b(c)")));
         assert_eq!(normalise(""), n("", None));
@@ -201,7 +200,18 @@ mod tests {
         assert_eq!(parse_number("-5"), d("-5"));
         assert_eq!(parse_number("+5"), d("5"));
         assert_eq!(parse_number("96%"), d("0.96"));
-        for bad in ["暂缓举办", "5场", "1,33", "", "-", "1.", ".5", "1.2.3", "1,,000", "e5"] {
+        for bad in [
+            "暂缓举办",
+            "5场",
+            "1,33",
+            "",
+            "-",
+            "1.",
+            ".5",
+            "1.2.3",
+            "1,,000",
+            "e5",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }

@@ -118,7 +118,12 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
             .collect();
         if missing.is_empty() {
             let cells: Vec<&LabelCell> = found.iter().flatten().copied().collect();
-            let data_start = cells.iter().map(|l| l.extent.end.row).max().unwrap_or(r as u32) + 1;
+            let data_start = cells
+                .iter()
+                .map(|l| l.extent.end.row)
+                .max()
+                .unwrap_or(r as u32)
+                + 1;
             let at = spec
                 .columns
                 .iter()
@@ -163,7 +168,9 @@ impl Reader<'_> {
     }
 
     fn check(&mut self, value: FieldValue, place: Place, name: &str) -> Field {
-        if let FieldValue::Invalid(t) = &value {
+        // a merged cell spans rows: report it once
+        let reported = self.findings.iter().any(|f| f.at.as_ref() == Some(&place));
+        if let (FieldValue::Invalid(t), false) = (&value, reported) {
             self.findings
                 .push(text_in_number(&self.sheet.name, name, t, place.clone()));
         }
@@ -272,7 +279,8 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
                     keys.iter()
                         .map(|(key, at)| {
                             let mut row = read_row(&mut rd, l, at.row);
-                            let name = Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
+                            let name =
+                                Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
                             row.cells.insert(column.clone(), name);
                             row
                         })
@@ -321,25 +329,27 @@ fn read_field(
                 .map_or(FieldValue::Blank, |s| type_text(s, f.kind));
             rd.check(value, Place::Cell(label.at), &f.name)
         }
-        ValueAt::Column { table, column } => {
-            match located.get(table).and_then(|l| l.col(column)) {
-                Some(col) => rd.cell(CellRef::new(label.at.row, col), f.kind, &f.name),
-                None => Field::new(FieldValue::Blank, None),
-            }
-        }
+        ValueAt::Column { table, column } => match located.get(table).and_then(|l| l.col(column)) {
+            Some(col) => rd.cell(CellRef::new(label.at.row, col), f.kind, &f.name),
+            None => Field::new(FieldValue::Blank, None),
+        },
     }
 }
 
-/// The data rows of an open-ended table: below the header, until the `until` label,
-/// a row blank across the table's columns, or the sheet's end.
+/// The data rows of an open-ended table: below the header, up to the row labelled `until`
+/// (rows blank across the table's columns are skipped); without that label, up to the first
+/// blank row or the sheet's end.
 fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: Option<&str>) -> Vec<u32> {
     let (first, last) = (l.first_col(), l.last_col());
+    let end = until.and_then(|u| {
+        (l.data_start..sheet.height()).find(|r| labels.row(*r).iter().any(|c| c.norm.core == u))
+    });
     let mut out = Vec::new();
-    for r in l.data_start..sheet.height() {
-        if until.is_some_and(|u| labels.row(r).iter().any(|c| c.norm.core == u)) {
-            break;
-        }
+    for r in l.data_start..end.unwrap_or(sheet.height()) {
         if (first..=last).all(|c| sheet.value(CellRef::new(r, c)).is_blank()) {
+            if end.is_some() {
+                continue;
+            }
             break;
         }
         out.push(r);
@@ -358,7 +368,8 @@ fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
             row.cells
                 .insert(c.name.clone(), Field::new(FieldValue::Blank, None));
             if let Some(w) = &c.weight {
-                row.cells.insert(w.clone(), Field::new(FieldValue::Blank, None));
+                row.cells
+                    .insert(w.clone(), Field::new(FieldValue::Blank, None));
             }
             continue;
         };

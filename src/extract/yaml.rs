@@ -6,6 +6,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// A problem in a YAML (or JSON) text, pointing into it.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -13,9 +14,9 @@ use std::marker::PhantomData;
 pub struct SourceError {
     /// What is wrong (Chinese first).
     pub message: String,
-    /// The text, for the snippet.
+    /// The text, for the snippet (shared: errors stay small).
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: Arc<NamedSource<String>>,
     /// The offending bytes, when known.
     #[label("此处 here")]
     pub span: Option<SourceSpan>,
@@ -29,7 +30,7 @@ impl SourceError {
     pub fn new(name: &str, yaml: &str, message: String, at: Option<SourceSpan>) -> Self {
         SourceError {
             message,
-            src: NamedSource::new(name, yaml.to_string()),
+            src: Arc::new(NamedSource::new(name, yaml.to_string())),
             span: at,
             help: None,
         }
@@ -49,16 +50,38 @@ impl SourceError {
     }
 }
 
-/// The byte span of a location, if the parser knew it (clamped to the text).
+/// The byte span of a location, if the parser knew it (clamped to the text). Falls back to
+/// the line and column (1-based, in characters) when byte offsets are unavailable.
 pub fn span_of(loc: &Location, text: &str) -> Option<SourceSpan> {
     if *loc == Location::UNKNOWN {
         return None;
     }
     let span = loc.span();
-    let start = usize::try_from(span.byte_offset()?).ok()?.min(text.len());
-    let len = usize::try_from(span.byte_len().unwrap_or(0)).ok()?;
+    let (start, len) = match span.byte_offset() {
+        Some(b) => (
+            usize::try_from(b).ok()?,
+            usize::try_from(span.byte_len().unwrap_or(0)).ok()?,
+        ),
+        None => (offset_of_line_col(text, loc.line(), loc.column())?, 0),
+    };
+    let start = start.min(text.len());
     let len = len.min(text.len() - start);
     Some(SourceSpan::new(start.into(), len))
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of_line_col(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line = usize::try_from(line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(column).ok()?.saturating_sub(1);
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i == line {
+            let within = l.char_indices().nth(column).map_or(l.len(), |(b, _)| b);
+            return Some(start + within);
+        }
+        start += l.len();
+    }
+    Some(text.len())
 }
 
 /// A YAML mapping read in file order, keys with their positions.
@@ -138,7 +161,10 @@ mod tests {
     #[test]
     fn suggests_close_names() {
         assert_eq!(did_you_mean("得份", ["分值", "得分"]), Some("得分"));
-        assert_eq!(did_you_mean("项目名", ["项目名称", "项目金额"]), Some("项目名称"));
+        assert_eq!(
+            did_you_mean("项目名", ["项目名称", "项目金额"]),
+            Some("项目名称")
+        );
         assert_eq!(did_you_mean("完全不同的名字", ["得分"]), None);
     }
 }
