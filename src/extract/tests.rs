@@ -100,8 +100,11 @@ fn cell(f: &Form, table: &str, row: usize, col: &str) -> (FieldValue, Option<Pla
 
 #[test]
 fn all_seed_forms_extract() {
-    for p in ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"] {
-        let (f, findings) = form_of(&seed(p));
+    let counts = [8, 23, 12, 8, 9, 8, 8, 15, 8]; // indicator rows, as in the seed data
+    for (i, n) in counts.into_iter().enumerate() {
+        let p = format!("P{}", i + 1);
+        let (f, findings) = form_of(&seed(&p));
+        assert_eq!(f.tables["指标"].rows.len(), n, "{p}");
         assert!(findings.is_empty(), "{p}: {findings:?}");
         assert_eq!(f.tables["资金"].rows.len(), 4, "{p}");
         assert!(!f.tables["指标"].rows.is_empty(), "{p}");
