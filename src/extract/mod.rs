@@ -1,1 +1,83 @@
-//! (to be written)
+//! The extract stage: a sheet plus a layout (data, not code) → a [`Form`].
+//!
+//! A layout file names the labels that mark a form, where each single value sits relative
+//! to its label, and the tables with their column headers and kinds (see
+//! `rules/shenzhen-2020/layout.yaml`). Every position is found from labels at run time, so
+//! forms with rows added or removed, title rows, `*` markers or `（50分）` weights in labels
+//! all extract with the same layout. [`read_canonical`] reads the same forms from YAML/JSON.
+
+mod canonical;
+mod layout;
+mod normalise;
+mod sheet_form;
+mod typing;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+pub use canonical::{read_canonical, read_canonical_named, CanonicalError};
+pub use layout::{parse_layout, Layout, LayoutError};
+pub use normalise::{is_dash, normalise, parse_number, Normalised};
+pub use yaml::SourceError;
+
+use crate::finding::{Finding, Severity};
+use crate::form::Form;
+use crate::sheet::Sheet;
+
+/// Info: a sheet that is not a self-evaluation form was skipped.
+pub const NOT_A_FORM: &str = "X003";
+/// Error: a sheet looks like a form but lacks labels or table headers the layout requires.
+pub const INCOMPLETE: &str = "X005";
+/// Error: text filed in a cell the layout types as a number.
+pub const TEXT_IN_NUMBER: &str = "X006";
+
+/// What came of one sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extracted {
+    /// A form, with the input problems found while typing its cells (X006).
+    Form(Form, Vec<Finding>),
+    /// Fewer than half of the layout's form labels occur: not a form (report X003, info).
+    NotAForm,
+    /// Looks like a form but these labels or headers are missing (report X005, error).
+    Incomplete(Vec<String>),
+}
+
+/// Extracts the form on `sheet` as `layout` describes it.
+pub fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
+    sheet_form::extract_sheet(sheet, layout)
+}
+
+/// The X003 info finding for a skipped sheet, so every caller words it the same.
+pub fn not_a_form_finding(sheet: &str) -> Finding {
+    Finding {
+        code: NOT_A_FORM.to_string(),
+        severity: Severity::Info,
+        title: "不是自评表，已跳过".to_string(),
+        message: format!("工作表“{sheet}”中没有找到自评表的标志性标签，已跳过"),
+        sheet: Some(sheet.to_string()),
+        at: None,
+        related: Vec::new(),
+        help: None,
+    }
+}
+
+/// The X005 error finding for a sheet that lacks required labels or headers.
+pub fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
+    Finding {
+        code: INCOMPLETE.to_string(),
+        severity: Severity::Error,
+        title: "自评表缺少必要的栏目".to_string(),
+        message: format!(
+            "工作表“{sheet}”像是自评表，但找不到：{}",
+            missing.join("、")
+        ),
+        sheet: Some(sheet.to_string()),
+        at: None,
+        related: Vec::new(),
+        help: Some(
+            "请使用标准模板，不要删除或改写栏目标签。Use the standard template; keep its labels."
+                .to_string(),
+        ),
+    }
+}

@@ -1,0 +1,310 @@
+//! The canonical form format: forms as structured YAML or JSON, for systems that export data
+//! instead of spreadsheets. Names are the layout's field, table and column names; values are
+//! typed by the layout's kinds exactly like sheet cells.
+//!
+//! ```yaml
+//! formlint: 1
+//! forms:
+//!   - name: P1-办公设备采购
+//!     fields: { 项目名称: 办公设备采购, 项目金额: 56000, 资金单位: 元 }
+//!     tables:
+//!       资金: [ { 名称: 年度资金总额, 年初预算数: 56000, 执行率: 1.00 } ]
+//!       指标: [ { 一级指标: 产出指标, 一级权重: 50, 三级指标: 采购办公设备数量, 得分: 15 } ]
+//! ```
+
+use super::layout::{Layout, RowsSpec, TableSpec};
+use super::normalise::label_key;
+use super::sheet_form::insert_with_weight;
+use super::typing::{text_in_number, type_number, type_text};
+use super::yaml::{span_of, suggestion, Ordered, SourceError};
+use crate::finding::Finding;
+use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::str::FromStr;
+
+/// A bad canonical file: message and the place in its text.
+pub type CanonicalError = SourceError;
+
+/// The only format version so far.
+const VERSION: u32 = 1;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CanonicalFile {
+    formlint: Spanned<u32>,
+    forms: Vec<CanonicalForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CanonicalForm {
+    name: String,
+    #[serde(default)]
+    fields: Ordered<Scalar>,
+    #[serde(default)]
+    tables: Ordered<Vec<Ordered<Scalar>>>,
+}
+
+/// One value as written in the file.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    Null,
+    Bool(bool),
+    Number(Decimal),
+    /// A number too large or odd for a decimal, kept as written.
+    BadNumber(String),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("单个值（文字或数字） a single value (text or number)")
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+                Scalar::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(n.into()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(n.into()))
+            }
+            fn visit_i128<E>(self, n: i128) -> Result<Scalar, E> {
+                Ok(Decimal::try_from_i128_with_scale(n, 0)
+                    .map_or(Scalar::BadNumber(n.to_string()), Scalar::Number))
+            }
+            fn visit_u128<E>(self, n: u128) -> Result<Scalar, E> {
+                Ok(i128::try_from(n)
+                    .ok()
+                    .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok())
+                    .map_or(Scalar::BadNumber(n.to_string()), Scalar::Number))
+            }
+            fn visit_f64<E>(self, f: f64) -> Result<Scalar, E> {
+                let text = format!("{f}");
+                Ok(Decimal::from_str(&text).map_or(Scalar::BadNumber(text), Scalar::Number))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(s))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Scalar, A::Error> {
+                Err(de::Error::custom(
+                    "应为单个值，不能是列表 (expected a single value, not a list)",
+                ))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Scalar, A::Error> {
+                Err(de::Error::custom(
+                    "应为单个值，不能是映射 (expected a single value, not a mapping)",
+                ))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Types a scalar by `kind`, reporting text in a number slot (X006) at `path`.
+fn typed(
+    s: &Scalar,
+    kind: Kind,
+    form: &str,
+    name: &str,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) -> Field {
+    let value = match s {
+        Scalar::Null => FieldValue::Blank,
+        Scalar::Bool(b) => type_text(&b.to_string(), kind),
+        Scalar::Number(n) => type_number(*n, kind),
+        Scalar::BadNumber(t) => match kind {
+            Kind::Text => FieldValue::Text(t.clone()),
+            _ => FieldValue::Invalid(t.clone()),
+        },
+        Scalar::Text(t) => type_text(t, kind),
+    };
+    let place = Place::Path(path.to_string());
+    if let FieldValue::Invalid(t) = &value {
+        findings.push(text_in_number(form, name, t, place.clone()));
+    }
+    Field::new(value, Some(place))
+}
+
+/// Reads a canonical YAML or JSON text (JSON is YAML) into forms, typed by `layout`.
+/// Unknown field, table or column names are errors that point at the name.
+pub fn read_canonical(
+    text: &str,
+    layout: &Layout,
+) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
+    read_canonical_named("canonical", text, layout)
+}
+
+/// [`read_canonical`], naming the source (its file name) in error snippets.
+pub fn read_canonical_named(
+    name: &str,
+    text: &str,
+    layout: &Layout,
+) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
+    let file: CanonicalFile = serde_saphyr::from_str(text).map_err(|e| {
+        SourceError::from_saphyr(name, text, "自评表数据文件 (canonical form file)", &e)
+    })?;
+    let err = |msg: String, key: &Spanned<String>| {
+        SourceError::new(name, text, msg, span_of(&key.referenced, text))
+    };
+    if file.formlint.value != VERSION {
+        return Err(SourceError::new(
+            name,
+            text,
+            format!(
+                "不支持的格式版本 formlint: {}（仅支持 {VERSION}） (unsupported format version)",
+                file.formlint.value
+            ),
+            span_of(&file.formlint.referenced, text),
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, cf) in file.forms.iter().enumerate() {
+        let mut findings = Vec::new();
+        let mut form = Form {
+            sheet: cf.name.clone(),
+            ..Form::default()
+        };
+        for (key, _) in &cf.fields.0 {
+            if !layout.fields.iter().any(|f| f.name == key.value) {
+                return Err(err(
+                    format!("版式中没有字段“{}” (unknown field)", key.value),
+                    key,
+                )
+                .with_help(suggestion(
+                    &key.value,
+                    layout.fields.iter().map(|f| f.name.as_str()),
+                )));
+            }
+        }
+        for f in &layout.fields {
+            let path = format!("forms[{i}].fields.{}", f.name);
+            let given = cf.fields.0.iter().find(|(k, _)| k.value == f.name);
+            let field = match given {
+                Some((_, s)) => typed(s, f.kind, &cf.name, &f.name, &path, &mut findings),
+                None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
+            };
+            form.fields.insert(f.name.clone(), field);
+        }
+        for (tkey, _) in &cf.tables.0 {
+            if layout.table(&tkey.value).is_none() {
+                return Err(err(
+                    format!("版式中没有表格“{}” (unknown table)", tkey.value),
+                    tkey,
+                )
+                .with_help(suggestion(
+                    &tkey.value,
+                    layout.tables.iter().map(|t| t.name.as_str()),
+                )));
+            }
+        }
+        for spec in &layout.tables {
+            let tpath = format!("forms[{i}].tables.{}", spec.name);
+            let given = cf.tables.0.iter().find(|(k, _)| k.value == spec.name);
+            let mut rows = Vec::new();
+            for (j, crow) in given
+                .map(|(_, r)| r.iter())
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let rpath = format!("{tpath}[{j}]");
+                rows.push(read_row(spec, crow, &cf.name, &rpath, &mut findings, &err)?);
+            }
+            form.tables.insert(
+                spec.name.clone(),
+                Table {
+                    rows,
+                    at: Some(Place::Path(tpath)),
+                },
+            );
+        }
+        out.push((form, findings));
+    }
+    Ok(out)
+}
+
+/// Reads one row of a canonical table.
+fn read_row(
+    spec: &TableSpec,
+    crow: &Ordered<Scalar>,
+    form: &str,
+    rpath: &str,
+    findings: &mut Vec<Finding>,
+    err: &dyn Fn(String, &Spanned<String>) -> SourceError,
+) -> Result<Row, SourceError> {
+    let kinds = spec.column_kinds();
+    for (k, _) in &crow.0 {
+        if !kinds.iter().any(|(n, _)| *n == k.value) {
+            return Err(err(
+                format!("表格“{}”没有列“{}” (unknown column)", spec.name, k.value),
+                k,
+            )
+            .with_help(suggestion(&k.value, kinds.iter().map(|(n, _)| n.as_str()))));
+        }
+    }
+    let get = |name: &str| crow.0.iter().find(|(k, _)| k.value == name);
+    let mut row = Row::default();
+    if let RowsSpec::Key { column, labels } = &spec.rows {
+        let path = format!("{rpath}.{column}");
+        let field = match get(column) {
+            Some((k, Scalar::Text(t))) => {
+                let key = label_key(t);
+                if !labels.contains(&key) {
+                    return Err(err(
+                        format!("“{t}”不是表格“{}”的行 (unknown row label)", spec.name),
+                        k,
+                    )
+                    .with_help(suggestion(&key, labels.iter().map(String::as_str))));
+                }
+                Field::new(FieldValue::Text(key), Some(Place::Path(path)))
+            }
+            Some((_, Scalar::Null)) | None => {
+                Field::new(FieldValue::Blank, Some(Place::Path(path)))
+            }
+            Some((k, _)) => {
+                return Err(err(format!("{column}应为文字 (row label must be text)"), k));
+            }
+        };
+        row.cells.insert(column.clone(), field);
+    }
+    for c in &spec.columns {
+        let path = format!("{rpath}.{}", c.name);
+        let field = match get(&c.name) {
+            Some((_, s)) => typed(s, c.kind, form, &c.name, &path, findings),
+            None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
+        };
+        insert_with_weight(&mut row, c, field);
+        if let Some(w) = &c.weight {
+            if let Some((_, s)) = get(w) {
+                let wpath = format!("{rpath}.{w}");
+                let weight = typed(s, Kind::Number, form, w, &wpath, findings);
+                if !weight.value.is_blank() {
+                    row.cells.insert(w.clone(), weight);
+                }
+            }
+        }
+    }
+    Ok(row)
+}

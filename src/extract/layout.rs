@@ -1,0 +1,384 @@
+//! The layout file: where a form's labels, fields and tables are, described as data.
+//!
+//! See `rules/shenzhen-2020/layout.yaml` for a commented example. Nothing about the form's
+//! wording or geometry lives in code: labels, headers and kinds all come from the file.
+
+use super::normalise::label_key;
+use super::yaml::{span_of, suggestion, Ordered, SourceError};
+use crate::form::{Kind, Schema};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// A bad layout file: message and the place in the YAML text.
+pub type LayoutError = SourceError;
+
+/// A parsed, checked layout.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The name it was loaded under (file name), for messages.
+    pub name: String,
+    /// Normalised labels whose presence marks a sheet as a form.
+    pub(crate) form_labels: Vec<String>,
+    /// Single values, in file order.
+    pub(crate) fields: Vec<FieldSpec>,
+    /// Tables, in file order.
+    pub(crate) tables: Vec<TableSpec>,
+}
+
+/// Where a field's value sits relative to its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ValueAt {
+    /// First cell right of the label's (merged) cell.
+    Right,
+    /// First cell below the label's (merged) cell.
+    Below,
+    /// The parenthesised suffix of the label itself.
+    Suffix,
+    /// On the label's row, under a table's column header.
+    Column { table: String, column: String },
+}
+
+/// One single-valued field.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldSpec {
+    pub name: String,
+    pub label: String,
+    pub value: ValueAt,
+    pub kind: Kind,
+    pub optional: bool,
+}
+
+/// One table column found by its header.
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnSpec {
+    pub name: String,
+    pub header: String,
+    pub kind: Kind,
+    /// Name of a derived number column holding the `(50分)` weight split off the text.
+    pub weight: Option<String>,
+    pub optional: bool,
+}
+
+/// How a table's rows are found.
+#[derive(Debug, Clone)]
+pub(crate) enum RowsSpec {
+    /// Fixed rows, each found by its label left of the header columns.
+    Key { column: String, labels: Vec<String> },
+    /// Every row below the header until a row labelled `until` (or a blank row, or the end).
+    Until(Option<String>),
+}
+
+/// One table.
+#[derive(Debug, Clone)]
+pub(crate) struct TableSpec {
+    pub name: String,
+    pub columns: Vec<ColumnSpec>,
+    pub rows: RowsSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutFile {
+    form: FormFile,
+    #[serde(default)]
+    fields: Ordered<FieldFile>,
+    #[serde(default)]
+    tables: Ordered<TableFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormFile {
+    labels: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum ValueAtFile {
+    Right,
+    Below,
+    Suffix,
+    Column,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFile {
+    label: String,
+    value: Spanned<ValueAtFile>,
+    #[serde(default)]
+    kind: Option<Kind>,
+    #[serde(default)]
+    table: Option<Spanned<String>>,
+    #[serde(default)]
+    column: Option<Spanned<String>>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    columns: Spanned<Ordered<ColumnFile>>,
+    #[serde(default)]
+    key: Option<Spanned<KeyFile>>,
+    #[serde(default)]
+    rows: Option<RowsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnFile {
+    header: String,
+    #[serde(default)]
+    kind: Option<Kind>,
+    #[serde(default)]
+    weight: Option<Spanned<String>>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFile {
+    column: Spanned<String>,
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowsFile {
+    #[serde(default)]
+    until: Option<String>,
+}
+
+/// Parses and checks a layout file; `name` is used in error snippets.
+pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
+    let file: LayoutFile = serde_saphyr::from_str(yaml)
+        .map_err(|e| SourceError::from_saphyr(name, yaml, "版式文件 (layout)", &e))?;
+    let err = |msg: String, at: Option<&serde_saphyr::Location>| {
+        SourceError::new(name, yaml, msg, at.and_then(|l| span_of(l, yaml)))
+    };
+
+    let form_labels: Vec<String> = file
+        .form
+        .labels
+        .value
+        .iter()
+        .map(|l| label_key(l))
+        .collect();
+    if form_labels.is_empty() || form_labels.iter().any(String::is_empty) {
+        return Err(err(
+            "form.labels 须列出至少一个非空标签 (form.labels must list non-empty labels)".into(),
+            Some(&file.form.labels.referenced),
+        ));
+    }
+
+    let mut tables = Vec::new();
+    let mut seen = BTreeMap::new();
+    for (tname, t) in file.tables.0 {
+        if seen.insert(tname.value.clone(), ()).is_some() {
+            return Err(err(
+                format!("表格“{}”重复定义", tname.value),
+                Some(&tname.referenced),
+            ));
+        }
+        tables.push(table_spec(&tname, t, &err)?);
+    }
+
+    let mut fields = Vec::new();
+    for (fname, f) in file.fields.0 {
+        let label = label_key(&f.label);
+        if label.is_empty() {
+            return Err(err(
+                format!("字段“{}”的 label 为空", fname.value),
+                Some(&fname.referenced),
+            ));
+        }
+        let value = match f.value.value {
+            ValueAtFile::Right => ValueAt::Right,
+            ValueAtFile::Below => ValueAt::Below,
+            ValueAtFile::Suffix => ValueAt::Suffix,
+            ValueAtFile::Column => {
+                let (Some(t), Some(c)) = (&f.table, &f.column) else {
+                    return Err(err(
+                        format!(
+                            "字段“{}”为 value: column，须同时给出 table 和 column (value: column needs table and column)",
+                            fname.value
+                        ),
+                        Some(&f.value.referenced),
+                    ));
+                };
+                let Some(spec) = tables.iter().find(|s: &&TableSpec| s.name == t.value) else {
+                    return Err(err(
+                        format!("没有名为“{}”的表格 (no such table)", t.value),
+                        Some(&t.referenced),
+                    )
+                    .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str()))));
+                };
+                if !spec.columns.iter().any(|col| col.name == c.value) {
+                    return Err(err(
+                        format!(
+                            "表格“{}”没有名为“{}”的列 (no such column)",
+                            t.value, c.value
+                        ),
+                        Some(&c.referenced),
+                    )
+                    .with_help(suggestion(
+                        &c.value,
+                        spec.columns.iter().map(|s| s.name.as_str()),
+                    )));
+                }
+                ValueAt::Column {
+                    table: t.value.clone(),
+                    column: c.value.clone(),
+                }
+            }
+        };
+        if !matches!(value, ValueAt::Column { .. }) {
+            if let Some(t) = f.table.as_ref().or(f.column.as_ref()) {
+                return Err(err(
+                    "table/column 只用于 value: column (table/column only go with value: column)"
+                        .into(),
+                    Some(&t.referenced),
+                ));
+            }
+        }
+        fields.push(FieldSpec {
+            name: fname.value,
+            label,
+            value,
+            kind: f.kind.unwrap_or(Kind::Text),
+            optional: f.optional,
+        });
+    }
+
+    Ok(Layout {
+        name: name.to_string(),
+        form_labels,
+        fields,
+        tables,
+    })
+}
+
+/// Checks one table of the file and turns it into a spec.
+fn table_spec(
+    tname: &Spanned<String>,
+    t: TableFile,
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
+) -> Result<TableSpec, SourceError> {
+    let mut columns: Vec<ColumnSpec> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut add_name = |n: &str, at: &serde_saphyr::Location| {
+        if names.iter().any(|x| x == n) {
+            return Err(err(
+                format!("表格“{}”中列名“{n}”重复", tname.value),
+                Some(at),
+            ));
+        }
+        names.push(n.to_string());
+        Ok(())
+    };
+    for (cname, c) in t.columns.value.0 {
+        add_name(&cname.value, &cname.referenced)?;
+        if let Some(w) = &c.weight {
+            add_name(&w.value, &w.referenced)?;
+        }
+        let header = label_key(&c.header);
+        if header.is_empty() {
+            return Err(err(
+                format!("列“{}”的 header 为空", cname.value),
+                Some(&cname.referenced),
+            ));
+        }
+        columns.push(ColumnSpec {
+            name: cname.value,
+            header,
+            kind: c.kind.unwrap_or(Kind::Text),
+            weight: c.weight.map(|w| w.value),
+            optional: c.optional,
+        });
+    }
+    if columns.iter().all(|c| c.optional) {
+        return Err(err(
+            format!(
+                "表格“{}”须至少有一个必需的列 (a table needs a required column)",
+                tname.value
+            ),
+            Some(&t.columns.referenced),
+        ));
+    }
+    let rows = match (t.key, t.rows) {
+        (Some(k), None) => {
+            add_name(&k.value.column.value, &k.value.column.referenced)?;
+            let labels: Vec<String> = k.value.labels.iter().map(|l| label_key(l)).collect();
+            if labels.is_empty() || labels.iter().any(String::is_empty) {
+                return Err(err(
+                    "key.labels 须列出非空的行标签 (key.labels must list row labels)".into(),
+                    Some(&k.referenced),
+                ));
+            }
+            RowsSpec::Key {
+                column: k.value.column.value,
+                labels,
+            }
+        }
+        (None, Some(r)) => RowsSpec::Until(r.until.map(|u| label_key(&u))),
+        (None, None) => RowsSpec::Until(None),
+        (Some(k), Some(_)) => {
+            return Err(err(
+                format!(
+                    "表格“{}”不能同时有 key 和 rows (key and rows exclude each other)",
+                    tname.value
+                ),
+                Some(&k.referenced),
+            ))
+        }
+    };
+    Ok(TableSpec {
+        name: tname.value.clone(),
+        columns,
+        rows,
+    })
+}
+
+impl Layout {
+    /// The names and kinds this layout promises, for checking rules before any form is read.
+    /// Includes derived columns (weights, number kind) and key columns (text kind).
+    pub fn schema(&self) -> Schema {
+        let fields = self
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.kind))
+            .collect();
+        let tables = self
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), t.column_kinds().into_iter().collect()))
+            .collect();
+        Schema { fields, tables }
+    }
+
+    /// The table spec named `name`.
+    pub(crate) fn table(&self, name: &str) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+impl TableSpec {
+    /// Every column a row of this table carries, with its kind, in layout order.
+    pub(crate) fn column_kinds(&self) -> Vec<(String, Kind)> {
+        let mut out = Vec::new();
+        if let RowsSpec::Key { column, .. } = &self.rows {
+            out.push((column.clone(), Kind::Text));
+        }
+        for c in &self.columns {
+            out.push((c.name.clone(), c.kind));
+            if let Some(w) = &c.weight {
+                out.push((w.clone(), Kind::Number));
+            }
+        }
+        out
+    }
+}

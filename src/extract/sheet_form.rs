@@ -1,0 +1,407 @@
+//! Finding a layout's labels, fields and tables on a sheet, wherever rows were added or removed.
+
+use super::layout::{ColumnSpec, FieldSpec, Layout, RowsSpec, TableSpec, ValueAt};
+use super::normalise::{normalise, parse_number, Normalised};
+use super::typing::{text_in_number, type_cell, type_text};
+use super::Extracted;
+use crate::finding::Finding;
+use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
+use crate::sheet::{CellRange, CellRef, Sheet};
+use std::collections::BTreeMap;
+
+/// A text cell that may be a label: the top-left cell of its merged region, or a lone cell.
+struct LabelCell {
+    at: CellRef,
+    extent: CellRange,
+    norm: Normalised,
+}
+
+/// The sheet's label cells, row by row.
+struct Labels {
+    rows: Vec<Vec<LabelCell>>,
+}
+
+impl Labels {
+    fn new(sheet: &Sheet) -> Self {
+        let rows = sheet
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter_map(|(c, cell)| {
+                        let at = CellRef::new(r as u32, c as u32);
+                        if cell.merged.is_some_and(|m| m.start != at) {
+                            return None;
+                        }
+                        let crate::sheet::CellValue::Text(t) = &cell.value else {
+                            return None;
+                        };
+                        let norm = normalise(t);
+                        (!norm.core.is_empty()).then(|| LabelCell {
+                            at,
+                            extent: cell.merged.unwrap_or(CellRange { start: at, end: at }),
+                            norm,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Labels { rows }
+    }
+
+    /// Label cells of one row.
+    fn row(&self, r: u32) -> &[LabelCell] {
+        self.rows.get(r as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first cell labelled `label` at or below `from_row`, top-down, left to right.
+    fn find(&self, label: &str, from_row: u32) -> Option<&LabelCell> {
+        self.rows
+            .iter()
+            .skip(from_row as usize)
+            .flatten()
+            .find(|l| l.norm.core == label)
+    }
+}
+
+/// A table's header as found on the sheet.
+struct Located<'a> {
+    spec: &'a TableSpec,
+    /// Column index per spec column (`None`: an optional column that is absent).
+    cols: Vec<Option<u32>>,
+    /// First row below the header.
+    data_start: u32,
+    /// The first header cell found.
+    at: CellRef,
+}
+
+impl Located<'_> {
+    fn col(&self, name: &str) -> Option<u32> {
+        let i = self.spec.columns.iter().position(|c| c.name == name)?;
+        self.cols[i]
+    }
+
+    fn first_col(&self) -> u32 {
+        self.cols.iter().flatten().copied().min().unwrap_or(0)
+    }
+
+    fn last_col(&self) -> u32 {
+        self.cols.iter().flatten().copied().max().unwrap_or(0)
+    }
+}
+
+/// Finds the header row: the first row, top-down, holding all the table's required headers.
+/// On failure returns the headers missing from the best candidate row.
+fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<String>> {
+    let mut best: (usize, Vec<String>) = (
+        0,
+        spec.columns
+            .iter()
+            .filter(|c| !c.optional)
+            .map(|c| c.header.clone())
+            .collect(),
+    );
+    for (r, row) in labels.rows.iter().enumerate() {
+        let found: Vec<Option<&LabelCell>> = spec
+            .columns
+            .iter()
+            .map(|c| row.iter().find(|l| l.norm.core == c.header))
+            .collect();
+        let missing: Vec<String> = spec
+            .columns
+            .iter()
+            .zip(&found)
+            .filter(|(c, f)| !c.optional && f.is_none())
+            .map(|(c, _)| c.header.clone())
+            .collect();
+        if missing.is_empty() {
+            let cells: Vec<&LabelCell> = found.iter().flatten().copied().collect();
+            let data_start = cells
+                .iter()
+                .map(|l| l.extent.end.row)
+                .max()
+                .unwrap_or(r as u32)
+                + 1;
+            let at = spec
+                .columns
+                .iter()
+                .zip(&found)
+                .find_map(|(c, f)| (!c.optional).then_some(*f).flatten())
+                .map_or(CellRef::new(r as u32, 0), |l| l.at);
+            return Ok(Located {
+                spec,
+                cols: found.iter().map(|f| f.map(|l| l.at.col)).collect(),
+                data_start,
+                at,
+            });
+        }
+        let hits = found.iter().filter(|f| f.is_some()).count();
+        if hits > best.0 {
+            best = (hits, missing);
+        }
+    }
+    Err(best.1)
+}
+
+/// The top-left cell of the merged region holding `at` (or `at` itself).
+fn anchor(sheet: &Sheet, at: CellRef) -> CellRef {
+    sheet
+        .cell(at)
+        .and_then(|c| c.merged)
+        .map_or(at, |m| m.start)
+}
+
+/// Collects typed values and the X006 findings they raise.
+struct Reader<'a> {
+    sheet: &'a Sheet,
+    findings: Vec<Finding>,
+}
+
+impl Reader<'_> {
+    /// Types the cell at `at` as `kind`, placed at its merged region's top-left cell.
+    fn cell(&mut self, at: CellRef, kind: Kind, name: &str) -> Field {
+        let place = Place::Cell(anchor(self.sheet, at));
+        let value = type_cell(self.sheet.value(at), kind);
+        self.check(value, place, name)
+    }
+
+    fn check(&mut self, value: FieldValue, place: Place, name: &str) -> Field {
+        // a merged cell spans rows: report it once
+        let reported = self.findings.iter().any(|f| f.at.as_ref() == Some(&place));
+        if let (FieldValue::Invalid(t), false) = (&value, reported) {
+            self.findings
+                .push(text_in_number(&self.sheet.name, name, t, place.clone()));
+        }
+        Field::new(value, Some(place))
+    }
+}
+
+/// Extracts one sheet with a layout (see [`super::extract`]).
+pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
+    let labels = Labels::new(sheet);
+    let present = layout
+        .form_labels
+        .iter()
+        .filter(|l| labels.find(l, 0).is_some())
+        .count();
+    if present * 2 < layout.form_labels.len() {
+        return Extracted::NotAForm;
+    }
+    let mut missing: Vec<String> = layout
+        .form_labels
+        .iter()
+        .filter(|l| labels.find(l, 0).is_none())
+        .cloned()
+        .collect();
+
+    let mut located = BTreeMap::new();
+    for spec in &layout.tables {
+        match locate(&labels, spec) {
+            Ok(l) => {
+                located.insert(spec.name.clone(), l);
+            }
+            Err(m) => missing.extend(m),
+        }
+    }
+
+    // Resolve every field's label before reading anything, so missing labels come out together.
+    let mut field_cells: Vec<(&FieldSpec, Option<&LabelCell>)> = Vec::new();
+    for f in &layout.fields {
+        let from = match &f.value {
+            ValueAt::Column { table, .. } => match located.get(table) {
+                Some(l) => l.data_start,
+                None => continue, // its table header is already reported missing
+            },
+            _ => 0,
+        };
+        let cell = labels.find(&f.label, from);
+        if cell.is_none() && !f.optional {
+            missing.push(f.label.clone());
+        }
+        field_cells.push((f, cell));
+    }
+
+    let mut key_rows: BTreeMap<&str, Vec<(String, CellRef)>> = BTreeMap::new();
+    for l in located.values() {
+        if let RowsSpec::Key { labels: keys, .. } = &l.spec.rows {
+            let mut rows = Vec::new();
+            for key in keys {
+                let hit = labels
+                    .rows
+                    .iter()
+                    .skip(l.data_start as usize)
+                    .flatten()
+                    .find(|c| c.at.col < l.first_col() && c.norm.core == *key);
+                match hit {
+                    Some(c) => rows.push((key.clone(), c.at)),
+                    None => missing.push(key.clone()),
+                }
+            }
+            key_rows.insert(&l.spec.name, rows);
+        }
+    }
+
+    if !missing.is_empty() {
+        let mut seen = Vec::new();
+        missing.retain(|m| {
+            let new = !seen.contains(m);
+            seen.push(m.clone());
+            new
+        });
+        return Extracted::Incomplete(missing);
+    }
+
+    let mut rd = Reader {
+        sheet,
+        findings: Vec::new(),
+    };
+    let mut form = Form {
+        sheet: sheet.name.clone(),
+        ..Form::default()
+    };
+    for (f, cell) in field_cells {
+        let field = match cell {
+            None => Field::new(FieldValue::Blank, None),
+            Some(label) => read_field(&mut rd, f, label, &located),
+        };
+        form.fields.insert(f.name.clone(), field);
+    }
+    for spec in &layout.tables {
+        let Some(l) = located.get(&spec.name) else {
+            continue;
+        };
+        let rows = match &spec.rows {
+            RowsSpec::Key { column, .. } => key_rows
+                .get(spec.name.as_str())
+                .map(|keys| {
+                    keys.iter()
+                        .map(|(key, at)| {
+                            let mut row = read_row(&mut rd, l, at.row);
+                            let name =
+                                Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
+                            row.cells.insert(column.clone(), name);
+                            row
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            RowsSpec::Until(until) => data_rows(sheet, &labels, l, until.as_deref())
+                .into_iter()
+                .map(|r| read_row(&mut rd, l, r))
+                .collect(),
+        };
+        form.tables.insert(
+            spec.name.clone(),
+            Table {
+                rows,
+                at: Some(Place::Cell(l.at)),
+            },
+        );
+    }
+    Extracted::Form(form, rd.findings)
+}
+
+/// Reads one field's value from where the layout says it is relative to its label.
+fn read_field(
+    rd: &mut Reader,
+    f: &FieldSpec,
+    label: &LabelCell,
+    located: &BTreeMap<String, Located>,
+) -> Field {
+    match &f.value {
+        ValueAt::Right => rd.cell(
+            CellRef::new(label.at.row, label.extent.end.col + 1),
+            f.kind,
+            &f.name,
+        ),
+        ValueAt::Below => rd.cell(
+            CellRef::new(label.extent.end.row + 1, label.at.col),
+            f.kind,
+            &f.name,
+        ),
+        ValueAt::Suffix => {
+            let value = label
+                .norm
+                .suffix
+                .as_deref()
+                .map_or(FieldValue::Blank, |s| type_text(s, f.kind));
+            rd.check(value, Place::Cell(label.at), &f.name)
+        }
+        ValueAt::Column { table, column } => match located.get(table).and_then(|l| l.col(column)) {
+            Some(col) => rd.cell(CellRef::new(label.at.row, col), f.kind, &f.name),
+            None => Field::new(FieldValue::Blank, None),
+        },
+    }
+}
+
+/// The data rows of an open-ended table: below the header, up to the row labelled `until`
+/// (rows blank across the table's columns are skipped); without that label, up to the first
+/// blank row or the sheet's end.
+fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: Option<&str>) -> Vec<u32> {
+    let (first, last) = (l.first_col(), l.last_col());
+    let end = until.and_then(|u| {
+        (l.data_start..sheet.height()).find(|r| labels.row(*r).iter().any(|c| c.norm.core == u))
+    });
+    let mut out = Vec::new();
+    for r in l.data_start..end.unwrap_or(sheet.height()) {
+        if (first..=last).all(|c| sheet.value(CellRef::new(r, c)).is_blank()) {
+            if end.is_some() {
+                continue;
+            }
+            break;
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Reads one table row: every located column, plus derived weight columns.
+fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
+    let mut row = Row {
+        cells: BTreeMap::new(),
+        line: Some(r),
+    };
+    for (c, col) in l.spec.columns.iter().zip(&l.cols) {
+        let Some(col) = col else {
+            row.cells
+                .insert(c.name.clone(), Field::new(FieldValue::Blank, None));
+            if let Some(w) = &c.weight {
+                row.cells
+                    .insert(w.clone(), Field::new(FieldValue::Blank, None));
+            }
+            continue;
+        };
+        let field = rd.cell(CellRef::new(r, *col), c.kind, &c.name);
+        insert_with_weight(&mut row, c, field);
+    }
+    row
+}
+
+/// Inserts a column's field; a weight column splits `产出指标（50分）` into text and weight.
+pub(crate) fn insert_with_weight(row: &mut Row, c: &ColumnSpec, field: Field) {
+    let Some(wname) = &c.weight else {
+        row.cells.insert(c.name.clone(), field);
+        return;
+    };
+    let (value, weight) = split_weight(field.value);
+    row.cells
+        .insert(c.name.clone(), Field::new(value, field.at.clone()));
+    row.cells
+        .insert(wname.clone(), Field::new(weight, field.at));
+}
+
+/// `产出指标（50分）` → (`产出指标`, 50); text without a numeric `(N分)` suffix is kept whole.
+fn split_weight(v: FieldValue) -> (FieldValue, FieldValue) {
+    if let FieldValue::Text(t) = &v {
+        let n = normalise(t);
+        if let Some(w) = n.suffix.as_deref().and_then(|s| {
+            let s = s.strip_suffix('分').unwrap_or(s);
+            parse_number(s)
+        }) {
+            return (FieldValue::Text(n.core), FieldValue::Number(w));
+        }
+    }
+    (v, FieldValue::Blank)
+}

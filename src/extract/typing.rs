@@ -1,0 +1,127 @@
+//! Turning a raw value (a sheet cell or a canonical scalar) into a typed [`FieldValue`]
+//! by the kind the layout gives it, and reporting text where a number belongs.
+
+use super::normalise::{is_dash, parse_number};
+use super::TEXT_IN_NUMBER;
+use crate::finding::{Finding, Severity};
+use crate::form::{FieldValue, Kind, Place};
+use crate::sheet::CellValue;
+use rust_decimal::Decimal;
+
+/// Types a sheet cell: numbers stay numbers in number columns and become their displayed
+/// text in text columns; text in a number column is parsed, or kept as [`FieldValue::Invalid`].
+pub fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
+    match (value, kind) {
+        (CellValue::Empty, _) => FieldValue::Blank,
+        (CellValue::Text(t), k) => type_text(t, k),
+        (CellValue::Number(d), Kind::Text) => FieldValue::Text(d.normalize().to_string()),
+        (CellValue::Number(d), _) => FieldValue::Number(*d),
+        (CellValue::Percent(d), Kind::Number | Kind::Money) => FieldValue::Number(*d),
+        (v @ (CellValue::Percent(_) | CellValue::Date(_) | CellValue::Bool(_)), Kind::Text) => {
+            FieldValue::Text(v.display())
+        }
+        (v @ (CellValue::Date(_) | CellValue::Bool(_)), _) => FieldValue::Invalid(v.display()),
+        (CellValue::Error(e), Kind::Text) => FieldValue::Text(e.clone()),
+        (CellValue::Error(e), _) => FieldValue::Invalid(e.clone()),
+    }
+}
+
+/// Types text: trimmed text for text kinds; for number kinds a parsed number, a blank for
+/// a dash (`—` = not applicable), or [`FieldValue::Invalid`] for words.
+pub fn type_text(text: &str, kind: Kind) -> FieldValue {
+    let t = text.trim();
+    if t.is_empty() {
+        return FieldValue::Blank;
+    }
+    match kind {
+        Kind::Text => FieldValue::Text(t.to_string()),
+        Kind::Number | Kind::Money => {
+            if is_dash(t) {
+                FieldValue::Blank
+            } else if let Some(n) = parse_number(t) {
+                FieldValue::Number(n)
+            } else {
+                FieldValue::Invalid(t.to_string())
+            }
+        }
+    }
+}
+
+/// Types a number that came as a number (a canonical YAML/JSON scalar).
+pub fn type_number(n: Decimal, kind: Kind) -> FieldValue {
+    match kind {
+        Kind::Text => FieldValue::Text(n.normalize().to_string()),
+        Kind::Number | Kind::Money => FieldValue::Number(n),
+    }
+}
+
+/// The X006 finding for text filed where the layout wants a number.
+pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding {
+    Finding {
+        code: TEXT_IN_NUMBER.to_string(),
+        severity: Severity::Error,
+        title: "数值单元格填写了文字".to_string(),
+        message: format!("{name}应为数字，实际填写“{text}”"),
+        sheet: Some(sheet.to_string()),
+        at: Some(at),
+        related: Vec::new(),
+        help: Some(
+            "请填写数字；不适用时填“—”，说明文字请写在偏差原因分析及改进措施栏。Fill in a number; use “—” when not applicable."
+                .to_string(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::Date;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn types_cells() {
+        use FieldValue::*;
+        assert_eq!(type_cell(&CellValue::Empty, Kind::Number), Blank);
+        assert_eq!(type_cell(&CellValue::Text("  ".into()), Kind::Text), Blank);
+        assert_eq!(
+            type_cell(&CellValue::Text(" 有效保障 ".into()), Kind::Text),
+            Text("有效保障".into())
+        );
+        assert_eq!(
+            type_cell(&CellValue::Number(d("82694.30")), Kind::Text),
+            Text("82694.3".into())
+        );
+        assert_eq!(
+            type_cell(&CellValue::Percent(d("0.96")), Kind::Text),
+            Text("96%".into())
+        );
+        assert_eq!(
+            type_cell(&CellValue::Percent(d("0.96")), Kind::Number),
+            Number(d("0.96"))
+        );
+        let date = CellValue::Date(Date {
+            year: 2020,
+            month: 9,
+            day: 30,
+        });
+        assert_eq!(type_cell(&date, Kind::Text), Text("2020年9月30日".into()));
+        assert_eq!(
+            type_cell(&CellValue::Text("1,330,000.00".into()), Kind::Money),
+            Number(d("1330000.00"))
+        );
+        assert_eq!(type_cell(&CellValue::Text("—".into()), Kind::Number), Blank);
+        assert_eq!(type_cell(&CellValue::Text("／".into()), Kind::Money), Blank);
+        assert_eq!(
+            type_cell(&CellValue::Text("暂缓举办".into()), Kind::Number),
+            Invalid("暂缓举办".into())
+        );
+        assert_eq!(
+            type_cell(&CellValue::Error("#DIV/0!".into()), Kind::Number),
+            Invalid("#DIV/0!".into())
+        );
+    }
+}
