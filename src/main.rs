@@ -163,7 +163,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut out = stdout.lock();
     if matches!(args.format, OutputFormat::Human) {
         for r in &reports {
-            let _ = write!(out, "{}", report::render_human(r, &[], &human));
+            let _ = writeln!(out, "{}", report::render_human(r, &[], &human));
         }
     }
     for path in files {
@@ -179,8 +179,8 @@ fn check(args: CheckArgs) -> ExitCode {
                 sheets: Vec::new(),
             },
         };
-        if matches!(args.format, OutputFormat::Human) {
-            let _ = write!(out, "{}", report::render_human(&checked.report, &checked.sheets, &human));
+        if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
+            let _ = writeln!(out, "{}", report::render_human(&checked.report, &checked.sheets, &human));
         }
         reports.push(checked.report);
     }
