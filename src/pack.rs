@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 /// The name of the default pack.
 pub const DEFAULT_PACK: &str = "shenzhen-2020";
 
-/// The files of the embedded default pack, by name.
-pub fn embedded() -> BTreeMap<String, String> {
-    let files: &[(&str, &str)] = &[
+/// The packs built into the binary: name and files (file name → text).
+static EMBEDDED: &[(&str, &[(&str, &str)])] = &[(
+    "shenzhen-2020",
+    &[
         ("pack.yaml", include_str!("../rules/shenzhen-2020/pack.yaml")),
         ("layout.yaml", include_str!("../rules/shenzhen-2020/layout.yaml")),
         ("params.rules", include_str!("../rules/shenzhen-2020/params.rules")),
@@ -23,8 +24,23 @@ pub fn embedded() -> BTreeMap<String, String> {
         ("funds.rules", include_str!("../rules/shenzhen-2020/funds.rules")),
         ("units.rules", include_str!("../rules/shenzhen-2020/units.rules")),
         ("consistency.rules", include_str!("../rules/shenzhen-2020/consistency.rules")),
-    ];
-    files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+    ],
+)];
+
+/// Names of the packs built into the binary.
+pub fn embedded_names() -> Vec<&'static str> {
+    EMBEDDED.iter().map(|(n, _)| *n).collect()
+}
+
+/// The files of an embedded pack, by file name; `None` for an unknown pack name.
+pub fn embedded_pack(name: &str) -> Option<BTreeMap<String, String>> {
+    let (_, files) = EMBEDDED.iter().find(|(n, _)| *n == name)?;
+    Some(files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+}
+
+/// The files of the embedded default pack, by name.
+pub fn embedded() -> BTreeMap<String, String> {
+    embedded_pack(DEFAULT_PACK).expect("the default pack is embedded")
 }
 
 /// `pack.yaml`: what the pack is and which files make it.
