@@ -77,7 +77,8 @@ impl Field {
 pub struct Row {
     /// Cells by column name (the layout's names, e.g. `三级指标`).
     pub cells: BTreeMap<String, Field>,
-    /// The sheet row (zero-based) the row came from, for ordering and snippets; `None` for YAML forms.
+    /// Where the row stands, for ordering (`row()` in rules) and snippets: the zero-based sheet
+    /// row, or for a structured (YAML/JSON) form the row's index in its list.
     pub line: Option<u32>,
 }
 

@@ -230,7 +230,10 @@ pub fn read_canonical_named(
                 .enumerate()
             {
                 let rpath = format!("{tpath}[{j}]");
-                rows.push(read_row(spec, crow, &cf.name, &rpath, &mut findings, &err)?);
+                let mut row = read_row(spec, crow, &cf.name, &rpath, &mut findings, &err)?;
+                // a structured form has no sheet rows: its position in the list orders it
+                row.line = u32::try_from(j).ok();
+                rows.push(row);
             }
             form.tables.insert(
                 spec.name.clone(),

@@ -138,7 +138,12 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     let limit = (n.len() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (distance(&n, &c.chars().collect::<Vec<_>>()), c))
+        .map(|c| {
+            // a name that starts like a candidate (`minimum` → `min`) is as good as a near one
+            let d = distance(&n, &c.chars().collect::<Vec<_>>());
+            let prefix = c.chars().count() >= 3 && (name.starts_with(c) || c.starts_with(name));
+            (if prefix { d.min(limit) } else { d }, c)
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.to_string()))
         .map(|(_, c)| c.to_string())
@@ -164,5 +169,6 @@ mod tests {
     fn suggests_near_names() {
         assert_eq!(did_you_mean("全年预算", ["全年预算数", "全年执行数"]).as_deref(), Some("全年预算数"));
         assert_eq!(did_you_mean("xyz", ["全年预算数"]), None);
+        assert_eq!(did_you_mean("minimum", ["min", "max"]).as_deref(), Some("min"));
     }
 }
