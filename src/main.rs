@@ -1,11 +1,11 @@
 //! The `formlint` command line: the only part that touches files, the terminal and exit codes.
 
+mod cmd;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use formlint::finding::Severity;
-use formlint::pack::{self, Pack};
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Check forms (.xlsx .xlsm .csv .yaml .yml .json files, or folders of them).
     Check(CheckArgs),
+    /// Work on rule packs: check, document, explain.
+    Rules(cmd::rules::RulesArgs),
 }
 
 #[derive(clap::Args)]
@@ -29,9 +31,10 @@ struct CheckArgs {
     /// Files or folders to check.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// A rule pack folder (with pack.yaml); the embedded shenzhen-2020 pack by default.
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    /// A rule pack: a folder with pack.yaml, or a built-in pack `NAME[@VERSION]`
+    /// (default: shenzhen-2020).
+    #[arg(long, value_name = "DIR|NAME[@VERSION]")]
+    rules: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -68,49 +71,36 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Rules(args) => cmd::rules::run(args),
     }
 }
 
-fn load_pack(dir: Option<&Path>) -> Result<Pack, ExitCode> {
-    let (files, prefix) = match dir {
-        None => (pack::embedded(), format!("<embedded>/{}/", pack::DEFAULT_PACK)),
-        Some(dir) => {
-            let mut files = BTreeMap::new();
-            let entries = std::fs::read_dir(dir).map_err(|e| {
-                eprintln!("error[X001]: 无法读取规则包目录 {}：{e}", dir.display());
-                ExitCode::from(2)
-            })?;
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_file() {
-                    if let (Some(name), Ok(text)) = (path.file_name().and_then(|n| n.to_str()), std::fs::read_to_string(&path)) {
-                        files.insert(name.to_string(), text);
-                    }
-                }
-            }
-            (files, format!("{}/", dir.display().to_string().trim_end_matches('/')))
-        }
-    };
-    pack::load(&files, &prefix).map_err(|e| {
-        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
-        let mut out = String::new();
-        let _ = handler.render_report(&mut out, &e);
-        eprintln!("{out}");
-        ExitCode::from(2)
-    })
-}
-
 /// Files to check, in a stable order; arguments that name nothing checkable become findings.
-fn collect(paths: &[PathBuf], problems: &mut Vec<FileReport>, usage_error: &mut bool) -> Vec<PathBuf> {
+fn collect(
+    paths: &[PathBuf],
+    problems: &mut Vec<FileReport>,
+    usage_error: &mut bool,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let before = out.len();
-            for entry in walkdir::WalkDir::new(p).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for entry in walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
-                let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
-                if entry.file_type().is_file() && !name.starts_with("~$") && !name.starts_with('.') && ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                if entry.file_type().is_file()
+                    && !name.starts_with("~$")
+                    && !name.starts_with('.')
+                    && ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str()))
+                {
                     out.push(path.to_path_buf());
                 }
             }
@@ -121,7 +111,14 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<FileReport>, usage_error: &mut 
                     findings: vec![run::file_finding(
                         run::NOTHING_TO_CHECK,
                         "没有可检查的文件",
-                        format!("文件夹中没有 {} 文件", EXTENSIONS.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" ")),
+                        format!(
+                            "文件夹中没有 {} 文件",
+                            EXTENSIONS
+                                .iter()
+                                .map(|e| format!(".{e}"))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ),
                     )],
                 });
             }
@@ -132,7 +129,11 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<FileReport>, usage_error: &mut 
             problems.push(FileReport {
                 path: display(p),
                 forms: 0,
-                findings: vec![run::file_finding(run::UNREADABLE, "无法读取文件", "文件不存在 (no such file)".into())],
+                findings: vec![run::file_finding(
+                    run::UNREADABLE,
+                    "无法读取文件",
+                    "文件不存在 (no such file)".into(),
+                )],
             });
         }
     }
@@ -144,18 +145,26 @@ fn display(p: &Path) -> String {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let pack = match load_pack(args.rules.as_deref()) {
+    let pack = match cmd::packs::load(args.rules.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let ruleset = Ruleset { name: pack.manifest.name.clone(), version: pack.manifest.version.clone() };
-    let opts = CheckOptions { csv_encoding: args.encoding.clone() };
+    let ruleset = Ruleset {
+        name: pack.manifest.name.clone(),
+        version: pack.manifest.version.clone(),
+    };
+    let opts = CheckOptions {
+        csv_encoding: args.encoding.clone(),
+    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let human = HumanOptions { width: args.width, color };
+    let human = HumanOptions {
+        width: args.width,
+        color,
+    };
     let mut usage_error = false;
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports, &mut usage_error);
@@ -174,13 +183,21 @@ fn check(args: CheckArgs) -> ExitCode {
                 report: FileReport {
                     path: name.clone(),
                     forms: 0,
-                    findings: vec![run::file_finding(run::UNREADABLE, "无法读取文件", format!("无法读取文件：{e}"))],
+                    findings: vec![run::file_finding(
+                        run::UNREADABLE,
+                        "无法读取文件",
+                        format!("无法读取文件：{e}"),
+                    )],
                 },
                 sheets: Vec::new(),
             },
         };
         if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
-            let _ = writeln!(out, "{}", report::render_human(&checked.report, &checked.sheets, &human));
+            let _ = writeln!(
+                out,
+                "{}",
+                report::render_human(&checked.report, &checked.sheets, &human)
+            );
         }
         reports.push(checked.report);
     }
@@ -192,7 +209,13 @@ fn check(args: CheckArgs) -> ExitCode {
             let _ = writeln!(out, "{}", report::render_json(&ruleset, &reports));
         }
     }
-    let count = |s: Severity| reports.iter().flat_map(|r| &r.findings).filter(|f| f.severity == s).count();
+    let count = |s: Severity| {
+        reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.severity == s)
+            .count()
+    };
     if usage_error {
         ExitCode::from(2)
     } else if count(Severity::Error) > 0 || (args.deny_warnings && count(Severity::Warning) > 0) {

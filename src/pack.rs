@@ -15,15 +15,42 @@ pub const DEFAULT_PACK: &str = "shenzhen-2020";
 static EMBEDDED: &[(&str, &[(&str, &str)])] = &[(
     "shenzhen-2020",
     &[
-        ("pack.yaml", include_str!("../rules/shenzhen-2020/pack.yaml")),
-        ("layout.yaml", include_str!("../rules/shenzhen-2020/layout.yaml")),
-        ("params.rules", include_str!("../rules/shenzhen-2020/params.rules")),
-        ("required.rules", include_str!("../rules/shenzhen-2020/required.rules")),
-        ("weights.rules", include_str!("../rules/shenzhen-2020/weights.rules")),
-        ("scores.rules", include_str!("../rules/shenzhen-2020/scores.rules")),
-        ("funds.rules", include_str!("../rules/shenzhen-2020/funds.rules")),
-        ("units.rules", include_str!("../rules/shenzhen-2020/units.rules")),
-        ("consistency.rules", include_str!("../rules/shenzhen-2020/consistency.rules")),
+        (
+            "pack.yaml",
+            include_str!("../rules/shenzhen-2020/pack.yaml"),
+        ),
+        (
+            "layout.yaml",
+            include_str!("../rules/shenzhen-2020/layout.yaml"),
+        ),
+        (
+            "params.rules",
+            include_str!("../rules/shenzhen-2020/params.rules"),
+        ),
+        (
+            "required.rules",
+            include_str!("../rules/shenzhen-2020/required.rules"),
+        ),
+        (
+            "weights.rules",
+            include_str!("../rules/shenzhen-2020/weights.rules"),
+        ),
+        (
+            "scores.rules",
+            include_str!("../rules/shenzhen-2020/scores.rules"),
+        ),
+        (
+            "funds.rules",
+            include_str!("../rules/shenzhen-2020/funds.rules"),
+        ),
+        (
+            "units.rules",
+            include_str!("../rules/shenzhen-2020/units.rules"),
+        ),
+        (
+            "consistency.rules",
+            include_str!("../rules/shenzhen-2020/consistency.rules"),
+        ),
     ],
 )];
 
@@ -35,7 +62,12 @@ pub fn embedded_names() -> Vec<&'static str> {
 /// The files of an embedded pack, by file name; `None` for an unknown pack name.
 pub fn embedded_pack(name: &str) -> Option<BTreeMap<String, String>> {
     let (_, files) = EMBEDDED.iter().find(|(n, _)| *n == name)?;
-    Some(files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+    Some(
+        files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    )
 }
 
 /// The files of the embedded default pack, by name.
@@ -143,16 +175,30 @@ pub enum PackError {
 
 /// Loads a pack from its files. `prefix` is how file names are shown (`rules/shenzhen-2020/`).
 pub fn load(files: &BTreeMap<String, String>, prefix: &str) -> Result<Pack, PackError> {
-    let get = |name: &str| files.get(name).ok_or_else(|| PackError::Missing(format!("{prefix}{name}")));
+    let get = |name: &str| {
+        files
+            .get(name)
+            .ok_or_else(|| PackError::Missing(format!("{prefix}{name}")))
+    };
     let manifest_text = get("pack.yaml")?;
-    let manifest: Manifest = serde_saphyr::from_str(manifest_text)
-        .map_err(|e| PackError::Manifest { file: format!("{prefix}pack.yaml"), message: e.to_string() })?;
-    let layout = extract::parse_layout(&format!("{prefix}{}", manifest.layout), get(&manifest.layout)?)?;
+    let manifest: Manifest =
+        serde_saphyr::from_str(manifest_text).map_err(|e| PackError::Manifest {
+            file: format!("{prefix}pack.yaml"),
+            message: e.to_string(),
+        })?;
+    let layout = extract::parse_layout(
+        &format!("{prefix}{}", manifest.layout),
+        get(&manifest.layout)?,
+    )?;
     let schema: Schema = layout.schema();
     let mut sources = Vec::new();
     for r in &manifest.rules {
         sources.push(SourceFile::new(&format!("{prefix}{r}"), get(r)?));
     }
     let program = lang::compile(&sources, &schema, manifest.units.units())?;
-    Ok(Pack { manifest, layout, program })
+    Ok(Pack {
+        manifest,
+        layout,
+        program,
+    })
 }

@@ -49,18 +49,18 @@ pub fn file_finding(code: &str, title: &str, message: String) -> Finding {
 
 fn read_error(e: &ReadError) -> Finding {
     match e {
-        ReadError::Encrypted => file_finding(
-            ENCRYPTED,
-            "工作簿已加密",
-            format!("{e}"),
-        ),
+        ReadError::Encrypted => file_finding(ENCRYPTED, "工作簿已加密", format!("{e}")),
         _ => file_finding(UNREADABLE, "无法读取文件", format!("{e}")),
     }
 }
 
 /// Checks one file given by name (its extension picks the reader) and contents.
 pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
-    let mut report = FileReport { path: name.to_string(), forms: 0, findings: Vec::new() };
+    let mut report = FileReport {
+        path: name.to_string(),
+        forms: 0,
+        findings: Vec::new(),
+    };
     let lower = name.to_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
         match std::str::from_utf8(bytes) {
@@ -72,14 +72,29 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
                         report.findings.extend(pack.program.check(&form));
                     }
                     if report.forms == 0 {
-                        report.findings.push(file_finding(NO_FORM, "文件中没有自评表", "文件中没有任何表单 (no form in file)".into()));
+                        report.findings.push(file_finding(
+                            NO_FORM,
+                            "文件中没有自评表",
+                            "文件中没有任何表单 (no form in file)".into(),
+                        ));
                     }
                 }
-                Err(e) => report.findings.push(file_finding(UNREADABLE, "无法读取文件", e.to_string())),
+                Err(e) => {
+                    report
+                        .findings
+                        .push(file_finding(UNREADABLE, "无法读取文件", e.to_string()))
+                }
             },
-            Err(_) => report.findings.push(file_finding(UNREADABLE, "无法读取文件", "文件不是 UTF-8 编码的 YAML/JSON".into())),
+            Err(_) => report.findings.push(file_finding(
+                UNREADABLE,
+                "无法读取文件",
+                "文件不是 UTF-8 编码的 YAML/JSON".into(),
+            )),
         }
-        return Checked { report, sheets: Vec::new() };
+        return Checked {
+            report,
+            sheets: Vec::new(),
+        };
     }
     let book = match read::format_of(name) {
         Some(Format::Xlsx) => read::read_xlsx(bytes),
@@ -94,7 +109,10 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
         Ok(b) => b,
         Err(e) => {
             report.findings.push(read_error(&e));
-            return Checked { report, sheets: Vec::new() };
+            return Checked {
+                report,
+                sheets: Vec::new(),
+            };
         }
     };
     let mut skipped = Vec::new();
@@ -108,12 +126,19 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
             Extracted::NotAForm => skipped.push(sheet.name.clone()),
             Extracted::Incomplete(missing) => {
                 report.forms += 1;
-                report.findings.push(extract::incomplete_finding(&sheet.name, &missing));
+                report
+                    .findings
+                    .push(extract::incomplete_finding(&sheet.name, &missing));
             }
         }
     }
     if report.forms == 0 {
-        let names = book.sheets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("、");
+        let names = book
+            .sheets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、");
         report.findings.push(file_finding(
             NO_FORM,
             "文件中没有自评表",
@@ -126,5 +151,8 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
     }
     let order: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
     crate::report::sort_findings(&mut report.findings, &order);
-    Checked { report, sheets: book.sheets }
+    Checked {
+        report,
+        sheets: book.sheets,
+    }
 }

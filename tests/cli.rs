@@ -8,7 +8,10 @@ use common::{copy_dir, formlint, root};
 fn clean_form_exits_zero() {
     let (code, stdout, _) = formlint(&["check", "tests/fixtures/seed/P4-进出口预警事务.xlsx"]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("未发现问题") || stdout.contains("0 个错误"), "{stdout}");
+    assert!(
+        stdout.contains("未发现问题") || stdout.contains("0 个错误"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -21,7 +24,8 @@ fn errors_exit_one() {
 fn warnings_alone_exit_zero_unless_denied() {
     let dir = tempfile::tempdir().expect("tmp");
     // P3 without its S002 error: give 会议召开时间 a reason → only warnings and info remain
-    let yaml = std::fs::read_to_string(root().join("tests/fixtures/cli/warnings-only.yaml")).expect("fixture");
+    let yaml = std::fs::read_to_string(root().join("tests/fixtures/cli/warnings-only.yaml"))
+        .expect("fixture");
     let path = dir.path().join("warnings-only.yaml");
     std::fs::write(&path, yaml).expect("write");
     let p = path.to_str().expect("utf8");
@@ -34,10 +38,21 @@ fn warnings_alone_exit_zero_unless_denied() {
 
 #[test]
 fn missing_path_is_a_usage_error_and_the_batch_goes_on() {
-    let (code, stdout, _) = formlint(&["check", "no/such/file.xlsx", "tests/fixtures/seed/P9-预算准备金.xlsx", "--format", "json"]);
+    let (code, stdout, _) = formlint(&[
+        "check",
+        "no/such/file.xlsx",
+        "tests/fixtures/seed/P9-预算准备金.xlsx",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 2);
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    let codes: Vec<&str> = doc["findings"].as_array().expect("findings").iter().map(|f| f["code"].as_str().expect("code")).collect();
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
     assert_eq!(codes.first(), Some(&"X001"));
     assert!(codes.contains(&"W004"), "P9 still checked: {codes:?}");
 }
@@ -49,11 +64,25 @@ fn corrupt_and_empty_inputs_get_their_own_codes() {
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let broken = dir.path().join("broken.xlsx");
     let empty = dir.path().join("empty");
-    let (code, stdout, _) = formlint(&["check", broken.to_str().expect("utf8"), empty.to_str().expect("utf8"), "--format", "json"]);
+    let (code, stdout, _) = formlint(&[
+        "check",
+        broken.to_str().expect("utf8"),
+        empty.to_str().expect("utf8"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1, "{stdout}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    let codes: Vec<&str> = doc["findings"].as_array().expect("findings").iter().map(|f| f["code"].as_str().expect("code")).collect();
-    assert!(codes.contains(&"X001") && codes.contains(&"X008"), "{codes:?}");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    assert!(
+        codes.contains(&"X001") && codes.contains(&"X008"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -69,13 +98,28 @@ fn editing_a_parameter_in_a_copy_changes_findings_without_rebuild() {
     let (code, stdout, _) = formlint(&["check", form, "--format", "json"]);
     assert_eq!(code, 0);
     assert!(!stdout.contains("\"W001\""));
-    let (code, stdout, stderr) = formlint(&["check", form, "--format", "json", "--rules", pack.to_str().expect("utf8")]);
+    let (code, stdout, stderr) = formlint(&[
+        "check",
+        form,
+        "--format",
+        "json",
+        "--rules",
+        pack.to_str().expect("utf8"),
+    ]);
     assert_eq!(code, 1, "{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    let w001: Vec<&serde_json::Value> = doc["findings"].as_array().expect("findings").iter().filter(|f| f["code"] == "W001").collect();
+    let w001: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "W001")
+        .collect();
     assert_eq!(w001.len(), 1, "{stdout}");
     assert_eq!(w001[0]["cell"], "B15", "the 效益指标 label cell");
-    assert!(w001[0]["message"].as_str().expect("msg").contains("应等于 30"));
+    assert!(w001[0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("应等于 30"));
 }
 
 #[test]
@@ -86,11 +130,20 @@ fn rule_file_with_three_mistakes_reports_all_three() {
     let funds = pack.join("funds.rules");
     let text = std::fs::read_to_string(&funds).expect("funds");
     let broken = text
-        .replacen("when (r.全年执行数 ?? 0) > (r.全年预算数 ?? 0)", "when (r.全年执行 ?? 0) > (r.全年预算数 ?? 0)", 1)
+        .replacen(
+            "when (r.全年执行数 ?? 0) > (r.全年预算数 ?? 0)",
+            "when (r.全年执行 ?? 0) > (r.全年预算数 ?? 0)",
+            1,
+        )
         .replacen("let 应为 = min(round(", "let 应为 = minimum(round(", 1)
         .replacen("rule B006 info", "rule B005 info", 1);
     std::fs::write(&funds, broken).expect("edit");
-    let (code, stdout, stderr) = formlint(&["check", "tests/fixtures/seed", "--rules", pack.to_str().expect("utf8")]);
+    let (code, stdout, stderr) = formlint(&[
+        "check",
+        "tests/fixtures/seed",
+        "--rules",
+        pack.to_str().expect("utf8"),
+    ]);
     assert_eq!(code, 2, "{stdout}");
     let shown = stderr.replace(pack.to_str().expect("utf8"), "[pack]");
     insta::assert_snapshot!(shown);

@@ -37,8 +37,19 @@ fn json_findings(stdout: &str) -> Vec<(String, String, String)> {
         .iter()
         .map(|f| {
             let file = f["file"].as_str().expect("file");
-            let form = file.rsplit('/').next().expect("name").split('-').next().expect("id").to_string();
-            (form, f["code"].as_str().expect("code").to_string(), f["cell"].as_str().unwrap_or("").to_string())
+            let form = file
+                .rsplit('/')
+                .next()
+                .expect("name")
+                .split('-')
+                .next()
+                .expect("id")
+                .to_string();
+            (
+                form,
+                f["code"].as_str().expect("code").to_string(),
+                f["cell"].as_str().unwrap_or("").to_string(),
+            )
         })
         .collect()
 }
@@ -48,8 +59,10 @@ fn seed_forms_yield_exactly_the_catalogue_findings() {
     let (code, stdout, stderr) = formlint(&["check", "tests/fixtures/seed", "--format", "json"]);
     assert_eq!(code, 1, "errors found → exit 1; stderr: {stderr}");
     let got = json_findings(&stdout);
-    let want: Vec<(String, String, String)> =
-        EXPECTED.iter().map(|(f, c, cell)| (f.to_string(), c.to_string(), cell.to_string())).collect();
+    let want: Vec<(String, String, String)> = EXPECTED
+        .iter()
+        .map(|(f, c, cell)| (f.to_string(), c.to_string(), cell.to_string()))
+        .collect();
     assert_eq!(got, want);
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(doc["ruleset"]["name"], "shenzhen-2020");
@@ -67,25 +80,49 @@ fn seed_json_report_snapshot() {
 
 #[test]
 fn seed_human_report_snapshot() {
-    let (_, stdout, _) = formlint(&["check", "tests/fixtures/seed", "--color", "never", "--width", "100"]);
+    let (_, stdout, _) = formlint(&[
+        "check",
+        "tests/fixtures/seed",
+        "--color",
+        "never",
+        "--width",
+        "100",
+    ]);
     insta::assert_snapshot!(stdout);
 }
 
 #[test]
 fn the_one_workbook_with_nine_sheets_gives_the_same_findings() {
-    let (_, stdout, _) = formlint(&["check", "tests/fixtures/seed-workbook.xlsx", "--format", "json"]);
+    let (_, stdout, _) = formlint(&[
+        "check",
+        "tests/fixtures/seed-workbook.xlsx",
+        "--format",
+        "json",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let got: Vec<(String, String, String)> = doc["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .map(|f| {
-            let form = f["sheet"].as_str().expect("sheet").split('-').next().expect("id").to_string();
-            (form, f["code"].as_str().expect("code").to_string(), f["cell"].as_str().unwrap_or("").to_string())
+            let form = f["sheet"]
+                .as_str()
+                .expect("sheet")
+                .split('-')
+                .next()
+                .expect("id")
+                .to_string();
+            (
+                form,
+                f["code"].as_str().expect("code").to_string(),
+                f["cell"].as_str().unwrap_or("").to_string(),
+            )
         })
         .collect();
-    let want: Vec<(String, String, String)> =
-        EXPECTED.iter().map(|(f, c, cell)| (f.to_string(), c.to_string(), cell.to_string())).collect();
+    let want: Vec<(String, String, String)> = EXPECTED
+        .iter()
+        .map(|(f, c, cell)| (f.to_string(), c.to_string(), cell.to_string()))
+        .collect();
     assert_eq!(got, want);
     assert_eq!(doc["summary"]["forms"], 9);
 }

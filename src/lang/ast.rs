@@ -79,7 +79,10 @@ pub struct Rule {
 impl Rule {
     /// The value of a metadata key, if given.
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.meta.iter().find(|(k, _, _)| k == key).map(|(_, v, _)| v.as_str())
+        self.meta
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, _)| v.as_str())
     }
 }
 
@@ -96,7 +99,11 @@ pub struct Check {
 #[derive(Debug, Clone)]
 pub enum Stmt {
     /// `for x in list [where cond]`: runs the rest once per element.
-    For { var: Name, list: Expr, filter: Option<Expr> },
+    For {
+        var: Name,
+        list: Expr,
+        filter: Option<Expr>,
+    },
     /// `let x = expr`.
     Let { var: Name, value: Expr },
     /// `when cond`: the finding needs every `when` to be true.
@@ -104,7 +111,10 @@ pub enum Stmt {
     /// `at expr`: the primary place of the finding.
     At(Expr),
     /// `related expr ["label"]`: explaining places (a value or a list of values).
-    Related { value: Expr, label: Option<Template> },
+    Related {
+        value: Expr,
+        label: Option<Template>,
+    },
     /// `message "…{expr}…"`.
     Message(Template),
 }

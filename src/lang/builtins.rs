@@ -42,33 +42,249 @@ const VALUE: Ty = Ty::Parsed;
 
 /// Every built-in function.
 pub static BUILTINS: &[Builtin] = &[
-    Builtin { name: "blank", min: 1, max: 1, args: &[ANY], ret: Ty::Bool, doc: "是否为空：空单元格、空白文字或 null。blank(x)", imp: blank },
-    Builtin { name: "is_number", min: 1, max: 1, args: &[ANY], ret: Ty::Bool, doc: "是否为数字。is_number(x)", imp: is_number },
-    Builtin { name: "round", min: 1, max: 2, args: &[NUM, NUM], ret: NUM, doc: "四舍五入（half-up），默认 2 位小数。round(x, 2)", imp: round },
-    Builtin { name: "fixed", min: 2, max: 2, args: &[NUM, NUM], ret: TEXT, doc: "四舍五入后按固定小数位显示：fixed(80.6, 2) = \"80.60\"", imp: fixed },
-    Builtin { name: "abs", min: 1, max: 1, args: &[NUM], ret: NUM, doc: "绝对值。abs(x)", imp: abs },
-    Builtin { name: "min", min: 1, max: usize::MAX, args: &[ANY], ret: NUM, doc: "最小值（列表或多个参数，忽略空值）", imp: min },
-    Builtin { name: "max", min: 1, max: usize::MAX, args: &[ANY], ret: NUM, doc: "最大值（列表或多个参数，忽略空值）", imp: max },
-    Builtin { name: "sum", min: 1, max: 1, args: &[LIST], ret: NUM, doc: "求和（忽略空值）。sum(r.分值 for r in 指标)", imp: sum },
-    Builtin { name: "count", min: 1, max: 1, args: &[LIST], ret: NUM, doc: "非空元素个数。count(r for r in 指标 where …)", imp: count },
-    Builtin { name: "any", min: 1, max: 1, args: &[LIST], ret: Ty::Bool, doc: "是否有一个为真", imp: any },
-    Builtin { name: "all", min: 1, max: 1, args: &[LIST], ret: Ty::Bool, doc: "是否全部为真", imp: all },
-    Builtin { name: "first", min: 1, max: 1, args: &[LIST], ret: Ty::Elem, doc: "第一个非空元素，没有则为 null", imp: first },
-    Builtin { name: "distinct", min: 1, max: 1, args: &[LIST], ret: Ty::Same, doc: "去重（保留第一次出现及其单元格）", imp: distinct },
-    Builtin { name: "len", min: 1, max: 1, args: &[ANY], ret: NUM, doc: "文字的字数或列表的长度", imp: len },
-    Builtin { name: "contains", min: 2, max: 2, args: &[TEXT, TEXT], ret: Ty::Bool, doc: "文字是否包含另一段文字。contains(r.三级指标, \"资金\")", imp: contains },
-    Builtin { name: "name", min: 1, max: 1, args: &[ANY], ret: TEXT, doc: "值所在的字段或列名（如 \"得分\"）", imp: name },
-    Builtin { name: "row", min: 1, max: 1, args: &[ANY], ret: NUM, doc: "值或行所在的表格行号（从 1 起）", imp: row },
-    Builtin { name: "value", min: 1, max: 1, args: &[ANY], ret: VALUE, doc: "按指标值语法解读文字：≥25人次、≤5.6万元、2020年12月底前、有效保障", imp: parse_value },
-    Builtin { name: "kind", min: 1, max: 1, args: &[VALUE], ret: TEXT, doc: "解读结果的种类：\"数量\"、\"期限\"、\"日期\"、\"文字\"", imp: kind },
-    Builtin { name: "cmp", min: 1, max: 1, args: &[VALUE], ret: TEXT, doc: "比较符：\"=\"、\"≥\"、\">\"、\"≤\"、\"<\"，没有则为 null", imp: cmp },
-    Builtin { name: "amount", min: 1, max: 1, args: &[VALUE], ret: NUM, doc: "数量的数值（不换算单位）", imp: amount },
-    Builtin { name: "unit", min: 1, max: 1, args: &[VALUE], ret: TEXT, doc: "数量的单位（规范名），无单位为 null", imp: unit },
-    Builtin { name: "met", min: 2, max: 2, args: &[VALUE, VALUE], ret: Ty::Bool, doc: "实际值是否达到指标值：met(指标值, 完成值)；无法比较为 null", imp: met },
-    Builtin { name: "measure", min: 2, max: 2, args: &[VALUE, VALUE], ret: NUM, doc: "把完成值换算到指标值的单位：measure(完成值, 指标值)；无单位的完成值按指标值的单位", imp: measure },
-    Builtin { name: "is_money", min: 1, max: 1, args: &[VALUE], ret: Ty::Bool, doc: "数量的单位是否为金额（可换算为元）", imp: is_money },
-    Builtin { name: "money", min: 1, max: 1, args: &[VALUE], ret: NUM, doc: "金额换算为基本货币单位（元）；不是金额为 null", imp: money },
-    Builtin { name: "to_base", min: 2, max: 2, args: &[NUM, TEXT], ret: NUM, doc: "把数额从给定单位换算为基本单位：to_base(5.6, \"万元\") = 56000", imp: to_base },
+    Builtin {
+        name: "blank",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: Ty::Bool,
+        doc: "是否为空：空单元格、空白文字或 null。blank(x)",
+        imp: blank,
+    },
+    Builtin {
+        name: "is_number",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: Ty::Bool,
+        doc: "是否为数字。is_number(x)",
+        imp: is_number,
+    },
+    Builtin {
+        name: "round",
+        min: 1,
+        max: 2,
+        args: &[NUM, NUM],
+        ret: NUM,
+        doc: "四舍五入（half-up），默认 2 位小数。round(x, 2)",
+        imp: round,
+    },
+    Builtin {
+        name: "fixed",
+        min: 2,
+        max: 2,
+        args: &[NUM, NUM],
+        ret: TEXT,
+        doc: "四舍五入后按固定小数位显示：fixed(80.6, 2) = \"80.60\"",
+        imp: fixed,
+    },
+    Builtin {
+        name: "abs",
+        min: 1,
+        max: 1,
+        args: &[NUM],
+        ret: NUM,
+        doc: "绝对值。abs(x)",
+        imp: abs,
+    },
+    Builtin {
+        name: "min",
+        min: 1,
+        max: usize::MAX,
+        args: &[ANY],
+        ret: NUM,
+        doc: "最小值（列表或多个参数，忽略空值）",
+        imp: min,
+    },
+    Builtin {
+        name: "max",
+        min: 1,
+        max: usize::MAX,
+        args: &[ANY],
+        ret: NUM,
+        doc: "最大值（列表或多个参数，忽略空值）",
+        imp: max,
+    },
+    Builtin {
+        name: "sum",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: NUM,
+        doc: "求和（忽略空值）。sum(r.分值 for r in 指标)",
+        imp: sum,
+    },
+    Builtin {
+        name: "count",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: NUM,
+        doc: "非空元素个数。count(r for r in 指标 where …)",
+        imp: count,
+    },
+    Builtin {
+        name: "any",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: Ty::Bool,
+        doc: "是否有一个为真",
+        imp: any,
+    },
+    Builtin {
+        name: "all",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: Ty::Bool,
+        doc: "是否全部为真",
+        imp: all,
+    },
+    Builtin {
+        name: "first",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: Ty::Elem,
+        doc: "第一个非空元素，没有则为 null",
+        imp: first,
+    },
+    Builtin {
+        name: "distinct",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: Ty::Same,
+        doc: "去重（保留第一次出现及其单元格）",
+        imp: distinct,
+    },
+    Builtin {
+        name: "len",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: NUM,
+        doc: "文字的字数或列表的长度",
+        imp: len,
+    },
+    Builtin {
+        name: "contains",
+        min: 2,
+        max: 2,
+        args: &[TEXT, TEXT],
+        ret: Ty::Bool,
+        doc: "文字是否包含另一段文字。contains(r.三级指标, \"资金\")",
+        imp: contains,
+    },
+    Builtin {
+        name: "name",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: TEXT,
+        doc: "值所在的字段或列名（如 \"得分\"）",
+        imp: name,
+    },
+    Builtin {
+        name: "row",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: NUM,
+        doc: "值或行所在的表格行号（从 1 起）",
+        imp: row,
+    },
+    Builtin {
+        name: "value",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: VALUE,
+        doc: "按指标值语法解读文字：≥25人次、≤5.6万元、2020年12月底前、有效保障",
+        imp: parse_value,
+    },
+    Builtin {
+        name: "kind",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: TEXT,
+        doc: "解读结果的种类：\"数量\"、\"期限\"、\"日期\"、\"文字\"",
+        imp: kind,
+    },
+    Builtin {
+        name: "cmp",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: TEXT,
+        doc: "比较符：\"=\"、\"≥\"、\">\"、\"≤\"、\"<\"，没有则为 null",
+        imp: cmp,
+    },
+    Builtin {
+        name: "amount",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: NUM,
+        doc: "数量的数值（不换算单位）",
+        imp: amount,
+    },
+    Builtin {
+        name: "unit",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: TEXT,
+        doc: "数量的单位（规范名），无单位为 null",
+        imp: unit,
+    },
+    Builtin {
+        name: "met",
+        min: 2,
+        max: 2,
+        args: &[VALUE, VALUE],
+        ret: Ty::Bool,
+        doc: "实际值是否达到指标值：met(指标值, 完成值)；无法比较为 null",
+        imp: met,
+    },
+    Builtin {
+        name: "measure",
+        min: 2,
+        max: 2,
+        args: &[VALUE, VALUE],
+        ret: NUM,
+        doc: "把完成值换算到指标值的单位：measure(完成值, 指标值)；无单位的完成值按指标值的单位",
+        imp: measure,
+    },
+    Builtin {
+        name: "is_money",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: Ty::Bool,
+        doc: "数量的单位是否为金额（可换算为元）",
+        imp: is_money,
+    },
+    Builtin {
+        name: "money",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: NUM,
+        doc: "金额换算为基本货币单位（元）；不是金额为 null",
+        imp: money,
+    },
+    Builtin {
+        name: "to_base",
+        min: 2,
+        max: 2,
+        args: &[NUM, TEXT],
+        ret: NUM,
+        doc: "把数额从给定单位换算为基本单位：to_base(5.6, \"万元\") = 56000",
+        imp: to_base,
+    },
 ];
 
 /// Looks a function up by name.
@@ -89,7 +305,11 @@ fn list<'f>(v: &Val<'f>) -> Result<Arc<Vec<Val<'f>>>, String> {
 }
 
 fn nums<'f>(args: &[Val<'f>]) -> Result<Vec<Decimal>, String> {
-    let items: Vec<Val<'f>> = if args.len() == 1 { list_or_single(&args[0]) } else { args.to_vec() };
+    let items: Vec<Val<'f>> = if args.len() == 1 {
+        list_or_single(&args[0])
+    } else {
+        args.to_vec()
+    };
     Ok(items.iter().filter_map(|v| v.as_num()).collect())
 }
 
@@ -115,7 +335,11 @@ fn is_number<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
 }
 
 fn round<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    let dp = args.get(1).and_then(|d| d.as_num()).and_then(|d| u32::try_from(d.trunc().mantissa()).ok()).unwrap_or(2);
+    let dp = args
+        .get(1)
+        .and_then(|d| d.as_num())
+        .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
+        .unwrap_or(2);
     Ok(match args[0].as_num() {
         Some(d) => Val::num(value::round_half_up(d, dp)),
         None => Val::null(),
@@ -123,7 +347,10 @@ fn round<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
 }
 
 fn fixed<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    let dp = args[1].as_num().and_then(|d| u32::try_from(d.trunc().mantissa()).ok()).unwrap_or(2);
+    let dp = args[1]
+        .as_num()
+        .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
+        .unwrap_or(2);
     Ok(match args[0].as_num() {
         Some(d) => {
             let mut r = value::round_half_up(d, dp);
@@ -135,15 +362,26 @@ fn fixed<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
 }
 
 fn abs<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(args[0].as_num().map(|d| Val::num(d.abs())).unwrap_or_else(Val::null))
+    Ok(args[0]
+        .as_num()
+        .map(|d| Val::num(d.abs()))
+        .unwrap_or_else(Val::null))
 }
 
 fn min<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(nums(&args)?.into_iter().min().map(Val::num).unwrap_or_else(Val::null))
+    Ok(nums(&args)?
+        .into_iter()
+        .min()
+        .map(Val::num)
+        .unwrap_or_else(Val::null))
 }
 
 fn max<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(nums(&args)?.into_iter().max().map(Val::num).unwrap_or_else(Val::null))
+    Ok(nums(&args)?
+        .into_iter()
+        .max()
+        .map(Val::num)
+        .unwrap_or_else(Val::null))
 }
 
 fn sum<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
@@ -151,19 +389,29 @@ fn sum<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
 }
 
 fn count<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(Val::num(Decimal::from(list(&args[0])?.iter().filter(|v| !v.is_null()).count())))
+    Ok(Val::num(Decimal::from(
+        list(&args[0])?.iter().filter(|v| !v.is_null()).count(),
+    )))
 }
 
 fn any<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(Val::bool(list(&args[0])?.iter().any(|v| v.as_bool() == Some(true))))
+    Ok(Val::bool(
+        list(&args[0])?.iter().any(|v| v.as_bool() == Some(true)),
+    ))
 }
 
 fn all<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(Val::bool(list(&args[0])?.iter().all(|v| v.as_bool() == Some(true))))
+    Ok(Val::bool(
+        list(&args[0])?.iter().all(|v| v.as_bool() == Some(true)),
+    ))
 }
 
 fn first<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(list(&args[0])?.iter().find(|v| !v.is_null()).cloned().unwrap_or_else(Val::null))
+    Ok(list(&args[0])?
+        .iter()
+        .find(|v| !v.is_null())
+        .cloned()
+        .unwrap_or_else(Val::null))
 }
 
 fn distinct<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
@@ -206,7 +454,9 @@ fn row<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
         (_, Some(crate::form::Place::Cell(c))) => Some(c.row),
         _ => None,
     };
-    Ok(line.map(|l| Val::num(Decimal::from(l + 1))).unwrap_or_else(Val::null))
+    Ok(line
+        .map(|l| Val::num(Decimal::from(l + 1)))
+        .unwrap_or_else(Val::null))
 }
 
 fn parse_value<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
@@ -217,7 +467,11 @@ fn parse_value<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String>
         V::Parsed(_) => return Ok(v),
         _ => return Ok(Val::null()),
     };
-    Ok(Val { v: V::Parsed(Arc::new(value::parse(&text, ctx.units))), at: v.at, name: v.name })
+    Ok(Val {
+        v: V::Parsed(Arc::new(value::parse(&text, ctx.units))),
+        at: v.at,
+        name: v.name,
+    })
 }
 
 fn parsed<'a>(v: &'a Val) -> Option<&'a Parsed> {
@@ -256,33 +510,49 @@ pub fn cmp_symbol(c: Comparator) -> &'static str {
 }
 
 fn cmp<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(quantity(&args[0]).and_then(|q| q.cmp).map(|c| Val::text(cmp_symbol(c))).unwrap_or_else(Val::null))
+    Ok(quantity(&args[0])
+        .and_then(|q| q.cmp)
+        .map(|c| Val::text(cmp_symbol(c)))
+        .unwrap_or_else(Val::null))
 }
 
 fn amount<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(quantity(&args[0]).map(|q| Val::num(q.amount)).unwrap_or_else(Val::null))
+    Ok(quantity(&args[0])
+        .map(|q| Val::num(q.amount))
+        .unwrap_or_else(Val::null))
 }
 
 fn unit<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(quantity(&args[0]).and_then(|q| q.unit.as_deref()).map(Val::text).unwrap_or_else(Val::null))
+    Ok(quantity(&args[0])
+        .and_then(|q| q.unit.as_deref())
+        .map(Val::text)
+        .unwrap_or_else(Val::null))
 }
 
 fn met<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
     Ok(match (parsed(&args[0]), parsed(&args[1])) {
-        (Some(t), Some(a)) => value::met(t, a, ctx.units).map(Val::bool).unwrap_or_else(Val::null),
+        (Some(t), Some(a)) => value::met(t, a, ctx.units)
+            .map(Val::bool)
+            .unwrap_or_else(Val::null),
         _ => Val::null(),
     })
 }
 
 fn measure<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
     Ok(match (quantity(&args[0]), quantity(&args[1])) {
-        (Some(a), Some(t)) => value::comparable(t, a, ctx.units).map(|(_, a)| Val::num(a)).unwrap_or_else(Val::null),
+        (Some(a), Some(t)) => value::comparable(t, a, ctx.units)
+            .map(|(_, a)| Val::num(a))
+            .unwrap_or_else(Val::null),
         _ => Val::null(),
     })
 }
 
 fn is_money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(Val::bool(quantity(&args[0]).and_then(|q| q.unit.as_deref()).is_some_and(|u| ctx.units.is_money(u))))
+    Ok(Val::bool(
+        quantity(&args[0])
+            .and_then(|q| q.unit.as_deref())
+            .is_some_and(|u| ctx.units.is_money(u)),
+    ))
 }
 
 fn money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {

@@ -41,17 +41,39 @@ impl<'s> Checker<'s> {
         for name in schema.tables.keys() {
             globals.insert(name.clone(), Ty::List(Box::new(Ty::Row(name.clone()))));
         }
-        Checker { schema, globals, codes: BTreeMap::new(), errors: Vec::new() }
+        Checker {
+            schema,
+            globals,
+            codes: BTreeMap::new(),
+            errors: Vec::new(),
+        }
     }
 
-    fn error(&mut self, file: &SourceFile, code: &'static str, span: Span, message: String, label: &str, help: Option<String>) {
-        self.errors.push(RuleError { code, message, span, label: label.to_string(), help, file: file.clone() });
+    fn error(
+        &mut self,
+        file: &SourceFile,
+        code: &'static str,
+        span: Span,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        self.errors.push(RuleError {
+            code,
+            message,
+            span,
+            label: label.to_string(),
+            help,
+            file: file.clone(),
+        });
     }
 
     /// Declares and checks a `param` or file-level `let`; `params_only` forbids form values.
     pub fn declare(&mut self, file: &SourceFile, p: &Param, params_only: bool) {
         if self.globals.contains_key(&p.name.text) {
-            let what = if self.schema.fields.contains_key(&p.name.text) || self.schema.tables.contains_key(&p.name.text) {
+            let what = if self.schema.fields.contains_key(&p.name.text)
+                || self.schema.tables.contains_key(&p.name.text)
+            {
                 "与版式中的字段或表同名"
             } else {
                 "重复定义"
@@ -67,7 +89,11 @@ impl<'s> Checker<'s> {
             return;
         }
         let ty = {
-            let mut scope = Scope { checker: self, file, locals: Vec::new() };
+            let mut scope = Scope {
+                checker: self,
+                file,
+                locals: Vec::new(),
+            };
             if params_only {
                 scope.constant(&p.value);
             }
@@ -90,22 +116,41 @@ impl<'s> Checker<'s> {
                 Some(format!("同一代码已定义于 {where_}；每条规则的代码必须唯一")),
             );
         } else {
-            self.codes.insert(rule.code.text.clone(), (file.clone(), rule.code.span));
+            self.codes
+                .insert(rule.code.text.clone(), (file.clone(), rule.code.span));
         }
         for (key, _, span) in &rule.meta {
             if rule.meta.iter().filter(|(k, _, _)| k == key).count() > 1 {
-                self.error(file, "formlint::rules::duplicate-meta", *span, format!("{key} 写了不止一次"), "重复", None);
+                self.error(
+                    file,
+                    "formlint::rules::duplicate-meta",
+                    *span,
+                    format!("{key} 写了不止一次"),
+                    "重复",
+                    None,
+                );
             }
         }
         for check in &rule.checks {
-            let mut scope = Scope { checker: self, file, locals: Vec::new() };
+            let mut scope = Scope {
+                checker: self,
+                file,
+                locals: Vec::new(),
+            };
             scope.check(check, rule);
         }
     }
 }
 
 impl Scope<'_, '_> {
-    fn error(&mut self, code: &'static str, span: Span, message: String, label: &str, help: Option<String>) {
+    fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
         let file = self.file;
         self.checker.error(file, code, span, message, label, help);
     }
@@ -124,7 +169,10 @@ impl Scope<'_, '_> {
             self.error(
                 "formlint::rules::shadowed-name",
                 name.span,
-                format!("名称“{}”已有含义，不能再用作变量 (name already in use)", name.text),
+                format!(
+                    "名称“{}”已有含义，不能再用作变量 (name already in use)",
+                    name.text
+                ),
                 "换一个变量名",
                 None,
             );
@@ -137,7 +185,8 @@ impl Scope<'_, '_> {
         let mut names = Vec::new();
         collect_vars(e, &mut names);
         for n in names {
-            let is_form = self.checker.schema.fields.contains_key(&n.text) || self.checker.schema.tables.contains_key(&n.text);
+            let is_form = self.checker.schema.fields.contains_key(&n.text)
+                || self.checker.schema.tables.contains_key(&n.text);
             if is_form {
                 self.error(
                     "formlint::rules::param-reads-form",
@@ -198,18 +247,44 @@ impl Scope<'_, '_> {
             }
         }
         // point at the rule's code for a rule without `check` blocks, else at the block's start
-        let end = if rule.checks.len() == 1 && check.span.start > rule.code.span.start && !self.file.text[check.span.start..].starts_with("check") {
+        let end = if rule.checks.len() == 1
+            && check.span.start > rule.code.span.start
+            && !self.file.text[check.span.start..].starts_with("check")
+        {
             rule.code.span
         } else {
-            Span::new(check.span.start, check.span.start + "check".len().min(check.span.end - check.span.start))
+            Span::new(
+                check.span.start,
+                check.span.start + "check".len().min(check.span.end - check.span.start),
+            )
         };
         if at != 1 {
-            let msg = if at == 0 { "检查缺少 at（发现问题时指向哪个单元格）" } else { "一个检查只能有一个 at" };
-            self.error("formlint::rules::at", end, format!("{msg} (a check needs exactly one `at`)"), "此规则的检查", None);
+            let msg = if at == 0 {
+                "检查缺少 at（发现问题时指向哪个单元格）"
+            } else {
+                "一个检查只能有一个 at"
+            };
+            self.error(
+                "formlint::rules::at",
+                end,
+                format!("{msg} (a check needs exactly one `at`)"),
+                "此规则的检查",
+                None,
+            );
         }
         if message != 1 {
-            let msg = if message == 0 { "检查缺少 message（提示文字）" } else { "一个检查只能有一个 message" };
-            self.error("formlint::rules::message", end, format!("{msg} (a check needs exactly one `message`)"), "此规则的检查", None);
+            let msg = if message == 0 {
+                "检查缺少 message（提示文字）"
+            } else {
+                "一个检查只能有一个 message"
+            };
+            self.error(
+                "formlint::rules::message",
+                end,
+                format!("{msg} (a check needs exactly one `message`)"),
+                "此规则的检查",
+                None,
+            );
         }
     }
 
@@ -249,13 +324,16 @@ impl Scope<'_, '_> {
                 None => {
                     let mut names: Vec<String> = self.checker.globals.keys().cloned().collect();
                     names.extend(self.locals.iter().map(|(n, _)| n.clone()));
-                    let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str())).map(|s| format!("是不是“{s}”？"));
+                    let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str()))
+                        .map(|s| format!("是不是“{s}”？"));
                     self.error(
                         "formlint::rules::unknown-name",
                         n.span,
                         format!("未知名称“{}” (unknown name)", n.text),
                         "未定义",
-                        help.or_else(|| Some("名称须是参数、let 定义、循环变量，或版式中的字段和表".into())),
+                        help.or_else(|| {
+                            Some("名称须是参数、let 定义、循环变量，或版式中的字段和表".into())
+                        }),
                     );
                     Ty::Any
                 }
@@ -275,7 +353,13 @@ impl Scope<'_, '_> {
                 let mut t: Option<Ty> = None;
                 for (k, v) in entries {
                     if entries.iter().filter(|(o, _)| o.text == k.text).count() > 1 {
-                        self.error("formlint::rules::duplicate-key", k.span, format!("键“{}”重复", k.text), "重复", None);
+                        self.error(
+                            "formlint::rules::duplicate-key",
+                            k.span,
+                            format!("键“{}”重复", k.text),
+                            "重复",
+                            None,
+                        );
                     }
                     let vt = self.expr(v);
                     t = Some(match t {
@@ -288,7 +372,13 @@ impl Scope<'_, '_> {
             ExprKind::Comprehension(c) => {
                 let lt = self.expr(&c.list);
                 let elem = lt.elem().unwrap_or_else(|| {
-                    self.error("formlint::rules::type", c.list.span, format!("for 需要一个列表，这里是{lt}"), "不是列表", None);
+                    self.error(
+                        "formlint::rules::type",
+                        c.list.span,
+                        format!("for 需要一个列表，这里是{lt}"),
+                        "不是列表",
+                        None,
+                    );
                     Ty::Any
                 });
                 let depth = self.locals.len();
@@ -310,7 +400,13 @@ impl Scope<'_, '_> {
                 match &bt {
                     Ty::Map(v) => {
                         if !it.fits(&Ty::Text) {
-                            self.error("formlint::rules::type", index.span, format!("对照表的键须是文字，这里是{it}"), "应为文字", None);
+                            self.error(
+                                "formlint::rules::type",
+                                index.span,
+                                format!("对照表的键须是文字，这里是{it}"),
+                                "应为文字",
+                                None,
+                            );
                         }
                         (**v).clone()
                     }
@@ -321,14 +417,26 @@ impl Scope<'_, '_> {
                     Ty::Row(_) => {
                         if let ExprKind::Text(t) = &index.kind {
                             if let Some(col) = t.literal() {
-                                return self.member(&bt, &Name { text: col, span: index.span });
+                                return self.member(
+                                    &bt,
+                                    &Name {
+                                        text: col,
+                                        span: index.span,
+                                    },
+                                );
                             }
                         }
                         Ty::Any
                     }
                     Ty::Any => Ty::Any,
                     other => {
-                        self.error("formlint::rules::type", base.span, format!("{other}不能用 […] 取值"), "不能取值", None);
+                        self.error(
+                            "formlint::rules::type",
+                            base.span,
+                            format!("{other}不能用 […] 取值"),
+                            "不能取值",
+                            None,
+                        );
                         Ty::Any
                     }
                 }
@@ -359,7 +467,9 @@ impl Scope<'_, '_> {
                 match cols.and_then(|c| c.get(&field.text)) {
                     Some(k) => kind_ty(*k),
                     None => {
-                        let names: Vec<String> = cols.map(|c| c.keys().cloned().collect()).unwrap_or_default();
+                        let names: Vec<String> = cols
+                            .map(|c| c.keys().cloned().collect())
+                            .unwrap_or_default();
                         let help = did_you_mean(&field.text, names.iter().map(|s| s.as_str()))
                             .map(|s| format!("是不是“{s}”？"))
                             .unwrap_or_else(|| format!("“{table}”表的列有：{}", names.join("、")));
@@ -392,7 +502,8 @@ impl Scope<'_, '_> {
     fn call(&mut self, name: &Name, args: &[Expr]) -> Ty {
         let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
         let Some(b) = builtins::find(&name.text) else {
-            let help = did_you_mean(&name.text, builtins::BUILTINS.iter().map(|b| b.name)).map(|s| format!("是不是 {s}()？"));
+            let help = did_you_mean(&name.text, builtins::BUILTINS.iter().map(|b| b.name))
+                .map(|s| format!("是不是 {s}()？"));
             self.error(
                 "formlint::rules::unknown-function",
                 name.span,
@@ -403,11 +514,21 @@ impl Scope<'_, '_> {
             return Ty::Any;
         };
         if args.len() < b.min || args.len() > b.max {
-            let want = if b.min == b.max { b.min.to_string() } else if b.max == usize::MAX { format!("至少 {}", b.min) } else { format!("{}–{}", b.min, b.max) };
+            let want = if b.min == b.max {
+                b.min.to_string()
+            } else if b.max == usize::MAX {
+                format!("至少 {}", b.min)
+            } else {
+                format!("{}–{}", b.min, b.max)
+            };
             self.error(
                 "formlint::rules::arity",
                 name.span,
-                format!("{}() 需要 {want} 个参数，这里给了 {} 个 (wrong number of arguments)", b.name, args.len()),
+                format!(
+                    "{}() 需要 {want} 个参数，这里给了 {} 个 (wrong number of arguments)",
+                    b.name,
+                    args.len()
+                ),
                 "参数个数不对",
                 Some(b.doc.to_string()),
             );
@@ -419,7 +540,11 @@ impl Scope<'_, '_> {
                 self.error(
                     "formlint::rules::type",
                     a.span,
-                    format!("{}() 的第 {} 个参数需要{want}，这里是{t} (type mismatch)", b.name, i + 1),
+                    format!(
+                        "{}() 的第 {} 个参数需要{want}，这里是{t} (type mismatch)",
+                        b.name,
+                        i + 1
+                    ),
                     &format!("应为{want}"),
                     Some(b.doc.to_string()),
                 );
@@ -458,7 +583,13 @@ impl Scope<'_, '_> {
                 self.expr(a);
                 let bt = self.expr(b);
                 if !matches!(bt, Ty::List(_) | Ty::Map(_) | Ty::Any | Ty::AnyList) {
-                    self.error("formlint::rules::type", b.span, format!("in 的右边须是列表或对照表，这里是{bt}"), "不是列表", None);
+                    self.error(
+                        "formlint::rules::type",
+                        b.span,
+                        format!("in 的右边须是列表或对照表，这里是{bt}"),
+                        "不是列表",
+                        None,
+                    );
                 }
                 Ty::Bool
             }
@@ -470,7 +601,13 @@ impl Scope<'_, '_> {
                     _ => {
                         for (e, t) in [(a, &at), (b, &bt)] {
                             if !t.fits(&Ty::Num) {
-                                self.error("formlint::rules::type", e.span, format!("不能对{t}做加法 (arithmetic on {t})"), "应为数字", None);
+                                self.error(
+                                    "formlint::rules::type",
+                                    e.span,
+                                    format!("不能对{t}做加法 (arithmetic on {t})"),
+                                    "应为数字",
+                                    None,
+                                );
                             }
                         }
                         Ty::Num
@@ -484,7 +621,10 @@ impl Scope<'_, '_> {
                         self.error(
                             "formlint::rules::type",
                             e.span,
-                            format!("不能对{t}做 {} 运算 (arithmetic needs numbers)", op.symbol()),
+                            format!(
+                                "不能对{t}做 {} 运算 (arithmetic needs numbers)",
+                                op.symbol()
+                            ),
                             "应为数字",
                             None,
                         );
@@ -506,7 +646,9 @@ fn collect_vars<'e>(e: &'e Expr, out: &mut Vec<&'e Name>) {
                 }
             }
         }
-        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().for_each(|i| collect_vars(i, out)),
+        ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter().for_each(|i| collect_vars(i, out))
+        }
         ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| collect_vars(v, out)),
         ExprKind::Comprehension(c) => {
             collect_vars(&c.body, out);

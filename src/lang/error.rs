@@ -18,14 +18,22 @@ pub struct SourceFile {
 impl SourceFile {
     /// Wraps a file's name and text.
     pub fn new(name: &str, text: &str) -> Self {
-        SourceFile { name: name.to_string(), text: Arc::new(text.to_string()) }
+        SourceFile {
+            name: name.to_string(),
+            text: Arc::new(text.to_string()),
+        }
     }
 
     /// 1-based line and column of a byte offset (for plain-text listings).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
 }
@@ -60,13 +68,18 @@ impl Diagnostic for RuleError {
         Some(Box::new(self.code))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.file)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.label.clone()), self.span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.label.clone()),
+            self.span,
+        ))))
     }
 }
 
@@ -77,7 +90,10 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.as_str().read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -104,14 +120,22 @@ impl RuleErrors {
 
     /// Sorts by file, then position, and drops exact duplicates.
     pub fn sort(&mut self) {
-        self.errors.sort_by(|a, b| (&a.file.name, a.span.start).cmp(&(&b.file.name, b.span.start)));
-        self.errors.dedup_by(|a, b| a.file.name == b.file.name && a.span == b.span && a.message == b.message);
+        self.errors
+            .sort_by(|a, b| (&a.file.name, a.span.start).cmp(&(&b.file.name, b.span.start)));
+        self.errors.dedup_by(|a, b| {
+            a.file.name == b.file.name && a.span == b.span && a.message == b.message
+        });
     }
 }
 
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "规则包有 {} 处错误 (rule pack has {} error(s))", self.errors.len(), self.errors.len())
+        write!(
+            f,
+            "规则包有 {} 处错误 (rule pack has {} error(s))",
+            self.errors.len(),
+            self.errors.len()
+        )
     }
 }
 
@@ -133,7 +157,10 @@ pub fn named_source(file: &SourceFile) -> NamedSource<String> {
 
 /// The closest candidate to `name` (edit distance at most a third of its length, at least 1),
 /// for "did you mean" help.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let n: Vec<char> = name.chars().collect();
     let limit = (n.len() / 3).max(1);
     candidates
@@ -154,7 +181,9 @@ fn distance(a: &[char], b: &[char]) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -167,8 +196,14 @@ mod tests {
 
     #[test]
     fn suggests_near_names() {
-        assert_eq!(did_you_mean("全年预算", ["全年预算数", "全年执行数"]).as_deref(), Some("全年预算数"));
+        assert_eq!(
+            did_you_mean("全年预算", ["全年预算数", "全年执行数"]).as_deref(),
+            Some("全年预算数")
+        );
         assert_eq!(did_you_mean("xyz", ["全年预算数"]), None);
-        assert_eq!(did_you_mean("minimum", ["min", "max"]).as_deref(), Some("min"));
+        assert_eq!(
+            did_you_mean("minimum", ["min", "max"]).as_deref(),
+            Some("min")
+        );
     }
 }

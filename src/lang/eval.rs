@@ -32,7 +32,11 @@ pub struct Env<'p, 'f> {
 impl<'p, 'f> Env<'p, 'f> {
     /// An environment over `form` with nothing bound yet.
     pub fn new(units: &'p Units, form: &'f Form) -> Self {
-        Env { units, form, scopes: Vec::new() }
+        Env {
+            units,
+            form,
+            scopes: Vec::new(),
+        }
     }
 
     /// Binds a global (`param` or file-level `let`).
@@ -48,8 +52,20 @@ impl<'p, 'f> Env<'p, 'f> {
             return Ok(Val::field(&f.value, f.at.as_ref(), name));
         }
         if let Some(t) = self.form.tables.get(name) {
-            let rows = t.rows.iter().map(|r| Val { v: V::Row(r), at: t.at.as_ref(), name: None }).collect();
-            return Ok(Val { v: V::List(Arc::new(rows)), at: t.at.as_ref(), name: Some(Arc::from(name)) });
+            let rows = t
+                .rows
+                .iter()
+                .map(|r| Val {
+                    v: V::Row(r),
+                    at: t.at.as_ref(),
+                    name: None,
+                })
+                .collect();
+            return Ok(Val {
+                v: V::List(Arc::new(rows)),
+                at: t.at.as_ref(),
+                name: Some(Arc::from(name)),
+            });
         }
         // A field or table the layout names but this form lacks reads as null.
         let _ = span;
@@ -103,15 +119,25 @@ impl<'p, 'f> Env<'p, 'f> {
                     (V::Map(_) | V::Row(_), V::Text(k)) => member(&b, k, index.span),
                     (V::List(l), V::Num(n)) => {
                         let idx = n.trunc().mantissa();
-                        Ok(usize::try_from(idx).ok().and_then(|i| l.get(i)).cloned().unwrap_or_else(Val::null))
+                        Ok(usize::try_from(idx)
+                            .ok()
+                            .and_then(|i| l.get(i))
+                            .cloned()
+                            .unwrap_or_else(Val::null))
                     }
                     _ => Ok(Val::null()),
                 }
             }
             ExprKind::Call(name, args) => {
-                let b = builtins::find(&name.text).ok_or_else(|| EvalError { message: format!("未知函数 {}", name.text), span: name.span })?;
+                let b = builtins::find(&name.text).ok_or_else(|| EvalError {
+                    message: format!("未知函数 {}", name.text),
+                    span: name.span,
+                })?;
                 let vals = args.iter().map(|a| self.eval(a)).collect::<R<Vec<_>>>()?;
-                (b.imp)(&CallCtx { units: self.units }, vals).map_err(|m| EvalError { message: format!("{}(): {m}", b.name), span: e.span })
+                (b.imp)(&CallCtx { units: self.units }, vals).map_err(|m| EvalError {
+                    message: format!("{}(): {m}", b.name),
+                    span: e.span,
+                })
             }
             ExprKind::Neg(x) => {
                 let v = self.eval(x)?;
@@ -134,7 +160,11 @@ impl<'p, 'f> Env<'p, 'f> {
         // three-valued logic, with short-circuit
         if matches!(op, BinOp::And | BinOp::Or) {
             let l = self.eval(a)?.as_bool();
-            let stop = if op == BinOp::And { Some(false) } else { Some(true) };
+            let stop = if op == BinOp::And {
+                Some(false)
+            } else {
+                Some(true)
+            };
             if l == stop {
                 return Ok(Val::bool(l == Some(true)));
             }
@@ -147,12 +177,17 @@ impl<'p, 'f> Env<'p, 'f> {
         }
         let l = self.eval(a)?;
         if op == BinOp::Coalesce {
-            return if l.is_null() || matches!(l.v, V::Invalid(_)) { self.eval(b) } else { Ok(l) };
+            return if l.is_null() || matches!(l.v, V::Invalid(_)) {
+                self.eval(b)
+            } else {
+                Ok(l)
+            };
         }
         let r = self.eval(b)?;
         Ok(match op {
             BinOp::Eq | BinOp::Ne => {
-                let literal_null = matches!(a.kind, ExprKind::Null) || matches!(b.kind, ExprKind::Null);
+                let literal_null =
+                    matches!(a.kind, ExprKind::Null) || matches!(b.kind, ExprKind::Null);
                 let unknown = |v: &Val| matches!(v.v, V::Null | V::Invalid(_));
                 if !literal_null && (unknown(&l) || unknown(&r)) {
                     // comparing with a blank cell is unknown: the rule about blanks reports it
@@ -165,10 +200,17 @@ impl<'p, 'f> Env<'p, 'f> {
                 let found = match (&r.v, &l.v) {
                     (_, V::Null | V::Invalid(_)) => None,
                     (V::List(items), _) => Some(items.iter().any(|i| equal(i, &l))),
-                    (V::Map(entries), V::Text(k)) => Some(entries.iter().any(|(key, _)| key.as_str() == k.trim())),
+                    (V::Map(entries), V::Text(k)) => {
+                        Some(entries.iter().any(|(key, _)| key.as_str() == k.trim()))
+                    }
                     (V::Map(_), _) => Some(false),
                     (V::Null, _) => None,
-                    _ => return Err(EvalError { message: format!("in 的右边不是列表：{}", r.display()), span: b.span }),
+                    _ => {
+                        return Err(EvalError {
+                            message: format!("in 的右边不是列表：{}", r.display()),
+                            span: b.span,
+                        })
+                    }
                 };
                 match found {
                     Some(f) => Val::bool(f == (op == BinOp::In)),
@@ -176,7 +218,9 @@ impl<'p, 'f> Env<'p, 'f> {
                 }
             }
             BinOp::Add => match (&l.v, &r.v) {
-                (V::List(x), V::List(y)) => Val::of(V::List(Arc::new(x.iter().chain(y.iter()).cloned().collect()))),
+                (V::List(x), V::List(y)) => Val::of(V::List(Arc::new(
+                    x.iter().chain(y.iter()).cloned().collect(),
+                ))),
                 _ => arith(op, &l, &r),
             },
             _ => match (l.as_num(), r.as_num()) {
@@ -224,7 +268,10 @@ fn items<'f>(v: &Val<'f>, span: Span) -> R<Vec<Val<'f>>> {
         V::List(l) => Ok(l.to_vec()),
         V::Map(entries) => Ok(entries.iter().map(|(k, _)| Val::text(k)).collect()),
         V::Null => Ok(Vec::new()),
-        _ => Err(EvalError { message: format!("需要列表，得到“{}”", v.display()), span }),
+        _ => Err(EvalError {
+            message: format!("需要列表，得到“{}”", v.display()),
+            span,
+        }),
     }
 }
 
@@ -232,11 +279,22 @@ fn member<'f>(b: &Val<'f>, field: &str, span: Span) -> R<Val<'f>> {
     match &b.v {
         V::Row(row) => Ok(match row.cells.get(field) {
             Some(f) => Val::field(&f.value, f.at.as_ref(), field),
-            None => Val { v: V::Null, at: None, name: Some(Arc::from(field)) },
+            None => Val {
+                v: V::Null,
+                at: None,
+                name: Some(Arc::from(field)),
+            },
         }),
-        V::Map(entries) => Ok(entries.iter().find(|(k, _)| k.as_str() == field.trim()).map(|(_, v)| v.clone()).unwrap_or_else(Val::null)),
+        V::Map(entries) => Ok(entries
+            .iter()
+            .find(|(k, _)| k.as_str() == field.trim())
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(Val::null)),
         V::Null | V::Invalid(_) => Ok(Val::null()),
-        _ => Err(EvalError { message: format!("“{}”没有字段 {field}", b.display()), span }),
+        _ => Err(EvalError {
+            message: format!("“{}”没有字段 {field}", b.display()),
+            span,
+        }),
     }
 }
 
@@ -248,7 +306,12 @@ struct Hit<'f> {
 }
 
 /// Runs one check of `rule` on the form bound in `env`, appending findings to `out`.
-pub fn run_check<'p, 'f>(env: &mut Env<'p, 'f>, rule: &'p Rule, check: &'p Check, out: &mut Vec<Finding>) -> R<()> {
+pub fn run_check<'p, 'f>(
+    env: &mut Env<'p, 'f>,
+    rule: &'p Rule,
+    check: &'p Check,
+    out: &mut Vec<Finding>,
+) -> R<()> {
     let mut hits = Vec::new();
     walk(env, &check.stmts, 0, &mut hits)?;
     for hit in hits {
@@ -262,14 +325,22 @@ pub fn run_check<'p, 'f>(env: &mut Env<'p, 'f>, rule: &'p Rule, check: &'p Check
             related: hit.related,
             help: rule.meta("source").map(|s| format!("依据：{s}")),
         };
-        if !out.iter().any(|o| o.code == f.code && o.at == f.at && o.at.is_some()) {
+        if !out
+            .iter()
+            .any(|o| o.code == f.code && o.at == f.at && o.at.is_some())
+        {
             out.push(f);
         }
     }
     Ok(())
 }
 
-fn walk<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], i: usize, hits: &mut Vec<Hit<'f>>) -> R<()> {
+fn walk<'p, 'f>(
+    env: &mut Env<'p, 'f>,
+    stmts: &'p [Stmt],
+    i: usize,
+    hits: &mut Vec<Hit<'f>>,
+) -> R<()> {
     let Some(stmt) = stmts.get(i) else {
         return finish(env, stmts, hits);
     };
@@ -282,7 +353,11 @@ fn walk<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], i: usize, hits: &mut V
                     Some(f) => env.eval(f)?.as_bool() == Some(true),
                     None => true,
                 };
-                let r = if keep { walk(env, stmts, i + 1, hits) } else { Ok(()) };
+                let r = if keep {
+                    walk(env, stmts, i + 1, hits)
+                } else {
+                    Ok(())
+                };
                 env.scopes.pop();
                 r?;
             }
@@ -308,7 +383,11 @@ fn walk<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], i: usize, hits: &mut V
 
 /// All `when`s held: evaluates `at`, `related` and `message` in the innermost scope.
 fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'f>>) -> R<()> {
-    let mut hit = Hit { at: None, related: Vec::new(), message: String::new() };
+    let mut hit = Hit {
+        at: None,
+        related: Vec::new(),
+        message: String::new(),
+    };
     for stmt in stmts {
         match stmt {
             Stmt::At(e) => hit.at = env.eval(e)?.at,
@@ -324,9 +403,15 @@ fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'
                 };
                 for item in list {
                     if let Some(at) = item.at {
-                        let label = label.clone().or_else(|| item.name.as_deref().map(str::to_string)).unwrap_or_default();
+                        let label = label
+                            .clone()
+                            .or_else(|| item.name.as_deref().map(str::to_string))
+                            .unwrap_or_default();
                         if hit.at != Some(at) && !hit.related.iter().any(|r| &r.at == at) {
-                            hit.related.push(Related { at: at.clone(), label });
+                            hit.related.push(Related {
+                                at: at.clone(),
+                                label,
+                            });
                         }
                     }
                 }
@@ -343,12 +428,21 @@ fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'
 }
 
 /// A finding that says a rule failed to run on a form (never silently skipped).
-pub fn eval_failure(what: &str, sheet: &str, e: &EvalError, file_name: &str, line: usize) -> Finding {
+pub fn eval_failure(
+    what: &str,
+    sheet: &str,
+    e: &EvalError,
+    file_name: &str,
+    line: usize,
+) -> Finding {
     Finding {
         code: "X009".into(),
         severity: Severity::Error,
         title: "规则无法执行".into(),
-        message: format!("{what} 在本表上无法执行：{}（{file_name}:{line}）", e.message),
+        message: format!(
+            "{what} 在本表上无法执行：{}（{file_name}:{line}）",
+            e.message
+        ),
         sheet: Some(sheet.to_string()),
         at: None,
         related: Vec::new(),

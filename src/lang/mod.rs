@@ -3,11 +3,11 @@
 //! form with exact decimals ([`eval`]).
 
 pub mod ast;
-pub mod error;
-pub mod parse;
 pub mod builtins;
 pub mod check;
+pub mod error;
 pub mod eval;
+pub mod parse;
 pub mod program;
 pub mod types;
 pub mod val;

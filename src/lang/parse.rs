@@ -44,7 +44,11 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
     let mut starts = vec![0];
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        if offset > 0 && ["param ", "let ", "rule "].iter().any(|k| line.starts_with(k)) {
+        if offset > 0
+            && ["param ", "let ", "rule "]
+                .iter()
+                .any(|k| line.starts_with(k))
+        {
             starts.push(offset);
         }
         offset += line.len();
@@ -80,8 +84,17 @@ pub fn rule_name(r: &Rule) -> &'static str {
         Rule::kw_then => "then",
         Rule::kw_else => "else",
         Rule::kw_if => "if",
-        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr | Rule::coalesce
-        | Rule::sum_expr | Rule::prod_expr | Rule::unary | Rule::postfix | Rule::if_expr => "表达式 (expression)",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::coalesce
+        | Rule::sum_expr
+        | Rule::prod_expr
+        | Rule::unary
+        | Rule::postfix
+        | Rule::if_expr => "表达式 (expression)",
         Rule::op_or | Rule::op_and => "and / or",
         Rule::op_not => "not",
         Rule::op_cmp => "比较符 (= != < <= > >= in)",
@@ -95,7 +108,9 @@ pub fn rule_name(r: &Rule) -> &'static str {
         Rule::boolean => "true / false",
         Rule::null => "null",
         Rule::number => "数字",
-        Rule::string | Rule::text_q | Rule::text_c | Rule::lbrace | Rule::rbrace | Rule::interp => "字符串 \"…\"",
+        Rule::string | Rule::text_q | Rule::text_c | Rule::lbrace | Rule::rbrace | Rule::interp => {
+            "字符串 \"…\""
+        }
         Rule::ident | Rule::keyword => "名称 (name)",
         Rule::file => "规则文件",
         _ => "规则文件内容",
@@ -108,7 +123,9 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
     let mut expected: Vec<&str> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => positives.iter().map(rule_name).collect(),
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().map(rule_name).collect()
+        }
         pest::error::ErrorVariant::CustomError { .. } => vec![],
     };
     expected.sort();
@@ -116,14 +133,26 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
     let text = file.text.as_str();
     let abs = offset + start;
     // widen a point to the character under it, so the label has something to underline
-    let width = text[abs..].chars().next().map(|c| c.len_utf8()).unwrap_or(0);
+    let width = text[abs..]
+        .chars()
+        .next()
+        .map(|c| c.len_utf8())
+        .unwrap_or(0);
     let span = Span::new(abs, (offset + end).max(abs + width));
-    let found = text[abs..].chars().next().map(|c| format!("“{c}”")).unwrap_or_else(|| "文件结尾".into());
+    let found = text[abs..]
+        .chars()
+        .next()
+        .map(|c| format!("“{c}”"))
+        .unwrap_or_else(|| "文件结尾".into());
     RuleError {
         code: "formlint::rules::syntax",
         message: format!("语法错误：此处不能是{found} (syntax error)"),
         span,
-        label: if expected.is_empty() { "这里".into() } else { format!("应为 {}", expected.join("、")) },
+        label: if expected.is_empty() {
+            "这里".into()
+        } else {
+            format!("应为 {}", expected.join("、"))
+        },
         help: None,
         file: file.clone(),
     }
@@ -140,7 +169,10 @@ impl Builder {
     }
 
     fn name(&self, p: Pair<Rule>) -> Name {
-        Name { text: p.as_str().to_string(), span: self.span(&p) }
+        Name {
+            text: p.as_str().to_string(),
+            span: self.span(&p),
+        }
     }
 
     fn param(&self, p: Pair<Rule>) -> Param {
@@ -158,7 +190,10 @@ impl Builder {
         let sev = it.next().expect("severity");
         let severity = Severity::parse(sev.as_str()).unwrap_or(Severity::Error);
         let severity_span = self.span(&sev);
-        let title = self.template(it.next().expect("title")).literal().unwrap_or_default();
+        let title = self
+            .template(it.next().expect("title"))
+            .literal()
+            .unwrap_or_default();
         let mut meta = Vec::new();
         let mut checks = Vec::new();
         for p in it {
@@ -167,7 +202,10 @@ impl Builder {
                     let mspan = self.span(&p);
                     let mut m = p.into_inner();
                     let key = m.next().expect("key").as_str().to_string();
-                    let value = self.template(m.next().expect("value")).literal().unwrap_or_default();
+                    let value = self
+                        .template(m.next().expect("value"))
+                        .literal()
+                        .unwrap_or_default();
                     meta.push((key, value, mspan));
                 }
                 Rule::check => {
@@ -177,12 +215,23 @@ impl Builder {
                 }
                 Rule::stmts => {
                     let cspan = self.span(&p);
-                    checks.push(Check { stmts: self.stmts(p), span: cspan });
+                    checks.push(Check {
+                        stmts: self.stmts(p),
+                        span: cspan,
+                    });
                 }
                 _ => {}
             }
         }
-        crate::lang::ast::Rule { code, severity, severity_span, title, meta, checks, span }
+        crate::lang::ast::Rule {
+            code,
+            severity,
+            severity_span,
+            title,
+            meta,
+            checks,
+            span,
+        }
     }
 
     fn stmts(&self, p: Pair<Rule>) -> Vec<Stmt> {
@@ -201,13 +250,19 @@ impl Builder {
             }
             Rule::let_stmt => {
                 let var = self.name(it.next().expect("var"));
-                Stmt::Let { var, value: self.expr(it.next().expect("value")) }
+                Stmt::Let {
+                    var,
+                    value: self.expr(it.next().expect("value")),
+                }
             }
             Rule::when_stmt => Stmt::When(self.expr(it.next().expect("cond"))),
             Rule::at_stmt => Stmt::At(self.expr(it.next().expect("place"))),
             Rule::related_stmt => {
                 let value = self.expr(it.next().expect("value"));
-                Stmt::Related { value, label: it.next().map(|l| self.template(l)) }
+                Stmt::Related {
+                    value,
+                    label: it.next().map(|l| self.template(l)),
+                }
             }
             Rule::message_stmt => Stmt::Message(self.template(it.next().expect("message"))),
             other => unreachable!("statement {other:?}"),
@@ -223,7 +278,9 @@ impl Builder {
                 Rule::text_c => parts.push(Part::Text(part.as_str().to_string())),
                 Rule::lbrace => parts.push(Part::Text("{".into())),
                 Rule::rbrace => parts.push(Part::Text("}".into())),
-                Rule::interp => parts.push(Part::Expr(self.expr(part.into_inner().next().expect("expr")))),
+                Rule::interp => parts.push(Part::Expr(
+                    self.expr(part.into_inner().next().expect("expr")),
+                )),
                 _ => {}
             }
         }
@@ -239,9 +296,17 @@ impl Builder {
                 let c = self.expr(it.next().expect("cond"));
                 let a = self.expr(it.next().expect("then"));
                 let b = self.expr(it.next().expect("else"));
-                Expr { kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), span }
+                Expr {
+                    kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),
+                    span,
+                }
             }
-            Rule::or_expr | Rule::and_expr | Rule::sum_expr | Rule::prod_expr | Rule::coalesce | Rule::cmp_expr => {
+            Rule::or_expr
+            | Rule::and_expr
+            | Rule::sum_expr
+            | Rule::prod_expr
+            | Rule::coalesce
+            | Rule::cmp_expr => {
                 let is_coalesce = p.as_rule() == Rule::coalesce;
                 let mut it = p.into_inner();
                 let mut left = self.expr(it.next().expect("operand"));
@@ -249,7 +314,14 @@ impl Builder {
                     for right in it {
                         let right = self.expr(right);
                         let s = Span::new(left.span.start, right.span.end);
-                        left = Expr { kind: ExprKind::Binary(BinOp::Coalesce, Box::new(left), Box::new(right)), span: s };
+                        left = Expr {
+                            kind: ExprKind::Binary(
+                                BinOp::Coalesce,
+                                Box::new(left),
+                                Box::new(right),
+                            ),
+                            span: s,
+                        };
                     }
                     return left;
                 }
@@ -257,7 +329,10 @@ impl Builder {
                     let op = binop(op.as_str());
                     let right = self.expr(it.next().expect("operand"));
                     let s = Span::new(left.span.start, right.span.end);
-                    left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span: s };
+                    left = Expr {
+                        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                        span: s,
+                    };
                 }
                 left
             }
@@ -268,7 +343,11 @@ impl Builder {
                 let mut e = self.expr(operand[0].clone());
                 for op in ops.iter().rev() {
                     let s = Span::new(self.span(op).start, e.span.end);
-                    let kind = if is_not { ExprKind::Not(Box::new(e)) } else { ExprKind::Neg(Box::new(e)) };
+                    let kind = if is_not {
+                        ExprKind::Not(Box::new(e))
+                    } else {
+                        ExprKind::Neg(Box::new(e))
+                    };
                     e = Expr { kind, span: s };
                 }
                 e
@@ -281,15 +360,33 @@ impl Builder {
                     let kind = post.as_rule();
                     let mut inner = post.into_inner();
                     e = match kind {
-                        Rule::member => Expr { kind: ExprKind::Member(Box::new(e), self.name(inner.next().expect("name"))), span: s },
-                        Rule::index => Expr { kind: ExprKind::Index(Box::new(e), Box::new(self.expr(inner.next().expect("index")))), span: s },
+                        Rule::member => Expr {
+                            kind: ExprKind::Member(
+                                Box::new(e),
+                                self.name(inner.next().expect("name")),
+                            ),
+                            span: s,
+                        },
+                        Rule::index => Expr {
+                            kind: ExprKind::Index(
+                                Box::new(e),
+                                Box::new(self.expr(inner.next().expect("index"))),
+                            ),
+                            span: s,
+                        },
                         Rule::call => {
                             let name = match e.kind {
                                 ExprKind::Var(n) => n,
-                                _ => Name { text: String::new(), span: e.span },
+                                _ => Name {
+                                    text: String::new(),
+                                    span: e.span,
+                                },
                             };
                             let args = inner.next().map(|a| self.args(a)).unwrap_or_default();
-                            Expr { kind: ExprKind::Call(name, args), span: s }
+                            Expr {
+                                kind: ExprKind::Call(name, args),
+                                span: s,
+                            }
                         }
                         _ => e,
                     };
@@ -297,11 +394,22 @@ impl Builder {
                 e
             }
             Rule::list => {
-                let args = p.into_inner().next().map(|a| self.args(a)).unwrap_or_default();
-                if let [Expr { kind: ExprKind::Comprehension(_), .. }] = args.as_slice() {
+                let args = p
+                    .into_inner()
+                    .next()
+                    .map(|a| self.args(a))
+                    .unwrap_or_default();
+                if let [Expr {
+                    kind: ExprKind::Comprehension(_),
+                    ..
+                }] = args.as_slice()
+                {
                     return args.into_iter().next().expect("one");
                 }
-                Expr { kind: ExprKind::List(args), span }
+                Expr {
+                    kind: ExprKind::List(args),
+                    span,
+                }
             }
             Rule::map => {
                 let entries = p
@@ -311,14 +419,20 @@ impl Builder {
                         let k = it.next().expect("key");
                         let key = if k.as_rule() == Rule::string {
                             let t = self.template(k);
-                            Name { text: t.literal().unwrap_or_default(), span: t.span }
+                            Name {
+                                text: t.literal().unwrap_or_default(),
+                                span: t.span,
+                            }
                         } else {
                             self.name(k)
                         };
                         (key, self.expr(it.next().expect("value")))
                     })
                     .collect();
-                Expr { kind: ExprKind::Map(entries), span }
+                Expr {
+                    kind: ExprKind::Map(entries),
+                    span,
+                }
             }
             Rule::number => {
                 let s = p.as_str();
@@ -330,12 +444,27 @@ impl Builder {
                 if pct {
                     d /= Decimal::ONE_HUNDRED;
                 }
-                Expr { kind: ExprKind::Number(d), span }
+                Expr {
+                    kind: ExprKind::Number(d),
+                    span,
+                }
             }
-            Rule::string => Expr { kind: ExprKind::Text(self.template(p)), span },
-            Rule::boolean => Expr { kind: ExprKind::Bool(p.as_str() == "true"), span },
-            Rule::null => Expr { kind: ExprKind::Null, span },
-            Rule::ident => Expr { kind: ExprKind::Var(self.name(p)), span },
+            Rule::string => Expr {
+                kind: ExprKind::Text(self.template(p)),
+                span,
+            },
+            Rule::boolean => Expr {
+                kind: ExprKind::Bool(p.as_str() == "true"),
+                span,
+            },
+            Rule::null => Expr {
+                kind: ExprKind::Null,
+                span,
+            },
+            Rule::ident => Expr {
+                kind: ExprKind::Var(self.name(p)),
+                span,
+            },
             other => unreachable!("expression {other:?}"),
         }
     }
@@ -349,7 +478,15 @@ impl Builder {
                 let var = self.name(it.next().expect("var"));
                 let list = self.expr(it.next().expect("list"));
                 let filter = it.next().map(|f| self.expr(f));
-                vec![Expr { kind: ExprKind::Comprehension(Box::new(Comprehension { body, var, list, filter })), span }]
+                vec![Expr {
+                    kind: ExprKind::Comprehension(Box::new(Comprehension {
+                        body,
+                        var,
+                        list,
+                        filter,
+                    })),
+                    span,
+                }]
             }
             _ => p.into_inner().map(|a| self.expr(a)).collect(),
         }

@@ -20,10 +20,18 @@ pub struct Program {
     units: Units,
 }
 
-static NO_FORM: Form = Form { sheet: String::new(), fields: BTreeMap::new(), tables: BTreeMap::new() };
+static NO_FORM: Form = Form {
+    sheet: String::new(),
+    fields: BTreeMap::new(),
+    tables: BTreeMap::new(),
+};
 
 /// Parses and checks rule files against a layout's schema. All mistakes come back together.
-pub fn compile(sources: &[SourceFile], schema: &Schema, units: Units) -> Result<Program, RuleErrors> {
+pub fn compile(
+    sources: &[SourceFile],
+    schema: &Schema,
+    units: Units,
+) -> Result<Program, RuleErrors> {
     let mut errors = RuleErrors::default();
     let mut files = Vec::new();
     for src in sources {
@@ -52,7 +60,11 @@ pub fn compile(sources: &[SourceFile], schema: &Schema, units: Units) -> Result<
         errors.sort();
         return Err(errors);
     }
-    let mut program = Program { files, params: Vec::new(), units };
+    let mut program = Program {
+        files,
+        params: Vec::new(),
+        units,
+    };
     let params = program.eval_params().map_err(|e| {
         let mut errs = RuleErrors::default();
         errs.errors.push(e);
@@ -68,14 +80,16 @@ impl Program {
         let mut out = Vec::new();
         for (src, file) in &self.files {
             for p in &file.params {
-                let v = env.eval(&p.value).map_err(|e| crate::lang::error::RuleError {
-                    code: "formlint::rules::param",
-                    message: format!("参数 {} 无法计算：{}", p.name.text, e.message),
-                    span: e.span,
-                    label: "这里".into(),
-                    help: None,
-                    file: src.clone(),
-                })?;
+                let v = env
+                    .eval(&p.value)
+                    .map_err(|e| crate::lang::error::RuleError {
+                        code: "formlint::rules::param",
+                        message: format!("参数 {} 无法计算：{}", p.name.text, e.message),
+                        span: e.span,
+                        label: "这里".into(),
+                        help: None,
+                        file: src.clone(),
+                    })?;
                 env.bind(&p.name.text, v.clone());
                 out.push((p.name.text.clone(), v));
             }
@@ -90,7 +104,9 @@ impl Program {
 
     /// Every `param`, with the file it is declared in.
     pub fn params(&self) -> impl Iterator<Item = (&SourceFile, &Param)> {
-        self.files.iter().flat_map(|(s, f)| f.params.iter().map(move |p| (s, p)))
+        self.files
+            .iter()
+            .flat_map(|(s, f)| f.params.iter().map(move |p| (s, p)))
     }
 
     /// The units the pack declares (for the value grammar).
@@ -110,7 +126,13 @@ impl Program {
             for l in &file.lets {
                 let v = env.eval(&l.value).unwrap_or_else(|e| {
                     let (line, _) = src.line_col(e.span.start);
-                    out.push(eval_failure(&format!("定义 {}", l.name.text), &form.sheet, &e, &src.name, line));
+                    out.push(eval_failure(
+                        &format!("定义 {}", l.name.text),
+                        &form.sheet,
+                        &e,
+                        &src.name,
+                        line,
+                    ));
                     Val::null()
                 });
                 env.bind(&l.name.text, v);
@@ -121,7 +143,13 @@ impl Program {
                 for check in &rule.checks {
                     if let Err(e) = run_check(&mut env, rule, check, &mut out) {
                         let (line, _) = src.line_col(e.span.start);
-                        out.push(eval_failure(&format!("规则 {}", rule.code.text), &form.sheet, &e, &src.name, line));
+                        out.push(eval_failure(
+                            &format!("规则 {}", rule.code.text),
+                            &form.sheet,
+                            &e,
+                            &src.name,
+                            line,
+                        ));
                     }
                 }
             }

@@ -12,11 +12,17 @@ fn schema() -> Schema {
     let mut s = Schema::default();
     s.fields.insert("项目名称".into(), Kind::Text);
     s.fields.insert("总分分值".into(), Kind::Number);
-    let cols: BTreeMap<String, Kind> =
-        [("一级指标", Kind::Text), ("三级指标", Kind::Text), ("年度指标值", Kind::Text), ("实际完成值", Kind::Text), ("分值", Kind::Number), ("得分", Kind::Number)]
-            .into_iter()
-            .map(|(n, k)| (n.to_string(), k))
-            .collect();
+    let cols: BTreeMap<String, Kind> = [
+        ("一级指标", Kind::Text),
+        ("三级指标", Kind::Text),
+        ("年度指标值", Kind::Text),
+        ("实际完成值", Kind::Text),
+        ("分值", Kind::Number),
+        ("得分", Kind::Number),
+    ]
+    .into_iter()
+    .map(|(n, k)| (n.to_string(), k))
+    .collect();
     s.tables.insert("指标".into(), cols);
     s
 }
@@ -34,8 +40,12 @@ fn text(s: &str) -> FieldValue {
 }
 
 fn form() -> Form {
-    let mut f = Form { sheet: "自评表".into(), ..Form::default() };
-    f.fields.insert("项目名称".into(), cell("B1", FieldValue::Blank));
+    let mut f = Form {
+        sheet: "自评表".into(),
+        ..Form::default()
+    };
+    f.fields
+        .insert("项目名称".into(), cell("B1", FieldValue::Blank));
     f.fields.insert("总分分值".into(), cell("G9", num("100")));
     let rows = [
         (5, "产出指标", "数量", "≥25人次", "22人次", "10", "9"),
@@ -45,13 +55,22 @@ fn form() -> Form {
     let mut t = Table::default();
     for (line, l1, l3, target, actual, w, s) in rows {
         let r = line + 1;
-        let mut row = Row { line: Some(line), ..Row::default() };
-        row.cells.insert("一级指标".into(), cell(&format!("B{r}"), text(l1)));
-        row.cells.insert("三级指标".into(), cell(&format!("D{r}"), text(l3)));
-        row.cells.insert("年度指标值".into(), cell(&format!("E{r}"), text(target)));
-        row.cells.insert("实际完成值".into(), cell(&format!("F{r}"), text(actual)));
-        row.cells.insert("分值".into(), cell(&format!("G{r}"), num(w)));
-        row.cells.insert("得分".into(), cell(&format!("H{r}"), num(s)));
+        let mut row = Row {
+            line: Some(line),
+            ..Row::default()
+        };
+        row.cells
+            .insert("一级指标".into(), cell(&format!("B{r}"), text(l1)));
+        row.cells
+            .insert("三级指标".into(), cell(&format!("D{r}"), text(l3)));
+        row.cells
+            .insert("年度指标值".into(), cell(&format!("E{r}"), text(target)));
+        row.cells
+            .insert("实际完成值".into(), cell(&format!("F{r}"), text(actual)));
+        row.cells
+            .insert("分值".into(), cell(&format!("G{r}"), num(w)));
+        row.cells
+            .insert("得分".into(), cell(&format!("H{r}"), num(s)));
         t.rows.push(row);
     }
     f.tables.insert("指标".into(), t);
@@ -68,8 +87,13 @@ fn units() -> Units {
 }
 
 fn run(src: &str) -> Vec<String> {
-    let program = compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect("compiles");
-    program.check(&form()).into_iter().map(|f| format!("{} {} {}", f.code, f.location(), f.message)).collect()
+    let program =
+        compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect("compiles");
+    program
+        .check(&form())
+        .into_iter()
+        .map(|f| format!("{} {} {}", f.code, f.location(), f.message))
+        .collect()
 }
 
 fn errors(src: &str) -> RuleErrors {
@@ -129,12 +153,20 @@ rule S006 warning "比例" {
   message "{r.三级指标}: {fixed(r.分值 * measure(a, t) / amount(t), 2)}"
   at r.得分
 }"#);
-    assert_eq!(out, vec!["W001 自评表!B6 产出指标 合计 25，应为 20", "S006 自评表!H6 数量: 8.80"]);
+    assert_eq!(
+        out,
+        vec![
+            "W001 自评表!B6 产出指标 合计 25，应为 20",
+            "S006 自评表!H6 数量: 8.80"
+        ]
+    );
 }
 
 #[test]
 fn rounding_is_half_up() {
-    let out = run(r#"rule T001 info "t" { when true at 总分分值 message "{round(0.865, 2)} {round(2.5, 0)} {fixed(80.6, 2)} {round(-0.125)}" }"#);
+    let out = run(
+        r#"rule T001 info "t" { when true at 总分分值 message "{round(0.865, 2)} {round(2.5, 0)} {fixed(80.6, 2)} {round(-0.125)}" }"#,
+    );
     assert_eq!(out, vec!["T001 自评表!G9 0.87 3 80.60 -0.13"]);
 }
 
@@ -175,13 +207,17 @@ rule A002 error "c" {
 
 #[test]
 fn syntax_errors_in_several_items_are_all_reported() {
-    let e = errors("param a = \nrule B001 error \"x\" { when at 总分分值 message \"m\" }\nparam b = 1\n");
+    let e = errors(
+        "param a = \nrule B001 error \"x\" { when at 总分分值 message \"m\" }\nparam b = 1\n",
+    );
     assert_eq!(e.errors.len(), 2, "{e:?}");
     assert!(e.errors.iter().all(|e| e.code == "formlint::rules::syntax"));
 }
 
 fn render(e: &RuleErrors) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     handler.render_report(&mut out, e).expect("render");
     out
@@ -210,7 +246,12 @@ rule B008 error "缺少 message" {
   at 总分分值
 }
 "#;
-    let e = compile(&[SourceFile::new("rules/example.rules", src)], &schema(), units()).expect_err("three mistakes");
+    let e = compile(
+        &[SourceFile::new("rules/example.rules", src)],
+        &schema(),
+        units(),
+    )
+    .expect_err("three mistakes");
     assert_eq!(e.errors.len(), 3);
     insta::assert_snapshot!(render(&e));
 }

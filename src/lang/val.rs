@@ -43,7 +43,11 @@ pub struct Val<'f> {
 impl<'f> Val<'f> {
     /// A value with no provenance.
     pub fn of(v: V<'f>) -> Self {
-        Val { v, at: None, name: None }
+        Val {
+            v,
+            at: None,
+            name: None,
+        }
     }
 
     /// Null.
@@ -74,7 +78,11 @@ impl<'f> Val<'f> {
             FieldValue::Text(t) => V::Text(Arc::from(t.as_str())),
             FieldValue::Invalid(t) => V::Invalid(Arc::from(t.as_str())),
         };
-        Val { v, at, name: Some(Arc::from(name)) }
+        Val {
+            v,
+            at,
+            name: Some(Arc::from(name)),
+        }
     }
 
     /// Whether the value is null.
@@ -113,8 +121,16 @@ impl<'f> Val<'f> {
             V::Num(d) => d.normalize().to_string(),
             V::Text(t) | V::Invalid(t) => t.to_string(),
             V::Bool(b) => if *b { "是" } else { "否" }.into(),
-            V::List(items) => items.iter().map(|i| i.display()).collect::<Vec<_>>().join("、"),
-            V::Map(entries) => entries.iter().map(|(k, v)| format!("{k}: {}", v.display())).collect::<Vec<_>>().join("，"),
+            V::List(items) => items
+                .iter()
+                .map(|i| i.display())
+                .collect::<Vec<_>>()
+                .join("、"),
+            V::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.display()))
+                .collect::<Vec<_>>()
+                .join("，"),
             V::Row(r) => match r.line {
                 Some(l) => format!("第 {} 行", l + 1),
                 None => "一行".into(),
@@ -131,7 +147,9 @@ pub fn equal(a: &Val, b: &Val) -> bool {
         (V::Num(x), V::Num(y)) => x == y,
         (V::Text(x), V::Text(y)) | (V::Invalid(x), V::Invalid(y)) => x.trim() == y.trim(),
         (V::Bool(x), V::Bool(y)) => x == y,
-        (V::List(x), V::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b)),
+        (V::List(x), V::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
+        }
         (V::Row(x), V::Row(y)) => std::ptr::eq(*x, *y),
         (V::Parsed(x), V::Parsed(y)) => x == y,
         _ => false,

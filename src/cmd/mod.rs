@@ -1,0 +1,4 @@
+//! Command-line subcommands besides `check` (which lives in `main.rs`).
+
+pub mod packs;
+pub mod rules;

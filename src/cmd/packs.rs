@@ -1,0 +1,84 @@
+//! Finding and loading rule packs for the command line: an embedded pack by name
+//! (`shenzhen-2020`, `shenzhen-2020@1.0.0`) or a folder on disk.
+
+use formlint::pack::{self, Pack};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Reads a pack folder's files (one level) into a name → text map.
+pub fn read_dir(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("无法读取规则包目录 {}：{e}", dir.display()))?;
+    let mut files = BTreeMap::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+        files.insert(name.to_string(), text);
+    }
+    Ok(files)
+}
+
+/// The files of a pack named by `spec` (a folder, or an embedded `NAME[@VERSION]`; the default
+/// pack when `None`) and the prefix its file names are shown with.
+pub fn files_of(spec: Option<&str>) -> Result<(BTreeMap<String, String>, String), String> {
+    let spec = spec.unwrap_or(pack::DEFAULT_PACK);
+    let path = Path::new(spec);
+    if path.is_dir() {
+        let files = read_dir(path)?;
+        return Ok((files, format!("{}/", spec.trim_end_matches('/'))));
+    }
+    let (name, version) = match spec.split_once('@') {
+        Some((n, v)) => (n, Some(v)),
+        None => (spec, None),
+    };
+    let files = pack::embedded_pack(name).ok_or_else(|| {
+        format!(
+            "找不到规则包“{spec}”：既不是文件夹，也不是内置规则包（内置：{}）",
+            pack::embedded_names().join("、")
+        )
+    })?;
+    if let Some(v) = version {
+        let manifest = files.get("pack.yaml").map(String::as_str).unwrap_or("");
+        let found = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("version:"))
+            .map(|s| s.trim().trim_matches('"').to_string());
+        if found.as_deref() != Some(v) {
+            return Err(format!(
+                "内置规则包 {name} 的版本是 {}，不是 {v}",
+                found.unwrap_or_else(|| "未知".into())
+            ));
+        }
+    }
+    Ok((files, format!("<embedded>/{name}/")))
+}
+
+/// Renders a diagnostic the way the CLI shows all rule-pack problems (no colour, width 100).
+pub fn render_diagnostic(d: &dyn miette::Diagnostic) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, d);
+    out
+}
+
+/// Loads and checks a pack; on failure prints every problem to stderr and gives exit code 2.
+pub fn load(spec: Option<&str>) -> Result<Pack, ExitCode> {
+    let (files, prefix) = files_of(spec).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    pack::load(&files, &prefix).map_err(|e| {
+        eprintln!("{}", render_diagnostic(&e));
+        ExitCode::from(2)
+    })
+}

@@ -1,0 +1,91 @@
+//! `formlint rules …`: tools for rule authors.
+
+use crate::cmd::packs;
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+/// `formlint rules` and its subcommands.
+#[derive(Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    command: RulesCommand,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate a whole pack (syntax, names, types, codes, unused parameters); exit 1 on errors.
+    Check {
+        /// The pack: a folder or a built-in `NAME[@VERSION]`.
+        #[arg(default_value = formlint::pack::DEFAULT_PACK)]
+        pack: String,
+    },
+    /// Explain one rule: title, description, source clause, severity.
+    Explain {
+        /// Rule code, e.g. B001.
+        code: String,
+        /// The pack.
+        #[arg(long, default_value = formlint::pack::DEFAULT_PACK)]
+        rules: String,
+    },
+}
+
+/// Runs a `rules` subcommand.
+pub fn run(args: RulesArgs) -> ExitCode {
+    match args.command {
+        RulesCommand::Check { pack } => check(&pack),
+        RulesCommand::Explain { code, rules } => explain(&rules, &code),
+    }
+}
+
+fn check(spec: &str) -> ExitCode {
+    match packs::load(Some(spec)) {
+        Ok(p) => {
+            println!(
+                "规则包 {} {} 检查通过：{} 条规则 (pack OK)",
+                p.manifest.name,
+                p.manifest.version,
+                p.program.rules().count()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn explain(spec: &str, code: &str) -> ExitCode {
+    let pack = match packs::load(Some(spec)) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let Some(rule) = pack
+        .program
+        .rules()
+        .find(|r| r.code.text.eq_ignore_ascii_case(code))
+    else {
+        let codes: Vec<&str> = pack.program.rules().map(|r| r.code.text.as_str()).collect();
+        eprintln!(
+            "error: 规则包 {} 中没有规则 {code}（有：{}）",
+            pack.manifest.name,
+            codes.join(" ")
+        );
+        return ExitCode::from(2);
+    };
+    println!("{} {} [{}]", rule.code.text, rule.title, rule.severity);
+    if let Some(en) = rule.meta("title_en") {
+        println!("{en}");
+    }
+    if let Some(d) = rule.meta("description") {
+        println!("\n{d}");
+    }
+    if let Some(s) = rule.meta("source") {
+        println!("\n依据 (source)：{s}");
+    }
+    if let Some(e) = rule.meta("example") {
+        println!("\n示例 (example)：{e}");
+    }
+    println!(
+        "\n规则包 (pack)：{} {}",
+        pack.manifest.name, pack.manifest.version
+    );
+    ExitCode::SUCCESS
+}
