@@ -379,7 +379,11 @@ fn reads_canonical_yaml() {
     );
     assert_eq!(cell(f, "指标", 1, "实际完成值").0, text("82694.3"));
     assert_eq!(cell(f, "指标", 1, "分值").0, FieldValue::Blank);
-    assert_eq!(f.tables["指标"].rows[1].line, None);
+    assert_eq!(
+        f.tables["指标"].rows[1].line,
+        Some(1),
+        "position in the list orders YAML rows"
+    );
     assert_eq!(f.tables["指标"].rows[0].cells.len(), 9);
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].code, TEXT_IN_NUMBER);

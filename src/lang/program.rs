@@ -67,7 +67,7 @@ pub fn compile(
     };
     let params = program.eval_params().map_err(|e| {
         let mut errs = RuleErrors::default();
-        errs.errors.push(e);
+        errs.errors.push(*e);
         errs
     })?;
     program.params = params;
@@ -75,7 +75,9 @@ pub fn compile(
 }
 
 impl Program {
-    fn eval_params(&self) -> Result<Vec<(String, Val<'static>)>, crate::lang::error::RuleError> {
+    fn eval_params(
+        &self,
+    ) -> Result<Vec<(String, Val<'static>)>, Box<crate::lang::error::RuleError>> {
         let mut env = Env::new(&self.units, &NO_FORM);
         let mut out = Vec::new();
         for (src, file) in &self.files {
