@@ -77,7 +77,21 @@ pub fn load(spec: Option<&str>) -> Result<Pack, ExitCode> {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;
-    pack::load(&files, &prefix).map_err(|e| {
+    let base_dir = spec
+        .map(Path::new)
+        .filter(|p| p.is_dir())
+        .map(Path::to_path_buf);
+    let resolve = |base: &str| -> Result<(BTreeMap<String, String>, String), String> {
+        // a base named as a folder is found next to the extending pack, then from here
+        if let Some(dir) = &base_dir {
+            let beside = dir.join(base);
+            if beside.is_dir() {
+                return Ok((read_dir(&beside)?, format!("{}/", beside.display())));
+            }
+        }
+        files_of(Some(base))
+    };
+    pack::load_with(&files, &prefix, &resolve).map_err(|e| {
         eprintln!("{}", render_diagnostic(&e));
         ExitCode::from(2)
     })

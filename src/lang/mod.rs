@@ -13,6 +13,6 @@ pub mod types;
 pub mod val;
 
 pub use error::{RuleError, RuleErrors, SourceFile};
-pub use program::{compile, Program};
+pub use program::{compile, compile_layers, Origin, Overrides, ParamOverride, Program};
 #[cfg(test)]
 mod tests;

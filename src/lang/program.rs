@@ -2,10 +2,11 @@
 //! number of forms (the program is shared, read-only, across threads).
 
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::form::{Form, Schema};
-use crate::lang::ast::{File, Param, Rule};
+use crate::lang::ast::{Expr, ExprKind, File, Param, Rule, Span};
 use crate::lang::check::Checker;
-use crate::lang::error::{RuleErrors, SourceFile};
+use crate::lang::error::{did_you_mean, RuleError, RuleErrors, SourceFile};
 use crate::lang::eval::{eval_failure, run_check, Env};
 use crate::lang::parse::parse_file;
 use crate::lang::val::Val;
@@ -26,19 +27,80 @@ static NO_FORM: Form = Form {
     tables: BTreeMap::new(),
 };
 
+/// Where a setting of a pack manifest was written, so mistakes in it point at the manifest.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The manifest file.
+    pub file: SourceFile,
+    /// The setting's key in it.
+    pub span: Span,
+}
+
+/// A parameter given a new value by a pack that extends another.
+#[derive(Debug, Clone)]
+pub struct ParamOverride {
+    /// The parameter's name.
+    pub name: String,
+    /// The new value (a literal).
+    pub value: Expr,
+    /// Where the override was written.
+    pub origin: Origin,
+}
+
+/// What a pack that extends another changes without copying it: parameter values, rule
+/// severities, rules switched off. Rules are replaced by giving a rule of the same code in a
+/// later layer.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// New parameter values.
+    pub params: Vec<ParamOverride>,
+    /// New severities by rule code.
+    pub severity: Vec<(String, Severity, Origin)>,
+    /// Rules switched off, by code.
+    pub disable: Vec<(String, Origin)>,
+}
+
 /// Parses and checks rule files against a layout's schema. All mistakes come back together.
 pub fn compile(
     sources: &[SourceFile],
     schema: &Schema,
     units: Units,
 ) -> Result<Program, RuleErrors> {
+    let layered: Vec<(SourceFile, usize)> = sources.iter().map(|s| (s.clone(), 0)).collect();
+    compile_layers(&layered, schema, units, &Overrides::default())
+}
+
+/// Compiles rule files in layers (0 = the base pack, 1 = a pack extending it, …): a rule in a
+/// higher layer replaces the rule of the same code below it; `overrides` then set parameters,
+/// change severities and switch rules off.
+pub fn compile_layers(
+    sources: &[(SourceFile, usize)],
+    schema: &Schema,
+    units: Units,
+    overrides: &Overrides,
+) -> Result<Program, RuleErrors> {
     let mut errors = RuleErrors::default();
     let mut files = Vec::new();
-    for src in sources {
+    for (src, layer) in sources {
         let (file, errs) = parse_file(src);
         errors.errors.extend(errs);
-        files.push((src.clone(), file));
+        files.push((src.clone(), file, *layer));
     }
+    // a rule given again in a higher layer replaces the lower one
+    let top: BTreeMap<String, usize> =
+        files.iter().fold(BTreeMap::new(), |mut m, (_, f, layer)| {
+            for r in &f.rules {
+                let e = m.entry(r.code.text.clone()).or_insert(*layer);
+                *e = (*e).max(*layer);
+            }
+            m
+        });
+    for (_, f, layer) in &mut files {
+        f.rules
+            .retain(|r| top.get(&r.code.text).is_none_or(|t| t == layer));
+    }
+    let mut files: Vec<(SourceFile, File)> = files.into_iter().map(|(s, f, _)| (s, f)).collect();
+    apply_param_overrides(&mut files, &overrides.params, &mut errors);
     let mut checker = Checker::new(schema);
     for (src, file) in &files {
         for p in &file.params {
@@ -56,6 +118,7 @@ pub fn compile(
         }
     }
     errors.errors.extend(checker.errors);
+    apply_rule_overrides(&mut files, overrides, &mut errors);
     if !errors.is_empty() {
         errors.sort();
         return Err(errors);
@@ -72,6 +135,133 @@ pub fn compile(
     })?;
     program.params = params;
     Ok(program)
+}
+
+fn origin_error(
+    o: &Origin,
+    code: &'static str,
+    message: String,
+    label: &str,
+    help: Option<String>,
+) -> RuleError {
+    RuleError {
+        code,
+        message,
+        span: o.span,
+        label: label.into(),
+        help,
+        file: o.file.clone(),
+    }
+}
+
+/// The literal shape of a value, to keep an override of the same sort as the original.
+fn shape(e: &Expr) -> &'static str {
+    match &e.kind {
+        ExprKind::Number(_) => "数字",
+        ExprKind::Text(_) => "文字",
+        ExprKind::Bool(_) => "真假值",
+        ExprKind::List(_) | ExprKind::Comprehension(_) => "列表",
+        ExprKind::Map(_) => "对照表",
+        _ => "表达式",
+    }
+}
+
+fn apply_param_overrides(
+    files: &mut [(SourceFile, File)],
+    overrides: &[ParamOverride],
+    errors: &mut RuleErrors,
+) {
+    for o in overrides {
+        let found = files
+            .iter_mut()
+            .flat_map(|(_, f)| f.params.iter_mut())
+            .find(|p| p.name.text == o.name);
+        match found {
+            Some(p) => {
+                let (was, now) = (shape(&p.value), shape(&o.value));
+                if was != now && was != "表达式" {
+                    errors.errors.push(origin_error(
+                        &o.origin,
+                        "formlint::pack::param-type",
+                        format!(
+                            "参数 {} 原来是{was}，覆盖值却是{now} (override of another type)",
+                            o.name
+                        ),
+                        &format!("应为{was}"),
+                        None,
+                    ));
+                } else {
+                    // keep the span of the declaration so run-time messages still point somewhere real
+                    let span = p.value.span;
+                    p.value = o.value.clone();
+                    set_spans(&mut p.value, span);
+                }
+            }
+            None => {
+                let names: Vec<String> = files
+                    .iter()
+                    .flat_map(|(_, f)| f.params.iter().map(|p| p.name.text.clone()))
+                    .collect();
+                let help = did_you_mean(&o.name, names.iter().map(String::as_str))
+                    .map(|s| format!("是不是“{s}”？"));
+                errors.errors.push(origin_error(
+                    &o.origin,
+                    "formlint::pack::unknown-param",
+                    format!("被覆盖的参数“{}”不存在 (unknown parameter)", o.name),
+                    "未知参数",
+                    help,
+                ));
+            }
+        }
+    }
+}
+
+fn set_spans(e: &mut Expr, span: Span) {
+    e.span = span;
+    match &mut e.kind {
+        ExprKind::List(items) => items.iter_mut().for_each(|i| set_spans(i, span)),
+        ExprKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            k.span = span;
+            set_spans(v, span);
+        }),
+        _ => {}
+    }
+}
+
+fn apply_rule_overrides(files: &mut [(SourceFile, File)], o: &Overrides, errors: &mut RuleErrors) {
+    let codes: Vec<String> = files
+        .iter()
+        .flat_map(|(_, f)| f.rules.iter().map(|r| r.code.text.clone()))
+        .collect();
+    let unknown = |code: &str, origin: &Origin, errors: &mut RuleErrors| {
+        let help =
+            did_you_mean(code, codes.iter().map(String::as_str)).map(|s| format!("是不是 {s}？"));
+        errors.errors.push(origin_error(
+            origin,
+            "formlint::pack::unknown-code",
+            format!("规则代码 {code} 不存在 (unknown rule code)"),
+            "未知规则",
+            help,
+        ));
+    };
+    for (code, severity, origin) in &o.severity {
+        match files
+            .iter_mut()
+            .flat_map(|(_, f)| f.rules.iter_mut())
+            .find(|r| &r.code.text == code)
+        {
+            Some(r) => r.severity = *severity,
+            None => unknown(code, origin, errors),
+        }
+    }
+    for (code, origin) in &o.disable {
+        if !codes.contains(code) {
+            unknown(code, origin, errors);
+        }
+        for (_, f) in files.iter_mut() {
+            f.rules.retain(|r| &r.code.text != code);
+        }
+    }
 }
 
 impl Program {

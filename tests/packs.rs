@@ -1,0 +1,145 @@
+//! Versioned packs that build on each other: a pack in a folder that extends the shipped one
+//! overrides a parameter, switches a rule off and changes a severity — no rebuild, no copy.
+
+mod common;
+use common::formlint;
+
+fn findings(stdout: &str) -> Vec<(String, String, String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(stdout).expect("json");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().expect("file");
+            let form = file
+                .rsplit('/')
+                .next()
+                .expect("name")
+                .split('-')
+                .next()
+                .expect("id")
+                .to_string();
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (form, s("code"), s("cell"), s("severity"))
+        })
+        .collect()
+}
+
+fn write_pack(dir: &std::path::Path, manifest: &str) -> String {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join("pack.yaml"), manifest).expect("write");
+    dir.to_str().expect("utf8").to_string()
+}
+
+#[test]
+fn extending_pack_overrides_a_param_disables_a_rule_and_changes_a_severity() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = write_pack(
+        &tmp.path().join("shenzhen-2021"),
+        "name: shenzhen-2021\nversion: 0.1.0\nextends: shenzhen-2020@1.0.0\nfiscal_years: [2021]\n\
+         params:\n  一级权重: {产出指标: 50, 效益指标: 30}\nseverity:\n  B006: warning\ndisable: [U001]\n",
+    );
+    let (_, base, _) = formlint(&["check", "tests/fixtures/seed", "--format", "json"]);
+    let (code, child, stderr) = formlint(&[
+        "check",
+        "tests/fixtures/seed",
+        "--format",
+        "json",
+        "--rules",
+        &pack,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&child).expect("json");
+    assert_eq!(doc["ruleset"]["name"], "shenzhen-2021");
+    assert_eq!(doc["ruleset"]["version"], "0.1.0");
+    let base = findings(&base);
+    let child = findings(&child);
+    // U001 is off
+    assert!(base.iter().any(|f| f.1 == "U001"));
+    assert!(!child.iter().any(|f| f.1 == "U001"));
+    // B006 is now a warning
+    assert!(child
+        .iter()
+        .filter(|f| f.1 == "B006")
+        .all(|f| f.3 == "warning"));
+    assert_eq!(child.iter().filter(|f| f.1 == "B006").count(), 3);
+    // 效益指标 30: every published form (no weight in its labels) now breaks W001; P1 keeps its （40分）
+    let w001: Vec<&str> = child
+        .iter()
+        .filter(|f| f.1 == "W001")
+        .map(|f| f.0.as_str())
+        .collect();
+    assert_eq!(w001, vec!["P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]);
+    assert!(!base.iter().any(|f| f.1 == "W001"));
+    // everything else is unchanged
+    let rest = |v: &[(String, String, String, String)]| -> Vec<(String, String, String)> {
+        v.iter()
+            .filter(|f| !["U001", "B006", "W001"].contains(&f.1.as_str()))
+            .map(|f| (f.0.clone(), f.1.clone(), f.2.clone()))
+            .collect()
+    };
+    assert_eq!(rest(&base), rest(&child));
+}
+
+#[test]
+fn a_rule_given_again_in_the_extending_pack_replaces_the_base_rule() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("strict");
+    let pack = write_pack(
+        &dir,
+        "name: strict\nversion: 1.0.0\nextends: shenzhen-2020\nrules: [strict.rules]\n",
+    );
+    std::fs::write(
+        dir.join("strict.rules"),
+        "rule B006 error \"全年预算数有调整\" {\n  when 总额.全年预算数 != 总额.年初预算数\n  at 总额.全年预算数\n  message \"全年预算数 {总额.全年预算数} 与年初预算数 {总额.年初预算数} 不同\"\n}\n",
+    )
+    .expect("write");
+    let (_, out, stderr) = formlint(&[
+        "check",
+        "tests/fixtures/seed",
+        "--format",
+        "json",
+        "--rules",
+        &pack,
+    ]);
+    let b006: Vec<(String, String)> = findings(&out)
+        .into_iter()
+        .filter(|f| f.1 == "B006")
+        .map(|f| (f.0, f.3))
+        .collect();
+    // any adjustment now counts, as an error: P2, P4 (−33 %, below the old 50 % threshold), P6, P8
+    let want: Vec<(String, String)> = ["P2", "P4", "P6", "P8"]
+        .iter()
+        .map(|p| (p.to_string(), "error".to_string()))
+        .collect();
+    assert_eq!(b006, want, "{stderr}");
+}
+
+#[test]
+fn mistakes_in_an_extending_manifest_point_into_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = write_pack(
+        &tmp.path().join("bad"),
+        "name: bad\nversion: 0.0.1\nextends: shenzhen-2020\nparams:\n  一级权利: {产出指标: 50}\n  金额容差: \"一分钱\"\nseverity:\n  B0006: warning\ndisable: [C001]\n",
+    );
+    let (code, _, stderr) = formlint(&["check", "tests/fixtures/seed", "--rules", &pack]);
+    assert_eq!(code, 2);
+    let shown = stderr.replace(&pack, "[pack]");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn unknown_base_pack_and_wrong_version_are_usage_errors() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = write_pack(
+        &tmp.path().join("a"),
+        "name: a\nversion: 1.0.0\nextends: shenzhen-2020@9.9.9\n",
+    );
+    let (code, _, stderr) = formlint(&["check", "tests/fixtures/seed", "--rules", &pack]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("9.9.9"), "{stderr}");
+    let (code, _, stderr) = formlint(&["check", "tests/fixtures/seed", "--rules", "no-such-pack"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no-such-pack"), "{stderr}");
+}
