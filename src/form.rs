@@ -121,4 +121,6 @@ pub struct Schema {
     pub fields: BTreeMap<String, Kind>,
     /// Table names, each with its column names and kinds.
     pub tables: BTreeMap<String, BTreeMap<String, Kind>>,
+    /// Tables of fixed rows: table name → (key column, the row labels it can hold).
+    pub keys: BTreeMap<String, (String, Vec<String>)>,
 }

@@ -19,6 +19,12 @@ enum RulesCommand {
         #[arg(default_value = formlint::pack::DEFAULT_PACK)]
         pack: String,
     },
+    /// Write the pack's catalogue as Markdown (to stdout), generated from its rule files.
+    Doc {
+        /// The pack: a folder or a built-in `NAME[@VERSION]`.
+        #[arg(default_value = formlint::pack::DEFAULT_PACK)]
+        pack: String,
+    },
     /// Explain one rule: title, description, source clause, severity.
     Explain {
         /// Rule code, e.g. B001.
@@ -34,22 +40,33 @@ pub fn run(args: RulesArgs) -> ExitCode {
     match args.command {
         RulesCommand::Check { pack } => check(&pack),
         RulesCommand::Explain { code, rules } => explain(&rules, &code),
+        RulesCommand::Doc { pack } => match packs::load(Some(&pack)) {
+            Ok(p) => {
+                print!("{}", formlint::pack::doc::catalogue(&p));
+                ExitCode::SUCCESS
+            }
+            Err(c) => c,
+        },
     }
 }
 
 fn check(spec: &str) -> ExitCode {
-    match packs::load(Some(spec)) {
-        Ok(p) => {
-            println!(
-                "规则包 {} {} 检查通过：{} 条规则 (pack OK)",
-                p.manifest.name,
-                p.manifest.version,
-                p.program.rules().count()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(_) => ExitCode::from(1),
+    let Ok(p) = packs::load(Some(spec)) else {
+        return ExitCode::from(1);
+    };
+    let warnings = p.program.lint(&p.layout.schema());
+    for w in &warnings {
+        eprintln!("{}", packs::render_diagnostic(w));
     }
+    let rules = p.program.rules().count();
+    println!(
+        "规则包 {} {} 检查通过：{rules} 条规则，{} 个警告 (pack OK: {rules} rules, {} warnings)",
+        p.manifest.name,
+        p.manifest.version,
+        warnings.len(),
+        warnings.len()
+    );
+    ExitCode::SUCCESS
 }
 
 fn explain(spec: &str, code: &str) -> ExitCode {

@@ -357,7 +357,21 @@ impl Layout {
             .iter()
             .map(|t| (t.name.clone(), t.column_kinds().into_iter().collect()))
             .collect();
-        Schema { fields, tables }
+        let keys = self
+            .tables
+            .iter()
+            .filter_map(|t| match &t.rows {
+                RowsSpec::Key { column, labels } => {
+                    Some((t.name.clone(), (column.clone(), labels.clone())))
+                }
+                _ => None,
+            })
+            .collect();
+        Schema {
+            fields,
+            tables,
+            keys,
+        }
     }
 
     /// The table spec named `name`.

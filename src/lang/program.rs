@@ -289,6 +289,16 @@ impl Program {
         Ok(out)
     }
 
+    /// Warnings for rule authors: unused parameters, checks that can never fire.
+    pub fn lint(&self, schema: &Schema) -> Vec<crate::lang::lint::RuleWarning> {
+        crate::lang::lint::lint(&self.files, schema)
+    }
+
+    /// Parameter values after overrides, in declaration order.
+    pub fn param_values(&self) -> impl Iterator<Item = (&str, &Val<'static>)> {
+        self.params.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
     /// Every rule, in file order.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.files.iter().flat_map(|(_, f)| f.rules.iter())

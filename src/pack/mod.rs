@@ -10,6 +10,8 @@ use crate::value::Units;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+pub mod doc;
+
 /// The name of the default pack.
 pub const DEFAULT_PACK: &str = "shenzhen-2020";
 
@@ -19,39 +21,39 @@ static EMBEDDED: &[(&str, &[(&str, &str)])] = &[(
     &[
         (
             "pack.yaml",
-            include_str!("../rules/shenzhen-2020/pack.yaml"),
+            include_str!("../../rules/shenzhen-2020/pack.yaml"),
         ),
         (
             "layout.yaml",
-            include_str!("../rules/shenzhen-2020/layout.yaml"),
+            include_str!("../../rules/shenzhen-2020/layout.yaml"),
         ),
         (
             "params.rules",
-            include_str!("../rules/shenzhen-2020/params.rules"),
+            include_str!("../../rules/shenzhen-2020/params.rules"),
         ),
         (
             "required.rules",
-            include_str!("../rules/shenzhen-2020/required.rules"),
+            include_str!("../../rules/shenzhen-2020/required.rules"),
         ),
         (
             "weights.rules",
-            include_str!("../rules/shenzhen-2020/weights.rules"),
+            include_str!("../../rules/shenzhen-2020/weights.rules"),
         ),
         (
             "scores.rules",
-            include_str!("../rules/shenzhen-2020/scores.rules"),
+            include_str!("../../rules/shenzhen-2020/scores.rules"),
         ),
         (
             "funds.rules",
-            include_str!("../rules/shenzhen-2020/funds.rules"),
+            include_str!("../../rules/shenzhen-2020/funds.rules"),
         ),
         (
             "units.rules",
-            include_str!("../rules/shenzhen-2020/units.rules"),
+            include_str!("../../rules/shenzhen-2020/units.rules"),
         ),
         (
             "consistency.rules",
-            include_str!("../rules/shenzhen-2020/consistency.rules"),
+            include_str!("../../rules/shenzhen-2020/consistency.rules"),
         ),
     ],
 )];

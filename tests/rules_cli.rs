@@ -1,0 +1,69 @@
+//! `formlint rules check|doc|explain` on the shipped pack and on broken copies.
+
+mod common;
+use common::{copy_dir, formlint, root};
+
+#[test]
+fn shipped_pack_checks_clean() {
+    let (code, stdout, stderr) = formlint(&["rules", "check", "rules/shenzhen-2020"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("0 个警告"), "{stdout}{stderr}");
+}
+
+#[test]
+fn committed_catalogue_matches_the_pack() {
+    let (code, stdout, _) = formlint(&["rules", "doc", "rules/shenzhen-2020"]);
+    assert_eq!(code, 0);
+    let committed = std::fs::read_to_string(root().join("docs/shenzhen-2020.md"))
+        .expect("docs/shenzhen-2020.md");
+    assert_eq!(
+        stdout, committed,
+        "regenerate with: formlint rules doc rules/shenzhen-2020 > docs/shenzhen-2020.md"
+    );
+}
+
+#[test]
+fn explain_shows_title_source_and_severity() {
+    let (code, stdout, _) = formlint(&["rules", "explain", "S002"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+    let (code, _, stderr) = formlint(&["rules", "explain", "Z999"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("Z999"));
+}
+
+#[test]
+fn broken_pack_fails_check_with_every_mistake() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = tmp.path().join("pack");
+    copy_dir(&root().join("rules/shenzhen-2020"), &pack);
+    let path = pack.join("scores.rules");
+    let text = std::fs::read_to_string(&path).expect("scores");
+    let broken = text
+        .replacen(
+            "when r.得分 > r.分值 or r.得分 < 0",
+            "when r.得分 > r.分值 or r.得分 < 0 or r.三级指标 * 2 > 1",
+            1,
+        )
+        .replacen("rule S004 warning", "rule S004 severe", 1);
+    std::fs::write(&path, broken).expect("write");
+    let (code, _, stderr) = formlint(&["rules", "check", pack.to_str().expect("utf8")]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stderr.replace(pack.to_str().expect("utf8"), "[pack]"));
+}
+
+#[test]
+fn lint_warns_about_unused_params_and_rules_that_can_never_fire() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = tmp.path().join("pack");
+    copy_dir(&root().join("rules/shenzhen-2020"), &pack);
+    let path = pack.join("funds.rules");
+    let text = std::fs::read_to_string(&path).expect("funds");
+    let edited = text.replacen("where r.名称 != \"年度资金总额\"]", "where r.名称 != \"年度资金总额\"]\n  let 多余 = 1", 1)
+        + "\nparam 没人用 = 3\n\nrule B099 info \"拼错的行名\" {\n  for r in 资金 where r.名称 = \"年度资金合计\"\n  when r.得分 > 0\n  at r.得分\n  message \"x\"\n}\n";
+    std::fs::write(&path, edited).expect("write");
+    let (code, stdout, stderr) = formlint(&["rules", "check", pack.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "warnings do not fail the check");
+    assert!(stdout.contains("2 个警告"), "{stdout}");
+    insta::assert_snapshot!(stderr.replace(pack.to_str().expect("utf8"), "[pack]"));
+}
