@@ -138,12 +138,18 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
         .next()
         .map(|c| c.len_utf8())
         .unwrap_or(0);
-    let span = Span::new(abs, (offset + end).max(abs + width));
-    let found = text[abs..]
+    // show the whole word found there (`severe`), or the one character
+    let word: String = text[abs..]
         .chars()
-        .next()
-        .map(|c| format!("“{c}”"))
-        .unwrap_or_else(|| "文件结尾".into());
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .take(16)
+        .collect();
+    let span = Span::new(abs, (offset + end).max(abs + width.max(word.len())));
+    let found = match text[abs..].chars().next() {
+        None => "文件结尾".to_string(),
+        Some(_) if !word.is_empty() => format!("“{word}”"),
+        Some(c) => format!("“{c}”"),
+    };
     RuleError {
         code: "formlint::rules::syntax",
         message: format!("语法错误：此处不能是{found} (syntax error)"),
