@@ -35,6 +35,12 @@ struct CheckArgs {
     /// (default: shenzhen-2020).
     #[arg(long, value_name = "DIR|NAME[@VERSION]")]
     rules: Option<String>,
+    /// A formlint.toml (default: the nearest one at or above the first path).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any formlint.toml.
+    #[arg(long)]
+    no_config: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -145,7 +151,17 @@ fn display(p: &Path) -> String {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let pack = match cmd::packs::load(args.rules.as_deref()) {
+    let config = match cmd::config::load(args.config.as_deref(), args.no_config, &args.paths) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let spec = args.rules.clone().or_else(|| {
+        config
+            .as_ref()
+            .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
+    });
+    let suppressions = config.map(|(s, _)| s);
+    let pack = match cmd::packs::load(spec.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -177,7 +193,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     for path in files {
         let name = display(&path);
-        let checked = match std::fs::read(&path) {
+        let mut checked = match std::fs::read(&path) {
             Ok(bytes) => run::check_file(&pack, &name, &bytes, &opts),
             Err(e) => run::Checked {
                 report: FileReport {
@@ -192,6 +208,9 @@ fn check(args: CheckArgs) -> ExitCode {
                 sheets: Vec::new(),
             },
         };
+        if let Some(s) = &suppressions {
+            s.apply(&mut checked.report);
+        }
         if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
             let _ = writeln!(
                 out,
@@ -200,6 +219,20 @@ fn check(args: CheckArgs) -> ExitCode {
             );
         }
         reports.push(checked.report);
+    }
+    if let Some(s) = &suppressions {
+        let unused = s.unused();
+        if !unused.is_empty() {
+            let r = FileReport {
+                path: s.path.clone(),
+                forms: 0,
+                findings: unused,
+            };
+            if matches!(args.format, OutputFormat::Human) {
+                let _ = writeln!(out, "{}", report::render_human(&r, &[], &human));
+            }
+            reports.push(r);
+        }
     }
     match args.format {
         OutputFormat::Human => {

@@ -1,0 +1,136 @@
+//! `formlint.toml` next to the submissions: pack choice, ignores, per-file ignores, accepted
+//! findings with reasons, warnings raised to errors, and unused suppressions reported.
+
+mod common;
+use common::{formlint, root};
+
+fn codes(stdout: &str) -> Vec<(String, String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(stdout).expect("json");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let file = f["file"]
+                .as_str()
+                .expect("file")
+                .rsplit('/')
+                .next()
+                .expect("name")
+                .to_string();
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (file.chars().take(2).collect(), s("code"), s("severity"))
+        })
+        .collect()
+}
+
+fn setup(config: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for f in ["P1-办公设备采购.xlsx", "P3-贸易摩擦应对事务.xlsx"] {
+        std::fs::copy(
+            root().join("tests/fixtures/seed").join(f),
+            tmp.path().join(f),
+        )
+        .expect("copy");
+    }
+    std::fs::write(tmp.path().join("formlint.toml"), config).expect("config");
+    tmp
+}
+
+#[test]
+fn ignores_accepts_and_raises() {
+    let tmp = setup(
+        r#"
+ignore = ["B004"]
+warnings-as-errors = ["C001"]
+
+[per-file-ignores]
+"P1-*.xlsx" = ["U001"]
+
+[[accept]]
+file = "P3-贸易摩擦应对事务.xlsx"
+code = "S002"
+cell = "I16"
+reason = "会议提前一个月召开，扣 1 分合理，已电话核实"
+"#,
+    );
+    let dir = tmp.path().to_str().expect("utf8");
+    let (code, stdout, stderr) = formlint(&["check", dir, "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let got = codes(&stdout);
+    let want: Vec<(String, String, String)> = [
+        ("P1", "R001", "error"),
+        ("P1", "R001", "error"),
+        ("P3", "S005", "info"),
+        ("P3", "U002", "warning"),
+        ("P3", "C001", "error"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn unused_suppressions_are_reported() {
+    let tmp = setup(
+        r#"
+ignore = ["B099"]
+
+[per-file-ignores]
+"P9-*.xlsx" = ["W004"]
+
+[[accept]]
+file = "P3-贸易摩擦应对事务.xlsx"
+code = "S002"
+cell = "I17"
+reason = "写错了单元格"
+"#,
+    );
+    let dir = tmp.path().to_str().expect("utf8");
+    let (_, stdout, _) = formlint(&["check", dir, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let unused: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "X007")
+        .map(|f| f["message"].as_str().expect("message").to_string())
+        .collect();
+    assert_eq!(unused.len(), 3, "{unused:?}");
+    assert!(
+        unused[0].contains("B099") && unused[1].contains("P9-*.xlsx") && unused[2].contains("I17"),
+        "{unused:?}"
+    );
+    // the accept pointed at the wrong cell, so S002 at I16 is still reported
+    assert!(codes(&stdout).iter().any(|c| c.1 == "S002"));
+}
+
+#[test]
+fn config_selects_the_pack_and_can_be_turned_off() {
+    let tmp = setup("rules = \"mypack\"\n");
+    let pack = tmp.path().join("mypack");
+    std::fs::create_dir(&pack).expect("mkdir");
+    std::fs::write(
+        pack.join("pack.yaml"),
+        "name: mine\nversion: 2.0.0\nextends: shenzhen-2020\ndisable: [R001]\n",
+    )
+    .expect("pack");
+    let dir = tmp.path().to_str().expect("utf8");
+    let (_, stdout, stderr) = formlint(&["check", dir, "--format", "json"]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    assert_eq!(doc["ruleset"]["name"], "mine");
+    assert!(!codes(&stdout).iter().any(|c| c.1 == "R001"));
+    let (_, stdout, _) = formlint(&["check", dir, "--format", "json", "--no-config"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(doc["ruleset"]["name"], "shenzhen-2020");
+}
+
+#[test]
+fn an_accept_without_a_reason_is_refused() {
+    let tmp = setup("[[accept]]\nfile = \"P3-*.xlsx\"\ncode = \"S002\"\nreason = \" \"\n");
+    let (code, _, stderr) = formlint(&["check", tmp.path().to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("缺少理由"), "{stderr}");
+}
