@@ -1,0 +1,54 @@
+//! The manual's examples run as tests: every ```formlint block of docs/rule-language.md must
+//! compile against the shipped layout, and the documented functions must all exist.
+
+mod common;
+use common::root;
+use formlint::lang::{compile, SourceFile};
+
+fn blocks(markdown: &str, lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line.trim() == format!("```{lang}") => current = Some(String::new()),
+            Some(b) if line.trim() == "```" => {
+                out.push(std::mem::take(b));
+                current = None;
+            }
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn rule_language_examples_compile() {
+    let doc = std::fs::read_to_string(root().join("docs/rule-language.md")).expect("doc");
+    let files = formlint::pack::embedded();
+    let pack = formlint::pack::load(&files, "").expect("pack");
+    let examples = blocks(&doc, "formlint");
+    assert!(!examples.is_empty());
+    for (i, text) in examples.iter().enumerate() {
+        let src = SourceFile::new(&format!("docs/rule-language.md example {}", i + 1), text);
+        if let Err(e) = compile(&[src], &pack.layout.schema(), pack.program.units().clone()) {
+            panic!("example {} does not compile: {e:?}", i + 1);
+        }
+    }
+}
+
+#[test]
+fn every_builtin_is_documented_and_every_documented_function_exists() {
+    let doc = std::fs::read_to_string(root().join("docs/rule-language.md")).expect("doc");
+    for b in formlint::lang::builtins::BUILTINS {
+        assert!(doc.contains(&format!("`{}(", b.name)), "{} is not in docs/rule-language.md", b.name);
+    }
+    let section = doc.split("## Functions").nth(1).expect("functions section").split("\n## ").next().expect("section");
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let name: String = line[3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        assert!(formlint::lang::builtins::find(&name).is_some(), "documented function {name} does not exist");
+    }
+}
