@@ -108,6 +108,9 @@ pub struct Form {
 pub enum Kind {
     /// Free text (a bare number is kept as its text).
     Text,
+    /// Text that names something (a project, a department, an indicator): a bare number or a
+    /// date filed there is kept as text and reported (X010).
+    Words,
     /// A number of any sort (weights, scores, rates).
     Number,
     /// An amount of money (a number, in the form's funds unit).

@@ -15,7 +15,7 @@
 use super::layout::{Layout, RowsSpec, TableSpec};
 use super::normalise::label_key;
 use super::sheet_form::insert_with_weight;
-use super::typing::{text_in_number, type_number, type_text};
+use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{span_of, suggestion, Ordered, SourceError};
 use crate::finding::Finding;
 use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
@@ -135,7 +135,7 @@ fn typed(
         Scalar::Bool(b) => type_text(&b.to_string(), kind),
         Scalar::Number(n) => type_number(*n, kind),
         Scalar::BadNumber(t) => match kind {
-            Kind::Text => FieldValue::Text(t.clone()),
+            Kind::Text | Kind::Words => FieldValue::Text(t.clone()),
             _ => FieldValue::Invalid(t.clone()),
         },
         Scalar::Text(t) => type_text(t, kind),
@@ -143,6 +143,9 @@ fn typed(
     let place = Place::Path(path.to_string());
     if let FieldValue::Invalid(t) = &value {
         findings.push(text_in_number(form, name, t, place.clone()));
+    }
+    if let (Kind::Words, Scalar::Number(n)) = (kind, s) {
+        findings.push(number_in_words(form, name, &n.normalize().to_string(), place.clone()));
     }
     Field::new(value, Some(place))
 }

@@ -31,6 +31,8 @@ pub const NOT_A_FORM: &str = "X003";
 pub const INCOMPLETE: &str = "X005";
 /// Error: text filed in a cell the layout types as a number.
 pub const TEXT_IN_NUMBER: &str = "X006";
+/// A number or date filed where the layout wants words (a name): warning.
+pub const NUMBER_IN_WORDS: &str = "X010";
 
 /// What came of one sheet.
 #[derive(Debug, Clone, PartialEq)]

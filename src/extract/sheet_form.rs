@@ -2,11 +2,11 @@
 
 use super::layout::{ColumnSpec, FieldSpec, Layout, RowsSpec, TableSpec, ValueAt};
 use super::normalise::{normalise, parse_number, Normalised};
-use super::typing::{text_in_number, type_cell, type_text};
+use super::typing::{number_in_words, text_in_number, type_cell, type_text};
 use super::Extracted;
 use crate::finding::Finding;
 use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
-use crate::sheet::{CellRange, CellRef, Sheet};
+use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
 use std::collections::BTreeMap;
 
 /// A text cell that may be a label: the top-left cell of its merged region, or a lone cell.
@@ -163,7 +163,12 @@ impl Reader<'_> {
     /// Types the cell at `at` as `kind`, placed at its merged region's top-left cell.
     fn cell(&mut self, at: CellRef, kind: Kind, name: &str) -> Field {
         let place = Place::Cell(anchor(self.sheet, at));
-        let value = type_cell(self.sheet.value(at), kind);
+        let raw = self.sheet.value(at);
+        let value = type_cell(raw, kind);
+        let shown_as_number = matches!(raw, CellValue::Number(_) | CellValue::Percent(_) | CellValue::Date(_));
+        if kind == Kind::Words && shown_as_number && !self.findings.iter().any(|f| f.at.as_ref() == Some(&place)) {
+            self.findings.push(number_in_words(&self.sheet.name, name, &raw.display(), place.clone()));
+        }
         self.check(value, place, name)
     }
 

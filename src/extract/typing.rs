@@ -2,7 +2,7 @@
 //! by the kind the layout gives it, and reporting text where a number belongs.
 
 use super::normalise::{is_dash, parse_number};
-use super::TEXT_IN_NUMBER;
+use super::{NUMBER_IN_WORDS, TEXT_IN_NUMBER};
 use crate::finding::{Finding, Severity};
 use crate::form::{FieldValue, Kind, Place};
 use crate::sheet::CellValue;
@@ -14,14 +14,14 @@ pub fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
     match (value, kind) {
         (CellValue::Empty, _) => FieldValue::Blank,
         (CellValue::Text(t), k) => type_text(t, k),
-        (CellValue::Number(d), Kind::Text) => FieldValue::Text(d.normalize().to_string()),
+        (CellValue::Number(d), Kind::Text | Kind::Words) => FieldValue::Text(d.normalize().to_string()),
         (CellValue::Number(d), _) => FieldValue::Number(*d),
         (CellValue::Percent(d), Kind::Number | Kind::Money) => FieldValue::Number(*d),
-        (v @ (CellValue::Percent(_) | CellValue::Date(_) | CellValue::Bool(_)), Kind::Text) => {
+        (v @ (CellValue::Percent(_) | CellValue::Date(_) | CellValue::Bool(_)), Kind::Text | Kind::Words) => {
             FieldValue::Text(v.display())
         }
         (v @ (CellValue::Date(_) | CellValue::Bool(_)), _) => FieldValue::Invalid(v.display()),
-        (CellValue::Error(e), Kind::Text) => FieldValue::Text(e.clone()),
+        (CellValue::Error(e), Kind::Text | Kind::Words) => FieldValue::Text(e.clone()),
         (CellValue::Error(e), _) => FieldValue::Invalid(e.clone()),
     }
 }
@@ -34,7 +34,7 @@ pub fn type_text(text: &str, kind: Kind) -> FieldValue {
         return FieldValue::Blank;
     }
     match kind {
-        Kind::Text => FieldValue::Text(t.to_string()),
+        Kind::Text | Kind::Words => FieldValue::Text(t.to_string()),
         Kind::Number | Kind::Money => {
             if is_dash(t) {
                 FieldValue::Blank
@@ -50,7 +50,7 @@ pub fn type_text(text: &str, kind: Kind) -> FieldValue {
 /// Types a number that came as a number (a canonical YAML/JSON scalar).
 pub fn type_number(n: Decimal, kind: Kind) -> FieldValue {
     match kind {
-        Kind::Text => FieldValue::Text(n.normalize().to_string()),
+        Kind::Text | Kind::Words => FieldValue::Text(n.normalize().to_string()),
         Kind::Number | Kind::Money => FieldValue::Number(n),
     }
 }
@@ -69,6 +69,20 @@ pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding
             "请填写数字；不适用时填“—”，说明文字请写在偏差原因分析及改进措施栏。Fill in a number; use “—” when not applicable."
                 .to_string(),
         ),
+    }
+}
+
+/// The X010 finding for a number or date filed where the layout wants words (a name).
+pub fn number_in_words(sheet: &str, name: &str, shown: &str, at: Place) -> Finding {
+    Finding {
+        code: NUMBER_IN_WORDS.to_string(),
+        severity: Severity::Warning,
+        title: "文字单元格填写了数字".to_string(),
+        message: format!("{name}应为文字，实际填写了数字或日期“{shown}”"),
+        sheet: Some(sheet.to_string()),
+        at: Some(at),
+        related: Vec::new(),
+        help: Some("可能填错了列，请核对。A number where a name belongs: check the column.".to_string()),
     }
 }
 

@@ -26,7 +26,7 @@ struct Scope<'a, 'c> {
 
 fn kind_ty(k: Kind) -> Ty {
     match k {
-        Kind::Text => Ty::Text,
+        Kind::Text | Kind::Words => Ty::Text,
         Kind::Number | Kind::Money => Ty::Num,
     }
 }
