@@ -5,6 +5,7 @@ use formlint::finding::Severity;
 use formlint::pack::{self, Pack};
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
+use formlint::sheet::Sheet;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -53,6 +54,8 @@ struct CheckArgs {
 enum OutputFormat {
     Human,
     Json,
+    /// One self-contained HTML page (grids with highlighted cells), see docs/html-report.md.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,6 +162,8 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut usage_error = false;
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports, &mut usage_error);
+    // Sheets are kept only for the HTML page, which draws them.
+    let mut kept: Vec<Vec<Sheet>> = reports.iter().map(|_| Vec::new()).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if matches!(args.format, OutputFormat::Human) {
@@ -182,6 +187,9 @@ fn check(args: CheckArgs) -> ExitCode {
         if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
             let _ = writeln!(out, "{}", report::render_human(&checked.report, &checked.sheets, &human));
         }
+        if matches!(args.format, OutputFormat::Html) {
+            kept.push(checked.sheets);
+        }
         reports.push(checked.report);
     }
     match args.format {
@@ -190,6 +198,10 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         OutputFormat::Json => {
             let _ = writeln!(out, "{}", report::render_json(&ruleset, &reports));
+        }
+        OutputFormat::Html => {
+            let files: Vec<(FileReport, Vec<Sheet>)> = reports.iter().cloned().zip(kept).collect();
+            let _ = write!(out, "{}", report::render_html(&ruleset, &files));
         }
     }
     let count = |s: Severity| reports.iter().flat_map(|r| &r.findings).filter(|f| f.severity == s).count();
