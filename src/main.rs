@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use formlint::finding::Severity;
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
+use formlint::sheet::Sheet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -62,6 +63,8 @@ struct CheckArgs {
 enum OutputFormat {
     Human,
     Json,
+    /// One self-contained HTML page (grids with highlighted cells), see docs/html-report.md.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,6 +187,8 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut usage_error = false;
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports, &mut usage_error);
+    // Sheets are kept only for the HTML page, which draws them.
+    let mut kept: Vec<Vec<Sheet>> = reports.iter().map(|_| Vec::new()).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if matches!(args.format, OutputFormat::Human) {
@@ -218,6 +223,9 @@ fn check(args: CheckArgs) -> ExitCode {
                 report::render_human(&checked.report, &checked.sheets, &human)
             );
         }
+        if matches!(args.format, OutputFormat::Html) {
+            kept.push(checked.sheets);
+        }
         reports.push(checked.report);
     }
     if let Some(s) = &suppressions {
@@ -240,6 +248,10 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         OutputFormat::Json => {
             let _ = writeln!(out, "{}", report::render_json(&ruleset, &reports));
+        }
+        OutputFormat::Html => {
+            let files: Vec<(FileReport, Vec<Sheet>)> = reports.iter().cloned().zip(kept).collect();
+            let _ = write!(out, "{}", report::render_html(&ruleset, &files));
         }
     }
     let count = |s: Severity| {

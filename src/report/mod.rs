@@ -3,10 +3,12 @@
 //!
 //! Nothing here decides what is wrong; it only orders, counts and renders [`Finding`]s.
 
+mod html;
 mod human;
 mod json;
 mod snippet;
 
+pub use html::render_html;
 pub use human::{render_human, HumanOptions};
 pub use json::render_json;
 
