@@ -32,9 +32,18 @@ struct CheckArgs {
     /// A rule pack folder (with pack.yaml); the embedded shenzhen-2020 pack by default.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
-    /// Output format.
+    /// Output format (see docs/formats.md).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the report to FILE (replaced atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Human output: print only the summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// After the report, count the findings per code (to stderr for machine formats).
+    #[arg(long)]
+    statistics: bool,
     /// Exit with 1 when there are warnings (and no errors).
     #[arg(long)]
     deny_warnings: bool,
@@ -53,6 +62,10 @@ struct CheckArgs {
 enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,19 +166,20 @@ fn check(args: CheckArgs) -> ExitCode {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let human = HumanOptions { width: args.width, color };
     let mut usage_error = false;
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports, &mut usage_error);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if matches!(args.format, OutputFormat::Human) {
+    let human_detail = matches!(args.format, OutputFormat::Human) && !args.quiet;
+    let mut out = String::new();
+    if human_detail {
         for r in &reports {
-            let _ = writeln!(out, "{}", report::render_human(r, &[], &human));
+            out.push_str(&format!("{}\n", report::render_human(r, &[], &human)));
         }
     }
+    let mut sheet_names: Vec<Vec<String>> = vec![Vec::new(); reports.len()];
     for path in files {
         let name = display(&path);
         let checked = match std::fs::read(&path) {
@@ -179,18 +193,34 @@ fn check(args: CheckArgs) -> ExitCode {
                 sheets: Vec::new(),
             },
         };
-        if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
-            let _ = writeln!(out, "{}", report::render_human(&checked.report, &checked.sheets, &human));
+        if human_detail && !checked.report.findings.is_empty() {
+            out.push_str(&format!("{}\n", report::render_human(&checked.report, &checked.sheets, &human)));
         }
+        sheet_names.push(checked.sheets.iter().map(|s| s.name.clone()).collect());
         reports.push(checked.report);
     }
     match args.format {
-        OutputFormat::Human => {
-            let _ = writeln!(out, "{}", report::render_summary(&reports));
-        }
-        OutputFormat::Json => {
-            let _ = writeln!(out, "{}", report::render_json(&ruleset, &reports));
-        }
+        OutputFormat::Human => out.push_str(&format!("{}\n", report::render_summary(&reports))),
+        OutputFormat::Json => out.push_str(&format!("{}\n", report::render_json(&ruleset, &reports))),
+        OutputFormat::Sarif => out.push_str(&format!("{}\n", report::render_sarif(&ruleset, &pack.rule_meta(), &reports))),
+        OutputFormat::Junit => out.push_str(&report::render_junit(&ruleset, &reports, &sheet_names)),
+        OutputFormat::Github => out.push_str(&report::render_github(&reports)),
+        OutputFormat::Csv => out.push_str(&report::render_csv(&reports)),
+    }
+    let stats = if args.statistics { report::render_statistics(&reports) } else { String::new() };
+    if matches!(args.format, OutputFormat::Human) {
+        out.push_str(&stats);
+    } else {
+        eprint!("{stats}");
+    }
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &out),
+        None => std::io::stdout().lock().write_all(out.as_bytes()),
+    };
+    if let Err(e) = written {
+        let target = args.output.as_deref().map_or("标准输出 (stdout)".to_string(), display);
+        eprintln!("error: 无法写入 {target}：{e}");
+        return ExitCode::from(2);
     }
     let count = |s: Severity| reports.iter().flat_map(|r| &r.findings).filter(|f| f.severity == s).count();
     if usage_error {
@@ -200,4 +230,19 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes `text` to `path` atomically: to a new temporary file in the same folder, then renamed
+/// over `path`, so a reader never sees half a report.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "不是文件名 (not a file name)"))?;
+    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::File::create_new(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

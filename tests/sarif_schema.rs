@@ -27,7 +27,11 @@ fn seed_reports(pack: &pack::Pack) -> Vec<FileReport> {
     reports.push(FileReport {
         path: "/tmp/缺失 的.xlsx".into(),
         forms: 0,
-        findings: vec![run::file_finding(run::UNREADABLE, "无法读取文件", "文件不存在".into())],
+        findings: vec![run::file_finding(
+            run::UNREADABLE,
+            "无法读取文件",
+            "文件不存在".into(),
+        )],
     });
     reports
 }
@@ -43,7 +47,11 @@ fn validate(sarif: &str) {
         .iter_errors(&instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "SARIF is not valid:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF is not valid:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]

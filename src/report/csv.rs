@@ -5,7 +5,9 @@ use super::FileReport;
 use crate::form::Place;
 
 /// The header row.
-const HEADER: [&str; 7] = ["file", "sheet", "cell", "code", "severity", "title", "message"];
+const HEADER: [&str; 7] = [
+    "file", "sheet", "cell", "code", "severity", "title", "message",
+];
 
 /// Quotes a field when RFC 4180 needs it (comma, quote, CR, LF), doubling quotes. A field that
 /// Excel would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading

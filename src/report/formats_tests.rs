@@ -116,7 +116,9 @@ fn statistics_empty_without_findings() {
 fn csv_parses_back_to_the_findings() {
     let (_, _, files, _) = all();
     let text = render_csv(&files);
-    let body = text.strip_prefix('\u{FEFF}').expect("csv starts with a BOM");
+    let body = text
+        .strip_prefix('\u{FEFF}')
+        .expect("csv starts with a BOM");
     let mut reader = ::csv::Reader::from_reader(body.as_bytes());
     let header: Vec<String> = reader
         .headers()

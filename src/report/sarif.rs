@@ -163,7 +163,10 @@ pub(crate) fn path_uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let (prefix, rest) = if let Some(rest) = path.strip_prefix('/') {
         ("file:///", rest.to_string())
-    } else if path.len() >= 2 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic() {
+    } else if path.len() >= 2
+        && path.as_bytes()[1] == b':'
+        && path.as_bytes()[0].is_ascii_alphabetic()
+    {
         // A Windows drive path (`C:/forms/a.xlsx`): the drive letter and colon stay as they are.
         let (drive, rest) = path.split_at(2);
         return format!("file:///{drive}{}", encode(rest));
@@ -211,7 +214,9 @@ fn rule(meta: &RuleMeta) -> Rule {
         s.as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| Text { text: t.to_string() })
+            .map(|t| Text {
+                text: t.to_string(),
+            })
     };
     Rule {
         id: meta.code.clone(),

@@ -11,10 +11,16 @@ pub fn render_statistics(files: &[FileReport]) -> String {
     for f in files.iter().flat_map(|f| &f.findings) {
         by_code.entry(&f.code).or_insert((0, &f.title)).0 += 1;
     }
-    let mut rows: Vec<(&str, usize, &str)> =
-        by_code.into_iter().map(|(code, (n, title))| (code, n, title)).collect();
+    let mut rows: Vec<(&str, usize, &str)> = by_code
+        .into_iter()
+        .map(|(code, (n, title))| (code, n, title))
+        .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let width = rows.iter().map(|r| r.1.to_string().len()).max().unwrap_or(1);
+    let width = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
     let code_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(4);
     rows.iter()
         .map(|(code, n, title)| format!("{n:>width$}  {code:<code_width$}  {title}\n"))
