@@ -215,7 +215,8 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let written = match &args.output {
         Some(path) => write_atomically(path, &out),
-        None => std::io::stdout().lock().write_all(out.as_bytes()),
+        // A reader that stopped early (`| head`) is not an error.
+        None => std::io::stdout().lock().write_all(out.as_bytes()).or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }),
     };
     if let Err(e) = written {
         let target = args.output.as_deref().map_or("标准输出 (stdout)".to_string(), display);
