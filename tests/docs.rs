@@ -44,11 +44,27 @@ fn rule_language_examples_compile() {
 fn every_builtin_is_documented_and_every_documented_function_exists() {
     let doc = std::fs::read_to_string(root().join("docs/rule-language.md")).expect("doc");
     for b in formlint::lang::builtins::BUILTINS {
-        assert!(doc.contains(&format!("`{}(", b.name)), "{} is not in docs/rule-language.md", b.name);
+        assert!(
+            doc.contains(&format!("`{}(", b.name)),
+            "{} is not in docs/rule-language.md",
+            b.name
+        );
     }
-    let section = doc.split("## Functions").nth(1).expect("functions section").split("\n## ").next().expect("section");
+    let section = doc
+        .split("## Functions")
+        .nth(1)
+        .expect("functions section")
+        .split("\n## ")
+        .next()
+        .expect("section");
     for line in section.lines().filter(|l| l.starts_with("| `")) {
-        let name: String = line[3..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        assert!(formlint::lang::builtins::find(&name).is_some(), "documented function {name} does not exist");
+        let name: String = line[3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        assert!(
+            formlint::lang::builtins::find(&name).is_some(),
+            "documented function {name} does not exist"
+        );
     }
 }

@@ -145,7 +145,12 @@ fn typed(
         findings.push(text_in_number(form, name, t, place.clone()));
     }
     if let (Kind::Words, Scalar::Number(n)) = (kind, s) {
-        findings.push(number_in_words(form, name, &n.normalize().to_string(), place.clone()));
+        findings.push(number_in_words(
+            form,
+            name,
+            &n.normalize().to_string(),
+            place.clone(),
+        ));
     }
     Field::new(value, Some(place))
 }

@@ -165,9 +165,20 @@ impl Reader<'_> {
         let place = Place::Cell(anchor(self.sheet, at));
         let raw = self.sheet.value(at);
         let value = type_cell(raw, kind);
-        let shown_as_number = matches!(raw, CellValue::Number(_) | CellValue::Percent(_) | CellValue::Date(_));
-        if kind == Kind::Words && shown_as_number && !self.findings.iter().any(|f| f.at.as_ref() == Some(&place)) {
-            self.findings.push(number_in_words(&self.sheet.name, name, &raw.display(), place.clone()));
+        let shown_as_number = matches!(
+            raw,
+            CellValue::Number(_) | CellValue::Percent(_) | CellValue::Date(_)
+        );
+        if kind == Kind::Words
+            && shown_as_number
+            && !self.findings.iter().any(|f| f.at.as_ref() == Some(&place))
+        {
+            self.findings.push(number_in_words(
+                &self.sheet.name,
+                name,
+                &raw.display(),
+                place.clone(),
+            ));
         }
         self.check(value, place, name)
     }

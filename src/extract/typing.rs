@@ -14,12 +14,15 @@ pub fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
     match (value, kind) {
         (CellValue::Empty, _) => FieldValue::Blank,
         (CellValue::Text(t), k) => type_text(t, k),
-        (CellValue::Number(d), Kind::Text | Kind::Words) => FieldValue::Text(d.normalize().to_string()),
+        (CellValue::Number(d), Kind::Text | Kind::Words) => {
+            FieldValue::Text(d.normalize().to_string())
+        }
         (CellValue::Number(d), _) => FieldValue::Number(*d),
         (CellValue::Percent(d), Kind::Number | Kind::Money) => FieldValue::Number(*d),
-        (v @ (CellValue::Percent(_) | CellValue::Date(_) | CellValue::Bool(_)), Kind::Text | Kind::Words) => {
-            FieldValue::Text(v.display())
-        }
+        (
+            v @ (CellValue::Percent(_) | CellValue::Date(_) | CellValue::Bool(_)),
+            Kind::Text | Kind::Words,
+        ) => FieldValue::Text(v.display()),
         (v @ (CellValue::Date(_) | CellValue::Bool(_)), _) => FieldValue::Invalid(v.display()),
         (CellValue::Error(e), Kind::Text | Kind::Words) => FieldValue::Text(e.clone()),
         (CellValue::Error(e), _) => FieldValue::Invalid(e.clone()),
@@ -82,7 +85,9 @@ pub fn number_in_words(sheet: &str, name: &str, shown: &str, at: Place) -> Findi
         sheet: Some(sheet.to_string()),
         at: Some(at),
         related: Vec::new(),
-        help: Some("可能填错了列，请核对。A number where a name belongs: check the column.".to_string()),
+        help: Some(
+            "可能填错了列，请核对。A number where a name belongs: check the column.".to_string(),
+        ),
     }
 }
 

@@ -386,3 +386,21 @@ fn literal(v: &serde_json::Value) -> Expr {
         span: Span::default(),
     }
 }
+
+impl Pack {
+    /// The pack's rules as the report stage describes them (SARIF rule metadata), in file order.
+    pub fn rule_meta(&self) -> Vec<crate::report::RuleMeta> {
+        let meta = |r: &lang::ast::Rule, key: &str| r.meta(key).map(str::to_string);
+        self.program
+            .rules()
+            .map(|r| crate::report::RuleMeta {
+                code: r.code.text.clone(),
+                severity: r.severity,
+                title: r.title.clone(),
+                title_en: meta(r, "title_en"),
+                description: meta(r, "description"),
+                source: meta(r, "source"),
+            })
+            .collect()
+    }
+}

@@ -1,16 +1,27 @@
 //! The report stage: findings → what people read (miette reports with a snippet of the sheet)
-//! and what programs read (one JSON document per run, see `docs/json-report.md`).
+//! and what programs read (one JSON document per run, see `docs/json-report.md`; SARIF, JUnit
+//! XML, GitHub workflow commands and CSV for CI, see `docs/formats.md`).
 //!
 //! Nothing here decides what is wrong; it only orders, counts and renders [`Finding`]s.
 
+mod csv;
+mod github;
 mod html;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 mod snippet;
+mod statistics;
 
+pub use self::csv::render_csv;
+pub use github::render_github;
 pub use html::render_html;
 pub use human::{render_human, HumanOptions};
 pub use json::render_json;
+pub use junit::render_junit;
+pub use sarif::render_sarif;
+pub use statistics::render_statistics;
 
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
@@ -23,6 +34,24 @@ pub struct Ruleset {
     pub name: String,
     /// The pack's version (`1.0.0`).
     pub version: String,
+}
+
+/// What the machine formats (SARIF) say about a rule: the pack's metadata, free of the rule
+/// language's types. Built by `Pack::rule_meta`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// The rule code (`B001`).
+    pub code: String,
+    /// The rule's default severity.
+    pub severity: Severity,
+    /// Chinese title.
+    pub title: String,
+    /// English title (`title_en`), when the pack gives one.
+    pub title_en: Option<String>,
+    /// What the rule checks (`description`).
+    pub description: Option<String>,
+    /// The clause of the regulation the rule comes from (`source`).
+    pub source: Option<String>,
 }
 
 /// The findings of one input file (a workbook, CSV or canonical YAML), in report order.
@@ -158,4 +187,18 @@ pub fn render_summary(files: &[FileReport]) -> String {
 }
 
 #[cfg(test)]
+mod formats_tests;
+#[cfg(test)]
 mod tests;
+
+/// Where something is, in one short text for machine formats: `自评表!I16` for a cell,
+/// `form › path` for a canonical-form path, the sheet alone, or empty for a whole file.
+pub(crate) fn place_text(sheet: Option<&str>, at: Option<&Place>) -> String {
+    match (sheet, at) {
+        (Some(s), Some(Place::Cell(c))) => format!("{s}!{c}"),
+        (Some(s), Some(Place::Path(p))) => format!("{s} › {p}"),
+        (Some(s), None) => s.to_string(),
+        (None, Some(p)) => p.to_string(),
+        (None, None) => String::new(),
+    }
+}

@@ -1,0 +1,342 @@
+//! `formlint check`: files and folders in, one report out, and the exit code workflows read
+//! (0 clean, 1 findings, 2 usage or rule-pack error).
+
+use crate::cmd;
+use clap::ValueEnum;
+use formlint::finding::Severity;
+use formlint::report::{self, FileReport, HumanOptions, Ruleset};
+use formlint::run::{self, CheckOptions};
+use formlint::sheet::Sheet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `formlint check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to check.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// A rule pack: a folder with pack.yaml, or a built-in pack `NAME[@VERSION]`
+    /// (default: shenzhen-2020).
+    #[arg(long, value_name = "DIR|NAME[@VERSION]")]
+    rules: Option<String>,
+    /// A formlint.toml (default: the nearest one at or above the first path).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any formlint.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Output format (see docs/formats.md).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Write the report to FILE (replaced atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Human output: print only the summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// After the report, count the findings per code (to stderr for machine formats).
+    #[arg(long)]
+    statistics: bool,
+    /// Exit with 1 when there are warnings (and no errors).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Encoding of CSV files (utf-8, gbk, gb18030); detected by default.
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Width of human output.
+    #[arg(long, default_value_t = 100)]
+    width: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Csv,
+    /// One self-contained HTML page (grids with highlighted cells), see docs/html-report.md.
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "csv", "yaml", "yml", "json"];
+
+/// Files to check, in a stable order; arguments that name nothing checkable become findings.
+fn collect(
+    paths: &[PathBuf],
+    problems: &mut Vec<FileReport>,
+    usage_error: &mut bool,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = out.len();
+            for entry in walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy();
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                let checkable = ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str()));
+                if entry.file_type().is_file()
+                    && !name.starts_with("~$")
+                    && !name.starts_with('.')
+                    && checkable
+                {
+                    out.push(path.to_path_buf());
+                }
+            }
+            if out.len() == before {
+                let exts = EXTENSIONS
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                problems.push(FileReport {
+                    path: display(p),
+                    forms: 0,
+                    findings: vec![run::file_finding(
+                        run::NOTHING_TO_CHECK,
+                        "没有可检查的文件",
+                        format!("文件夹中没有 {exts} 文件"),
+                    )],
+                });
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            *usage_error = true;
+            problems.push(FileReport {
+                path: display(p),
+                forms: 0,
+                findings: vec![run::file_finding(
+                    run::UNREADABLE,
+                    "无法读取文件",
+                    "文件不存在 (no such file)".into(),
+                )],
+            });
+        }
+    }
+    out
+}
+
+/// A path as reports show it (forward slashes).
+pub fn display(p: &Path) -> String {
+    p.display().to_string().replace('\\', "/")
+}
+
+/// Reads and checks one file; an unreadable file becomes an X001 finding.
+pub fn check_path(pack: &formlint::pack::Pack, path: &Path, opts: &CheckOptions) -> run::Checked {
+    let name = display(path);
+    match std::fs::read(path) {
+        Ok(bytes) => run::check_file(pack, &name, &bytes, opts),
+        Err(e) => run::Checked {
+            report: FileReport {
+                path: name,
+                forms: 0,
+                findings: vec![run::file_finding(
+                    run::UNREADABLE,
+                    "无法读取文件",
+                    format!("无法读取文件：{e}"),
+                )],
+            },
+            sheets: Vec::new(),
+        },
+    }
+}
+
+/// Runs `formlint check`.
+pub fn run(args: CheckArgs) -> ExitCode {
+    let config = match cmd::config::load(args.config.as_deref(), args.no_config, &args.paths) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let spec = args.rules.clone().or_else(|| {
+        config
+            .as_ref()
+            .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
+    });
+    let suppressions = config.map(|(s, _)| s);
+    let pack = match cmd::packs::load(spec.as_deref()) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let ruleset = Ruleset {
+        name: pack.manifest.name.clone(),
+        version: pack.manifest.version.clone(),
+    };
+    let opts = CheckOptions {
+        csv_encoding: args.encoding.clone(),
+    };
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let human = HumanOptions {
+        width: args.width,
+        color,
+    };
+    let mut usage_error = false;
+    let mut reports = Vec::new();
+    let files = collect(&args.paths, &mut reports, &mut usage_error);
+    let human_detail = args.format == OutputFormat::Human && !args.quiet;
+    let mut out = String::new();
+    if human_detail {
+        for r in &reports {
+            out.push_str(&format!("{}\n", report::render_human(r, &[], &human)));
+        }
+    }
+    // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
+    let mut sheet_names: Vec<Vec<String>> = vec![Vec::new(); reports.len()];
+    let mut kept: Vec<Vec<Sheet>> = vec![Vec::new(); reports.len()];
+    for path in files {
+        let mut checked = check_path(&pack, &path, &opts);
+        if let Some(s) = &suppressions {
+            s.apply(&mut checked.report);
+        }
+        if human_detail && !checked.report.findings.is_empty() {
+            out.push_str(&format!(
+                "{}\n",
+                report::render_human(&checked.report, &checked.sheets, &human)
+            ));
+        }
+        sheet_names.push(checked.sheets.iter().map(|s| s.name.clone()).collect());
+        kept.push(if args.format == OutputFormat::Html {
+            checked.sheets
+        } else {
+            Vec::new()
+        });
+        reports.push(checked.report);
+    }
+    if let Some(s) = &suppressions {
+        let unused = s.unused();
+        if !unused.is_empty() {
+            let r = FileReport {
+                path: s.path.clone(),
+                forms: 0,
+                findings: unused,
+            };
+            if human_detail {
+                out.push_str(&format!("{}\n", report::render_human(&r, &[], &human)));
+            }
+            sheet_names.push(Vec::new());
+            kept.push(Vec::new());
+            reports.push(r);
+        }
+    }
+    match args.format {
+        OutputFormat::Human => out.push_str(&format!("{}\n", report::render_summary(&reports))),
+        OutputFormat::Json => {
+            out.push_str(&format!("{}\n", report::render_json(&ruleset, &reports)))
+        }
+        OutputFormat::Sarif => out.push_str(&format!(
+            "{}\n",
+            report::render_sarif(&ruleset, &pack.rule_meta(), &reports)
+        )),
+        OutputFormat::Junit => {
+            out.push_str(&report::render_junit(&ruleset, &reports, &sheet_names))
+        }
+        OutputFormat::Github => out.push_str(&report::render_github(&reports)),
+        OutputFormat::Csv => out.push_str(&report::render_csv(&reports)),
+        OutputFormat::Html => {
+            let files: Vec<(FileReport, Vec<Sheet>)> = reports.iter().cloned().zip(kept).collect();
+            out.push_str(&report::render_html(&ruleset, &files));
+        }
+    }
+    let stats = if args.statistics {
+        report::render_statistics(&reports)
+    } else {
+        String::new()
+    };
+    if args.format == OutputFormat::Human {
+        out.push_str(&stats);
+    } else {
+        eprint!("{stats}");
+    }
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &out),
+        // A reader that stopped early (`| head`) is not an error.
+        None => std::io::stdout()
+            .lock()
+            .write_all(out.as_bytes())
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }),
+    };
+    if let Err(e) = written {
+        let target = args
+            .output
+            .as_deref()
+            .map_or("标准输出 (stdout)".to_string(), display);
+        eprintln!("error: 无法写入 {target}：{e}");
+        return ExitCode::from(2);
+    }
+    let count = |s: Severity| {
+        reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.severity == s)
+            .count()
+    };
+    if usage_error {
+        ExitCode::from(2)
+    } else if count(Severity::Error) > 0 || (args.deny_warnings && count(Severity::Warning) > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes `text` to `path` atomically: to a new temporary file in the same folder, then renamed
+/// over `path`, so a reader never sees half a report.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "不是文件名 (not a file name)",
+        )
+    })?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::File::create_new(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,189 @@
+//! JUnit XML output, for CI servers that show test results (GitLab merge requests, Jenkins,
+//! Azure Pipelines): one `<testsuite>` per file, one `<testcase>` per form. A form with errors
+//! fails (one `<failure>` listing them); its warnings and notes go to `<system-out>`.
+
+use super::{place_text, FileReport, Ruleset};
+use crate::extract::NOT_A_FORM;
+use crate::finding::{Finding, Severity};
+
+/// Escapes text for XML content and attribute values; characters XML 1.0 forbids (most
+/// control characters) become U+FFFD so the document stays well-formed.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of a failure or output block: `自评表!I16 [S002] 标题：message`.
+fn line(f: &Finding) -> String {
+    let here = place_text(f.sheet.as_deref(), f.at.as_ref());
+    let mut s = format!("{} [{}] {}", f.severity, f.code, f.title);
+    if !f.message.is_empty() && f.message != f.title {
+        s.push('：');
+        s.push_str(&f.message);
+    }
+    if !here.is_empty() {
+        s = format!("{here} {s}");
+    }
+    s
+}
+
+/// A testcase being built: its name and findings.
+struct Case<'a> {
+    name: String,
+    findings: Vec<&'a Finding>,
+}
+
+/// The names of the file's forms: its sheets (then sheets named by findings) that are not
+/// skipped as "not a form", padded with `#n` for forms whose name is unknown.
+fn form_names(file: &FileReport, sheets: &[String]) -> Vec<String> {
+    if file.forms == 0 {
+        return Vec::new();
+    }
+    let skipped: Vec<&str> = file
+        .findings
+        .iter()
+        .filter(|f| f.code == NOT_A_FORM)
+        .filter_map(|f| f.sheet.as_deref())
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    let candidates = sheets
+        .iter()
+        .map(String::as_str)
+        .chain(file.findings.iter().filter_map(|f| f.sheet.as_deref()));
+    for s in candidates {
+        if !skipped.contains(&s) && !names.iter().any(|n| n == s) {
+            names.push(s.to_string());
+        }
+    }
+    names.truncate(file.forms);
+    while names.len() < file.forms {
+        names.push(format!("#{}", names.len() + 1));
+    }
+    names
+}
+
+fn testcase(out: &mut String, classname: &str, case: &Case) {
+    let errors: Vec<&&Finding> = case
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let others: Vec<&&Finding> = case
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Error)
+        .collect();
+    out.push_str(&format!(
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape(classname),
+        escape(&case.name)
+    ));
+    if errors.is_empty() && others.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    if !errors.is_empty() {
+        let mut codes: Vec<&str> = Vec::new();
+        for f in &errors {
+            if !codes.contains(&f.code.as_str()) {
+                codes.push(&f.code);
+            }
+        }
+        let message = format!("{} 个错误（{}）", errors.len(), codes.join("、"));
+        let body: Vec<String> = errors.iter().map(|f| line(f)).collect();
+        out.push_str(&format!(
+            "      <failure type=\"error\" message=\"{}\">{}</failure>\n",
+            escape(&message),
+            escape(&body.join("\n"))
+        ));
+    }
+    if !others.is_empty() {
+        let body: Vec<String> = others.iter().map(|f| line(f)).collect();
+        out.push_str(&format!(
+            "      <system-out>{}</system-out>\n",
+            escape(&body.join("\n"))
+        ));
+    }
+    out.push_str("    </testcase>\n");
+}
+
+/// Renders the run as a JUnit XML document. `sheets[i]` names the sheets of `files[i]` (empty
+/// or missing when unknown, as for YAML input), so forms without findings still get a testcase.
+/// A file without a form gets one testcase named after the file; findings outside any form
+/// become that testcase when they are errors, and the suite's `<system-out>` otherwise.
+pub fn render_junit(ruleset: &Ruleset, files: &[FileReport], sheets: &[Vec<String>]) -> String {
+    let mut suites = String::new();
+    let (mut total_tests, mut total_failures) = (0, 0);
+    for (i, file) in files.iter().enumerate() {
+        let names = form_names(file, sheets.get(i).map(Vec::as_slice).unwrap_or(&[]));
+        let mut cases: Vec<Case> = names
+            .into_iter()
+            .map(|name| Case {
+                name,
+                findings: Vec::new(),
+            })
+            .collect();
+        let mut file_case = Case {
+            name: file.path.clone(),
+            findings: Vec::new(),
+        };
+        let mut loose: Vec<&Finding> = Vec::new();
+        for f in &file.findings {
+            let form = f
+                .sheet
+                .as_deref()
+                .and_then(|s| cases.iter_mut().find(|c| c.name == s));
+            match form {
+                Some(case) if f.code != NOT_A_FORM => case.findings.push(f),
+                _ if f.severity == Severity::Error => file_case.findings.push(f),
+                _ => loose.push(f),
+            }
+        }
+        if cases.is_empty() || !file_case.findings.is_empty() {
+            cases.insert(0, file_case);
+        }
+        let failures = cases
+            .iter()
+            .filter(|c| c.findings.iter().any(|f| f.severity == Severity::Error))
+            .count();
+        total_tests += cases.len();
+        total_failures += failures;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
+            escape(&file.path),
+            cases.len()
+        ));
+        suites.push_str(&format!(
+            "    <properties>\n      <property name=\"ruleset\" value=\"{}\"/>\n      <property name=\"ruleset.version\" value=\"{}\"/>\n    </properties>\n",
+            escape(&ruleset.name),
+            escape(&ruleset.version)
+        ));
+        for case in &cases {
+            testcase(&mut suites, &file.path, case);
+        }
+        if !loose.is_empty() {
+            let body: Vec<String> = loose.iter().map(|f| line(f)).collect();
+            suites.push_str(&format!(
+                "    <system-out>{}</system-out>\n",
+                escape(&body.join("\n"))
+            ));
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"formlint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">\n{suites}</testsuites>\n"
+    )
+}
