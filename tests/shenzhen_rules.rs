@@ -1389,3 +1389,18 @@ fn seed_p9_findings() {
         ])
     );
 }
+
+#[test]
+fn r005_lists_every_missing_category_in_one_finding() {
+    let mut d = base();
+    d.ind[1].set("二级指标", "数量指标");
+    d.ind[3].set("二级指标", "数量指标");
+    let f = check(&d);
+    fires(
+        &f,
+        "R005",
+        &ind_path(0, "一级指标"),
+        "产出指标下没有“质量指标、成本指标”",
+    );
+    assert_eq!(codes(&f), ["R005"]);
+}
