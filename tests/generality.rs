@@ -270,3 +270,26 @@ fn cli_batch_goes_on_past_a_corrupt_file_and_an_empty_folder() {
         ]
     );
 }
+
+// h) a form that does not start at A1 -------------------------------------------------------------
+
+#[test]
+fn shifted_form_with_an_extra_column_reports_the_shifted_cells() {
+    // Seed P3's findings (S005 H16, S002 I16, U002 F17, C001 D20) three rows down, two right.
+    let c = checked("偏移-P3.xlsx");
+    assert_eq!(indicator_rows(&c), [12]);
+    let f = &c.report.findings;
+    assert_eq!(
+        found(f),
+        want(&[
+            ("S005", "自评表", "J19"),
+            ("S002", "自评表", "K19"),
+            ("U002", "自评表", "H20"),
+            ("C001", "自评表", "F23"),
+        ])
+    );
+    assert_eq!(
+        message_of(f, "C001", "F23"),
+        "“促进我市对外贸易稳定发展”与第 22 行重复"
+    );
+}

@@ -1404,3 +1404,37 @@ fn r005_lists_every_missing_category_in_one_finding() {
     );
     assert_eq!(codes(&f), ["R005"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Text in a number cell: X006 once, no sums built on it
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn text_in_a_weight_cell_is_reported_once() {
+    let mut d = base();
+    d.ind[0].set("分值", "暂缓");
+    let f = check(&d);
+    fires(
+        &f,
+        "X006",
+        &ind_path(0, "分值"),
+        "分值应为数字，实际填写“暂缓”",
+    );
+    assert_eq!(codes(&f), ["X006"]);
+}
+
+#[test]
+fn text_in_a_score_cell_is_reported_once() {
+    let mut d = base();
+    d.ind[0]
+        .set("实际完成值", "暂缓举办")
+        .set("得分", "暂缓举办");
+    let f = check(&d);
+    fires(
+        &f,
+        "X006",
+        &ind_path(0, "得分"),
+        "得分应为数字，实际填写“暂缓举办”",
+    );
+    assert_eq!(codes(&f), ["X006"]);
+}
