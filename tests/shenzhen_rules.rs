@@ -1438,3 +1438,31 @@ fn text_in_a_score_cell_is_reported_once() {
     );
     assert_eq!(codes(&f), ["X006"]);
 }
+
+#[test]
+fn text_in_an_executed_amount_is_reported_once() {
+    let mut d = base();
+    d.fund("当年财政拨款").set("全年执行数", "待结算");
+    let f = check(&d);
+    fires(
+        &f,
+        "X006",
+        &fund_path(1, "全年执行数"),
+        "全年执行数应为数字，实际填写“待结算”",
+    );
+    assert_eq!(codes(&f), ["X006"]);
+}
+
+#[test]
+fn text_in_a_budget_amount_is_reported_once() {
+    let mut d = base();
+    d.fund("当年财政拨款").set("全年预算数", "待批复");
+    let f = check(&d);
+    fires(
+        &f,
+        "X006",
+        &fund_path(1, "全年预算数"),
+        "全年预算数应为数字，实际填写“待批复”",
+    );
+    assert_eq!(codes(&f), ["X006"]);
+}
