@@ -111,7 +111,7 @@ pub static BUILTINS: &[Builtin] = &[
         max: 1,
         args: &[LIST],
         ret: NUM,
-        doc: "求和（忽略空值）。sum(r.分值 for r in 指标)",
+        doc: "求和（忽略空值；有一项是填在数字栏里的文字时结果为 null）。sum(r.分值 for r in 指标)",
         imp: sum,
     },
     Builtin {
@@ -304,13 +304,18 @@ fn list<'f>(v: &Val<'f>) -> Result<Arc<Vec<Val<'f>>>, String> {
     }
 }
 
-fn nums<'f>(args: &[Val<'f>]) -> Result<Vec<Decimal>, String> {
+/// The numbers of a list (or of several arguments), skipping nulls; `None` when one of them is
+/// text filed where a number belongs, since then the result is unknown.
+fn nums<'f>(args: &[Val<'f>]) -> Option<Vec<Decimal>> {
     let items: Vec<Val<'f>> = if args.len() == 1 {
         list_or_single(&args[0])
     } else {
         args.to_vec()
     };
-    Ok(items.iter().filter_map(|v| v.as_num()).collect())
+    if items.iter().any(|v| matches!(v.v, V::Invalid(_))) {
+        return None;
+    }
+    Some(items.iter().filter_map(|v| v.as_num()).collect())
 }
 
 fn list_or_single<'f>(v: &Val<'f>) -> Vec<Val<'f>> {
@@ -369,23 +374,23 @@ fn abs<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
 }
 
 fn min<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(nums(&args)?
-        .into_iter()
-        .min()
+    Ok(nums(&args)
+        .and_then(|n| n.into_iter().min())
         .map(Val::num)
         .unwrap_or_else(Val::null))
 }
 
 fn max<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(nums(&args)?
-        .into_iter()
-        .max()
+    Ok(nums(&args)
+        .and_then(|n| n.into_iter().max())
         .map(Val::num)
         .unwrap_or_else(Val::null))
 }
 
 fn sum<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(Val::num(nums(&args)?.into_iter().sum()))
+    Ok(nums(&args)
+        .map(|n| Val::num(n.into_iter().sum()))
+        .unwrap_or_else(Val::null))
 }
 
 fn count<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {

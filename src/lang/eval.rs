@@ -177,11 +177,8 @@ impl<'p, 'f> Env<'p, 'f> {
         }
         let l = self.eval(a)?;
         if op == BinOp::Coalesce {
-            return if l.is_null() || matches!(l.v, V::Invalid(_)) {
-                self.eval(b)
-            } else {
-                Ok(l)
-            };
+            // text filed where a number belongs stays unknown: it is not "nothing filed"
+            return if l.is_null() { self.eval(b) } else { Ok(l) };
         }
         let r = self.eval(b)?;
         Ok(match op {
