@@ -1189,7 +1189,7 @@ fn c001_fires_on_repeated_indicator() {
         &f,
         "C001",
         &ind_path(7, "三级指标"),
-        "“保障外贸稳定”与前面的指标行重复",
+        "“保障外贸稳定”与第 6 行重复",
     );
     assert_eq!(
         related_labels(c),
