@@ -25,6 +25,19 @@ static EMBEDDED: &[(&str, &[(&str, &str)])] = &[(
         ("units.rules", include_str!("../rules/shenzhen-2020/units.rules")),
         ("consistency.rules", include_str!("../rules/shenzhen-2020/consistency.rules")),
     ],
+), (
+    "central-2020",
+    &[
+        ("pack.yaml", include_str!("../rules/central-2020/pack.yaml")),
+        ("layout.yaml", include_str!("../rules/central-2020/layout.yaml")),
+        ("params.rules", include_str!("../rules/central-2020/params.rules")),
+        ("required.rules", include_str!("../rules/central-2020/required.rules")),
+        ("weights.rules", include_str!("../rules/central-2020/weights.rules")),
+        ("scores.rules", include_str!("../rules/central-2020/scores.rules")),
+        ("national.rules", include_str!("../rules/central-2020/national.rules")),
+        ("funds.rules", include_str!("../rules/central-2020/funds.rules")),
+        ("consistency.rules", include_str!("../rules/central-2020/consistency.rules")),
+    ],
 )];
 
 /// Names of the packs built into the binary.
