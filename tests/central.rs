@@ -18,7 +18,11 @@ fn folder_files() -> BTreeMap<String, String> {
     for entry in std::fs::read_dir(PACK_DIR).expect("pack folder") {
         let path = entry.expect("entry").path();
         if path.is_file() {
-            let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("utf-8 name")
+                .to_string();
             files.insert(name, std::fs::read_to_string(&path).expect("text file"));
         }
     }
@@ -51,7 +55,11 @@ fn fixture(prefix: &str) -> (String, Vec<u8>) {
         .filter(|n| n.starts_with(prefix) && n.ends_with(".xlsx"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 1, "exactly one fixture {prefix}*.xlsx, found {names:?}");
+    assert_eq!(
+        names.len(),
+        1,
+        "exactly one fixture {prefix}*.xlsx, found {names:?}"
+    );
     let bytes = std::fs::read(dir.join(&names[0])).expect("fixture bytes");
     (names.remove(0), bytes)
 }
@@ -65,7 +73,12 @@ fn run(pack: &Pack, prefix: &str) -> Vec<Finding> {
 
 fn key(f: &Finding) -> (String, String, String, String) {
     let cell = f.at.as_ref().map(|p| p.to_string()).unwrap_or_default();
-    (f.code.clone(), f.severity.as_str().to_string(), cell, f.message.clone())
+    (
+        f.code.clone(),
+        f.severity.as_str().to_string(),
+        cell,
+        f.message.clone(),
+    )
 }
 
 /// Asserts that both the folder pack and the embedded pack report exactly `expected` on the
@@ -92,11 +105,17 @@ fn related(findings: &[Finding], code: &str, at: &str) -> Vec<(String, String)> 
         .iter()
         .find(|f| f.code == code && f.at.as_ref().map(|p| p.to_string()).as_deref() == Some(at))
         .unwrap_or_else(|| panic!("no {code} at {at}"));
-    f.related.iter().map(|r| (r.at.to_string(), r.label.clone())).collect()
+    f.related
+        .iter()
+        .map(|r| (r.at.to_string(), r.label.clone()))
+        .collect()
 }
 
 fn rel(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(a, l)| (a.to_string(), l.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(a, l)| (a.to_string(), l.to_string()))
+        .collect()
 }
 
 #[test]
@@ -112,7 +131,10 @@ fn embedded_table_holds_every_file_of_the_folder() {
 /// Q002 passes at 118 of 100; Q003 passes at both inclusive bounds; no B007 at 0.94; 优 at 90.
 #[test]
 fn c1_clean_grade_excellent_at_90() {
-    assert_form("C1-", &[("G001", "info", "H22", "总分 90.00，评价等级：优")]);
+    assert_form(
+        "C1-",
+        &[("G001", "info", "H22", "总分 90.00，评价等级：优")],
+    );
 }
 
 /// Q001 passes: a truncated 6.66 for 6.67 and 7.99-style 8.99 for 9.00 (within 0.01), = with
@@ -123,11 +145,19 @@ fn c2_clean_execution_below_90_percent_grade_good_at_80() {
     let f = assert_form(
         "C2-",
         &[
-            ("B007", "info", "H6", "年度资金总额执行率为 0.89，低于 0.90，请在实际完成情况中说明原因"),
+            (
+                "B007",
+                "info",
+                "H6",
+                "年度资金总额执行率为 0.89，低于 0.90，请在实际完成情况中说明原因",
+            ),
             ("G001", "info", "H24", "总分 80.00，评价等级：良"),
         ],
     );
-    assert_eq!(related(&f, "B007", "H6"), rel(&[("E6", "全年预算数"), ("F6", "全年执行数")]));
+    assert_eq!(
+        related(&f, "B007", "H6"),
+        rel(&[("E6", "全年预算数"), ("F6", "全年执行数")])
+    );
 }
 
 /// Every Q001 branch with a wrong score, each message showing the formula with its numbers.
@@ -150,7 +180,11 @@ fn c3_every_q001_branch_fails_and_grade_fair_at_79_99() {
     );
     assert_eq!(
         related(&f, "Q001", "H14"),
-        rel(&[("E14", "年度指标值"), ("F14", "实际完成值"), ("G14", "分值")])
+        rel(&[
+            ("E14", "年度指标值"),
+            ("F14", "实际完成值"),
+            ("G14", "分值")
+        ])
     );
 }
 
@@ -177,7 +211,12 @@ fn c5_no_satisfaction_group() {
     assert_form(
         "C5-",
         &[
-            ("R006", "warning", "B12", "年度绩效指标中没有“满意度指标”一级指标（应占 10 分）"),
+            (
+                "R006",
+                "warning",
+                "B12",
+                "年度绩效指标中没有“满意度指标”一级指标（应占 10 分）",
+            ),
             ("G001", "info", "H21", "总分 89.99，评价等级：良"),
         ],
     );
@@ -204,7 +243,12 @@ fn c6_required_cells_and_weights() {
     );
     assert_eq!(
         related(&f, "W001", "B18"),
-        rel(&[("G18", "分值"), ("G19", "分值"), ("G20", "分值"), ("G21", "分值")])
+        rel(&[
+            ("G18", "分值"),
+            ("G19", "分值"),
+            ("G20", "分值"),
+            ("G21", "分值")
+        ])
     );
     assert_eq!(related(&f, "C001", "D14"), rel(&[("D13", "首次出现")]));
 }
@@ -216,28 +260,70 @@ fn c7_scores_and_funds() {
     let f = assert_form(
         "C7-",
         &[
-            ("B005", "warning", "G3", "项目金额 110 与年度资金总额的年初预算数 120 不一致"),
-            ("B003", "error", "D6", "年度资金总额的年初预算数为 120，分项之和为 110"),
-            ("B001", "error", "H6", "年度资金总额的执行率为 0.95，按 85 / 100 应为 0.85"),
-            ("B002", "error", "I6", "年度资金总额得分为 8，按分值 10 × 执行率 0.95 应为 9.50"),
-            ("B004", "warning", "F8", "上年结转资金：全年执行数 12 超过全年预算数 10"),
+            (
+                "B005",
+                "warning",
+                "G3",
+                "项目金额 110 与年度资金总额的年初预算数 120 不一致",
+            ),
+            (
+                "B003",
+                "error",
+                "D6",
+                "年度资金总额的年初预算数为 120，分项之和为 110",
+            ),
+            (
+                "B001",
+                "error",
+                "H6",
+                "年度资金总额的执行率为 0.95，按 85 / 100 应为 0.85",
+            ),
+            (
+                "B002",
+                "error",
+                "I6",
+                "年度资金总额得分为 8，按分值 10 × 执行率 0.95 应为 9.50",
+            ),
+            (
+                "B004",
+                "warning",
+                "F8",
+                "上年结转资金：全年执行数 12 超过全年预算数 10",
+            ),
             ("S001", "error", "H13", "得分 12 应在 0 到分值 10 之间"),
-            ("S002", "error", "I14", "“年度参训人次”得分 9 低于分值 10，未填写偏差原因分析及改进措施"),
+            (
+                "S002",
+                "error",
+                "I14",
+                "“年度参训人次”得分 9 低于分值 10，未填写偏差原因分析及改进措施",
+            ),
             ("S004", "warning", "H15", "实际完成值为“未开展”，得分却为 5"),
-            ("S003", "error", "H22", "总分得分为 59.99，各项得分之和为 94.00"),
+            (
+                "S003",
+                "error",
+                "H22",
+                "总分得分为 59.99，各项得分之和为 94.00",
+            ),
             ("G001", "info", "H22", "总分 59.99，评价等级：差"),
         ],
     );
     assert_eq!(
         related(&f, "B003", "D6"),
-        rel(&[("D7", "年初预算数"), ("D8", "年初预算数"), ("D9", "年初预算数")])
+        rel(&[
+            ("D7", "年初预算数"),
+            ("D8", "年初预算数"),
+            ("D9", "年初预算数")
+        ])
     );
 }
 
 /// 执行率 exactly 0.90 is not below it (no B007); 未达成 inside its band; 中 at exactly 60.
 #[test]
 fn c8_pass_mark() {
-    assert_form("C8-", &[("G001", "info", "H20", "总分 60.00，评价等级：中")]);
+    assert_form(
+        "C8-",
+        &[("G001", "info", "H20", "总分 60.00，评价等级：中")],
+    );
 }
 
 /// Strict comparators and a target without one; a bare money actual is not scored.
@@ -256,10 +342,15 @@ fn c9_strict_comparators() {
 /// Q001–Q003, R006, B007, G001 are not in shenzhen.
 #[test]
 fn central_rule_codes() {
-    let codes: Vec<String> = folder_pack().program.rules().map(|r| r.code.text.clone()).collect();
+    let codes: Vec<String> = folder_pack()
+        .program
+        .rules()
+        .map(|r| r.code.text.clone())
+        .collect();
     for c in [
-        "R001", "R003", "R004", "R005", "R006", "W001", "W002", "W003", "W004", "S001", "S002", "S003",
-        "S004", "Q001", "Q002", "Q003", "B001", "B002", "B003", "B004", "B005", "B007", "C001", "G001",
+        "R001", "R003", "R004", "R005", "R006", "W001", "W002", "W003", "W004", "S001", "S002",
+        "S003", "S004", "Q001", "Q002", "Q003", "B001", "B002", "B003", "B004", "B005", "B007",
+        "C001", "G001",
     ] {
         assert!(codes.iter().any(|x| x == c), "missing {c}");
     }
