@@ -50,6 +50,9 @@ struct CheckArgs {
     /// Width of human output.
     #[arg(long, default_value_t = 100)]
     width: usize,
+    /// Write an annotated copy of each workbook with findings into DIR (see docs/annotate.md).
+    #[arg(long, value_name = "DIR")]
+    annotate: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +201,9 @@ fn check(args: CheckArgs) -> ExitCode {
                 "{}",
                 report::render_human(&checked.report, &checked.sheets, &human)
             );
+        }
+        if let Some(dir) = &args.annotate {
+            usage_error |= !cmd::annotate::write(dir, &args.paths, &path, &checked.report.findings);
         }
         reports.push(checked.report);
     }

@@ -112,10 +112,21 @@ pub fn merge(
     let mut w = xml::writer();
     let mut current: Option<CellRef> = None;
     let mut appended = false;
+    // a plain `<t>` directly under a `<text>` we append to is wrapped in a run, so the comment
+    // is runs only (Excel's own shape for rich comments)
+    let mut stack: Vec<String> = Vec::new();
+    let mut wrapped = false;
+    let r_tag = xml::tag(&prefix, "r");
+    let ours = |c: Option<CellRef>| c.is_some_and(|c| notes.contains_key(&c));
     loop {
         match next(&mut r, part)? {
             Event::Start(e) => {
-                match local(&e).as_str() {
+                let name = local(&e);
+                if name == "t" && stack.last().is_some_and(|p| p == "text") && ours(current) {
+                    xml::raw(&mut w, &format!("<{r_tag}>"));
+                    wrapped = true;
+                }
+                match name.as_str() {
                     "comment" => {
                         current = attr(&e, "ref").and_then(|v| CellRef::parse(&v));
                         appended = false;
@@ -123,12 +134,18 @@ pub fn merge(
                     "rPh" | "phoneticPr" => append(&mut w, current, &mut appended, notes, &prefix),
                     _ => {}
                 }
+                stack.push(name);
                 xml::put(&mut w, Event::Start(e));
             }
             Event::Empty(e) => {
                 let name = local(&e);
                 if name == "rPh" || name == "phoneticPr" {
                     append(&mut w, current, &mut appended, notes, &prefix);
+                }
+                let wrap =
+                    name == "t" && stack.last().is_some_and(|p| p == "text") && ours(current);
+                if wrap {
+                    xml::raw(&mut w, &format!("<{r_tag}>"));
                 }
                 match (name.as_str(), &new_author) {
                     ("authors", Some(a)) => {
@@ -145,8 +162,12 @@ pub fn merge(
                     }
                     _ => xml::put(&mut w, Event::Empty(e)),
                 }
+                if wrap {
+                    xml::raw(&mut w, &format!("</{r_tag}>"));
+                }
             }
             Event::End(e) => {
+                stack.pop();
                 match e.local_name().as_ref() {
                     "authors" => {
                         if let Some(a) = &new_author {
@@ -158,7 +179,12 @@ pub fn merge(
                     "commentList" => xml::raw(&mut w, &fresh),
                     _ => {}
                 }
+                let close_run = wrapped && e.local_name().as_ref() == "t";
                 xml::put(&mut w, Event::End(e));
+                if close_run {
+                    xml::raw(&mut w, &format!("</{r_tag}>"));
+                    wrapped = false;
+                }
             }
             Event::Eof => break,
             e => xml::put(&mut w, e),
@@ -183,13 +209,38 @@ fn append(
     }
 }
 
-const SHAPETYPE: &str = "<v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>";
+const URI_V: &str = "urn:schemas-microsoft-com:vml";
+const URI_O: &str = "urn:schemas-microsoft-com:office:office";
+const URI_X: &str = "urn:schemas-microsoft-com:office:excel";
 
-fn shape(id: u32, cell: CellRef) -> String {
+/// The prefixes a VML drawing binds to the VML, Office and Excel namespaces.
+struct VmlNs {
+    v: String,
+    o: String,
+    x: String,
+}
+
+impl Default for VmlNs {
+    fn default() -> Self {
+        VmlNs {
+            v: "v".into(),
+            o: "o".into(),
+            x: "x".into(),
+        }
+    }
+}
+
+fn shapetype(n: &VmlNs) -> String {
+    let VmlNs { v, o, .. } = n;
+    format!("<{v}:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" {o}:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\"><{v}:stroke joinstyle=\"miter\"/><{v}:path gradientshapeok=\"t\" {o}:connecttype=\"rect\"/></{v}:shapetype>")
+}
+
+fn shape(id: u32, cell: CellRef, n: &VmlNs) -> String {
+    let VmlNs { v, o, x } = n;
     let (row, col) = (cell.row, cell.col);
     let top = row.saturating_sub(1);
     format!(
-        "<v:shape id=\"_x0000_s{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:96pt;z-index:{id};visibility:hidden\" fillcolor=\"#ffffe1\" o:insetmode=\"auto\"><v:fill color2=\"#ffffe1\"/><v:shadow on=\"t\" color=\"black\" obscured=\"t\"/><v:path o:connecttype=\"none\"/><v:textbox style=\"mso-direction-alt:auto\"><div style=\"text-align:left\"></div></v:textbox><x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{}, 15, {top}, 10, {}, 15, {}, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>",
+        "<{v}:shape id=\"_x0000_s{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:96pt;z-index:{id};visibility:hidden\" fillcolor=\"#ffffe1\" {o}:insetmode=\"auto\"><{v}:fill color2=\"#ffffe1\"/><{v}:shadow on=\"t\" color=\"black\" obscured=\"t\"/><{v}:path {o}:connecttype=\"none\"/><{v}:textbox style=\"mso-direction-alt:auto\"><div style=\"text-align:left\"></div></{v}:textbox><{x}:ClientData ObjectType=\"Note\"><{x}:MoveWithCells/><{x}:SizeWithCells/><{x}:Anchor>{}, 15, {top}, 10, {}, 15, {}, 4</{x}:Anchor><{x}:AutoFill>False</{x}:AutoFill><{x}:Row>{row}</{x}:Row><{x}:Column>{col}</{x}:Column></{x}:ClientData></{v}:shape>",
         col + 1,
         col + 4,
         top + 6
@@ -199,22 +250,45 @@ fn shape(id: u32, cell: CellRef) -> String {
 /// A new VML drawing with a (hidden) comment box per cell; `block` keeps shape ids unique
 /// across the workbook's drawings (ids `1024*block+1…`).
 pub fn new_vml(cells: &[CellRef], block: u32) -> String {
+    let n = VmlNs::default();
     let shapes: String = cells
         .iter()
         .enumerate()
-        .map(|(i, c)| shape(block * 1024 + 1 + i as u32, *c))
+        .map(|(i, c)| shape(block * 1024 + 1 + i as u32, *c, &n))
         .collect();
     format!(
-        "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>{SHAPETYPE}{shapes}</xml>"
+        "<xml xmlns:v=\"{URI_V}\" xmlns:o=\"{URI_O}\" xmlns:x=\"{URI_X}\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>{}{shapes}</xml>",
+        shapetype(&n)
     )
 }
 
-/// An existing VML drawing with comment boxes for `cells` added before its closing `</xml>`.
-/// VML is not always well-formed XML, so this works on the text.
+/// An existing VML drawing with comment boxes for `cells` added before its closing `</xml>`,
+/// written with the prefixes the drawing already uses (declaring any it lacks). VML is not
+/// always well-formed XML, so this works on the text.
 pub fn append_vml(part: &str, text: &str, cells: &[CellRef]) -> Result<String, AnnotateError> {
-    let close = text
-        .rfind("</xml>")
-        .ok_or_else(|| AnnotateError::Unsupported(format!("{part} 不是可识别的 VML 绘图")))?;
+    let bad = || AnnotateError::Unsupported(format!("{part} 不是可识别的 VML 绘图"));
+    let close = text.rfind("</xml>").ok_or_else(bad)?;
+    let open = text.find("<xml").ok_or_else(bad)?;
+    let open_end = open + text[open..].find('>').ok_or_else(bad)?;
+    let root = &text[open..open_end];
+    let mut declare = String::new();
+    let mut find = |uri: &str, default: &str| {
+        let bound = root.split("xmlns:").skip(1).find_map(|decl| {
+            let (p, rest) = decl.split_once('=')?;
+            let q = rest.chars().next()?;
+            let value = rest[1..].split(q).next()?;
+            (value == uri).then(|| p.trim().to_string())
+        });
+        bound.unwrap_or_else(|| {
+            declare.push_str(&format!(" xmlns:{default}=\"{uri}\""));
+            default.to_string()
+        })
+    };
+    let n = VmlNs {
+        v: find(URI_V, "v"),
+        o: find(URI_O, "o"),
+        x: find(URI_X, "x"),
+    };
     let max_id = text
         .match_indices("_x0000_s")
         .filter_map(|(i, m)| {
@@ -227,13 +301,23 @@ pub fn append_vml(part: &str, text: &str, cells: &[CellRef]) -> Result<String, A
         .max()
         .unwrap_or(1024);
     let mut add = String::new();
-    if !text.contains("o:spt=\"202\"") {
-        add.push_str(SHAPETYPE);
+    if !text.contains("spt=\"202\"") {
+        add.push_str(&shapetype(&n));
     }
     for (i, c) in cells.iter().enumerate() {
-        add.push_str(&shape(max_id + 1 + i as u32, *c));
+        add.push_str(&shape(max_id + 1 + i as u32, *c, &n));
     }
-    Ok(format!("{}{add}{}", &text[..close], &text[close..]))
+    let root_end = if text[..open_end].ends_with('/') {
+        open_end - 1
+    } else {
+        open_end
+    };
+    Ok(format!(
+        "{}{declare}{}{add}{}",
+        &text[..root_end],
+        &text[root_end..close],
+        &text[close..]
+    ))
 }
 
 #[cfg(test)]
@@ -248,7 +332,7 @@ mod tests {
         notes.insert(CellRef::new(1, 1), "B004 超支：y".to_string());
         let out = merge("c", old, &notes).expect("merge");
         assert!(out.contains("<author>张三</author><author>formlint</author>"), "{out}");
-        assert!(out.contains("<t>原有批注</t><r>"), "{out}");
+        assert!(out.contains("<r><t>原有批注</t></r><r>"), "{out}");
         assert!(out.contains(r#"<comment ref="B2" authorId="1">"#), "{out}");
         assert_eq!(existing_refs("c", &out).expect("refs").len(), 2);
     }
@@ -260,5 +344,10 @@ mod tests {
         assert!(out.contains("_x0000_s1026"));
         assert_eq!(out.matches("o:spt=\"202\"").count(), 1);
         assert!(out.ends_with("</xml>"));
+        let foreign = r#"<xml xmlns:ns0="urn:schemas-microsoft-com:office:office" xmlns:ns1="urn:schemas-microsoft-com:vml"><ns1:shape id="_x0000_s1030"/></xml>"#;
+        let out = append_vml("v", foreign, &[CellRef::new(0, 0)]).expect("vml");
+        assert!(out.starts_with(r#"<xml xmlns:ns0="urn:schemas-microsoft-com:office:office" xmlns:ns1="urn:schemas-microsoft-com:vml" xmlns:x="urn:schemas-microsoft-com:office:excel">"#), "{out}");
+        assert!(out.contains(r#"<ns1:shape id="_x0000_s1031""#), "{out}");
+        assert!(out.contains("<ns1:shapetype") && out.contains("<x:ClientData"), "{out}");
     }
 }
