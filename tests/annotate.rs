@@ -141,8 +141,16 @@ fn seed(prefix: &str) -> PathBuf {
 #[test]
 fn comments_and_links_sit_at_the_catalogue_cells() {
     for (form, cells, codes) in [
-        ("P3", &["I16", "H16", "F17", "D20"][..], &["S002", "S005"][..]),
-        ("P9", &["G16", "G18", "C14", "B11"][..], &["W004", "R003"][..]),
+        (
+            "P3",
+            &["I16", "H16", "F17", "D20"][..],
+            &["S002", "S005"][..],
+        ),
+        (
+            "P9",
+            &["G16", "G18", "C14", "B11"][..],
+            &["W004", "R003"][..],
+        ),
     ] {
         let path = seed(form);
         let original = std::fs::read(&path).expect("read");
@@ -185,7 +193,11 @@ fn existing_comments_are_kept_and_merged() {
     let found = findings(&path, &original);
     let copy = annotate_xlsx(&original, &found).expect("annotate");
     let comments = parts(&copy, |n| n.contains("comment") && n.ends_with(".xml"));
-    assert_eq!(comments.len(), 1, "merged into the sheet's own comments part");
+    assert_eq!(
+        comments.len(),
+        1,
+        "merged into the sheet's own comments part"
+    );
     let text = &comments[0].1;
     assert!(text.contains("模板说明"), "{text}");
     assert!(text.contains("审核人：请补充说明"), "{text}");
@@ -194,7 +206,10 @@ fn existing_comments_are_kept_and_merged() {
         .nth(1)
         .and_then(|s| s.split("</comment>").next())
         .expect("I16 comment");
-    assert!(i16.contains("审核人：请补充说明") && i16.contains("S002"), "{i16}");
+    assert!(
+        i16.contains("审核人：请补充说明") && i16.contains("S002"),
+        "{i16}"
+    );
     assert!(text.contains("<author>formlint</author>"));
     let vml: String = parts(&copy, |n| n.ends_with(".vml"))
         .into_iter()
@@ -284,7 +299,11 @@ fn cli_writes_copies_and_never_touches_the_input() {
     written.sort();
     let prefixes: Vec<&str> = written.iter().map(|n| &n[..2]).collect();
     // P4, P5 and P7 are clean: no copy
-    assert_eq!(prefixes, ["P1", "P2", "P3", "P6", "P8", "P9"], "{written:?}");
+    assert_eq!(
+        prefixes,
+        ["P1", "P2", "P3", "P6", "P8", "P9"],
+        "{written:?}"
+    );
     let copy = std::fs::read(out.join(&written[2])).expect("P3 copy");
     assert!(comment_refs(&copy).contains("I16"));
     let _ = std::fs::remove_dir_all(&out);

@@ -85,10 +85,8 @@ pub fn merge(
                     }
                 }
                 Event::Empty(e) if local(&e) == "author" => authors += 1,
-                Event::Text(t) if in_author => {
-                    if t.as_ref() == AUTHOR && ours.is_none() {
-                        ours = Some(authors - 1);
-                    }
+                Event::Text(t) if in_author && t.as_ref() == AUTHOR && ours.is_none() => {
+                    ours = Some(authors - 1);
                 }
                 Event::End(_) => in_author = false,
                 Event::Eof => break,
@@ -331,7 +329,10 @@ mod tests {
         notes.insert(CellRef::new(0, 0), "R001 必填项为空：x".to_string());
         notes.insert(CellRef::new(1, 1), "B004 超支：y".to_string());
         let out = merge("c", old, &notes).expect("merge");
-        assert!(out.contains("<author>张三</author><author>formlint</author>"), "{out}");
+        assert!(
+            out.contains("<author>张三</author><author>formlint</author>"),
+            "{out}"
+        );
         assert!(out.contains("<r><t>原有批注</t></r><r>"), "{out}");
         assert!(out.contains(r#"<comment ref="B2" authorId="1">"#), "{out}");
         assert_eq!(existing_refs("c", &out).expect("refs").len(), 2);
@@ -348,6 +349,9 @@ mod tests {
         let out = append_vml("v", foreign, &[CellRef::new(0, 0)]).expect("vml");
         assert!(out.starts_with(r#"<xml xmlns:ns0="urn:schemas-microsoft-com:office:office" xmlns:ns1="urn:schemas-microsoft-com:vml" xmlns:x="urn:schemas-microsoft-com:office:excel">"#), "{out}");
         assert!(out.contains(r#"<ns1:shape id="_x0000_s1031""#), "{out}");
-        assert!(out.contains("<ns1:shapetype") && out.contains("<x:ClientData"), "{out}");
+        assert!(
+            out.contains("<ns1:shapetype") && out.contains("<x:ClientData"),
+            "{out}"
+        );
     }
 }

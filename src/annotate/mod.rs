@@ -41,8 +41,10 @@ pub enum AnnotateError {
     Unsupported(String),
 }
 
-const CT_WORKSHEET: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
-const CT_COMMENTS: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const CT_WORKSHEET: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const CT_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const CT_STYLES: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
 
@@ -105,7 +107,9 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         if on_sheet.is_empty() {
             continue;
         }
-        let Some(text) = pkg.read(part)? else { continue };
+        let Some(text) = pkg.read(part)? else {
+            continue;
+        };
         let scan = worksheet::scan(part, &text)?;
         let mut by_cell: BTreeMap<CellRef, Vec<&Finding>> = BTreeMap::new();
         for (f, c) in on_sheet {
@@ -120,7 +124,15 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         }
         let targets: BTreeMap<CellRef, Severity> = by_cell
             .iter()
-            .map(|(c, fs)| (*c, fs.iter().map(|f| f.severity).min().unwrap_or(Severity::Info)))
+            .map(|(c, fs)| {
+                (
+                    *c,
+                    fs.iter()
+                        .map(|f| f.severity)
+                        .min()
+                        .unwrap_or(Severity::Info),
+                )
+            })
             .collect();
         let notes: BTreeMap<CellRef, String> =
             by_cell.iter().map(|(c, fs)| (*c, note_text(fs))).collect();
@@ -159,7 +171,11 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
             }
         }
         // comment boxes: added to the sheet's VML drawing, or a new drawing
-        let boxes: Vec<CellRef> = notes.keys().filter(|c| !already.contains(c)).copied().collect();
+        let boxes: Vec<CellRef> = notes
+            .keys()
+            .filter(|c| !already.contains(c))
+            .copied()
+            .collect();
         let vml = scan.legacy_rid.as_ref().and_then(|rid| {
             rels.iter()
                 .find(|r| &r.id == rid && !r.external)
@@ -233,7 +249,11 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
 }
 
 fn unique_name(sheets: &[SheetEntry]) -> String {
-    let taken = |n: &str| sheets.iter().any(|s| s.name.to_lowercase() == n.to_lowercase());
+    let taken = |n: &str| {
+        sheets
+            .iter()
+            .any(|s| s.name.to_lowercase() == n.to_lowercase())
+    };
     if !taken(SHEET_NAME) {
         return SHEET_NAME.to_string();
     }
@@ -243,11 +263,7 @@ fn unique_name(sheets: &[SheetEntry]) -> String {
         .unwrap_or_default()
 }
 
-fn list_sheets(
-    part: &str,
-    text: &str,
-    rels: &[Rel],
-) -> Result<Vec<SheetEntry>, AnnotateError> {
+fn list_sheets(part: &str, text: &str, rels: &[Rel]) -> Result<Vec<SheetEntry>, AnnotateError> {
     let mut out = Vec::new();
     let mut r = xml::reader(text);
     loop {
@@ -259,7 +275,9 @@ fn list_sheets(
                     .find(|r| Some(&r.id) == rid.as_ref() && r.is("worksheet") && !r.external);
                 out.push(SheetEntry {
                     name: attr(&e, "name").unwrap_or_default(),
-                    id: attr(&e, "sheetId").and_then(|v| v.parse().ok()).unwrap_or(0),
+                    id: attr(&e, "sheetId")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0),
                     part: target.map(|t| resolve(part, &t.target)),
                 });
             }
@@ -321,7 +339,9 @@ fn add_sheet(
         }
     }
     if !done {
-        return Err(AnnotateError::Unsupported(format!("{part} 中没有 <sheets>")));
+        return Err(AnnotateError::Unsupported(format!(
+            "{part} 中没有 <sheets>"
+        )));
     }
     Ok(xml::finish(w))
 }

@@ -59,13 +59,18 @@ pub struct Package<'a> {
 impl<'a> Package<'a> {
     /// Opens a zip package.
     pub fn open(bytes: &'a [u8]) -> Result<Self, AnnotateError> {
-        let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| AnnotateError::Zip(e.to_string()))?;
+        let archive =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| AnnotateError::Zip(e.to_string()))?;
         let mut names = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
             match archive.name_for_index(i) {
                 Some(Ok(n)) => names.push(n.into_owned()),
-                _ => return Err(AnnotateError::Zip(format!("无法读取第 {} 个压缩条目", i + 1))),
+                _ => {
+                    return Err(AnnotateError::Zip(format!(
+                        "无法读取第 {} 个压缩条目",
+                        i + 1
+                    )))
+                }
             }
         }
         Ok(Package {
@@ -192,10 +197,11 @@ impl<'a> Package<'a> {
         let mut r = xml::reader(&text);
         loop {
             match next(&mut r, CT)? {
-                Event::Empty(e) | Event::Start(e) if local(&e) == "Default" => {
-                    if attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(&ext)) {
-                        has_default = true;
-                    }
+                Event::Empty(e) | Event::Start(e)
+                    if local(&e) == "Default"
+                        && attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(&ext)) =>
+                {
+                    has_default = true;
                 }
                 Event::Eof => break,
                 _ => {}
@@ -383,7 +389,10 @@ mod tests {
             resolve("xl/worksheets/sheet1.xml", "../comments1.xml"),
             "xl/comments1.xml"
         );
-        assert_eq!(resolve("xl/workbook.xml", "/xl/styles.xml"), "xl/styles.xml");
+        assert_eq!(
+            resolve("xl/workbook.xml", "/xl/styles.xml"),
+            "xl/styles.xml"
+        );
         assert_eq!(
             relative("xl/worksheets/sheet1.xml", "xl/comments1.xml"),
             "../comments1.xml"

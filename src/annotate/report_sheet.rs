@@ -67,7 +67,12 @@ pub fn build(
         let sheet = f.sheet.clone().unwrap_or_default();
         rows.push_str(&format!("<row r=\"{r}\">"));
         rows.push_str(&cell(0, r, plain, &sheet));
-        rows.push_str(&cell(1, r, if target.is_some() { link } else { plain }, &place));
+        rows.push_str(&cell(
+            1,
+            r,
+            if target.is_some() { link } else { plain },
+            &place,
+        ));
         rows.push_str(&cell(2, r, plain, &f.code));
         rows.push_str(&cell(3, r, sev, severity_label(f.severity)));
         rows.push_str(&cell(4, r, plain, &f.title));

@@ -152,7 +152,9 @@ impl StyleBook {
             .get(s as usize)
             .or_else(|| self.xfs.first())
             .cloned()
-            .unwrap_or_else(|| "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>".into());
+            .unwrap_or_else(|| {
+                "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>".into()
+            });
         let fill = self.fill_id(sev).to_string();
         let xf = refill(&base, &fill).unwrap_or(base);
         let id = self.push(xf);

@@ -58,7 +58,8 @@ pub fn scan(part: &str, text: &str) -> Result<SheetScan, AnnotateError> {
                     "legacyDrawing" => out.legacy_rid = xml::rel_id(&e),
                     "col" => {
                         let num = |n: &str| attr(&e, n).and_then(|v| v.parse::<u32>().ok());
-                        if let (Some(min), Some(max), Some(s)) = (num("min"), num("max"), num("style"))
+                        if let (Some(min), Some(max), Some(s)) =
+                            (num("min"), num("max"), num("style"))
                         {
                             out.col_styles.push((min, max, s));
                         }
@@ -182,7 +183,11 @@ pub fn patch(
                     p.legacy(rid);
                 }
                 inserted = true;
-                let ev = if is_start { Event::Start(e) } else { Event::Empty(e) };
+                let ev = if is_start {
+                    Event::Start(e)
+                } else {
+                    Event::Empty(e)
+                };
                 xml::put(&mut p.w, ev);
                 if is_start {
                     depth += 1;

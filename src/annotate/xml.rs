@@ -67,7 +67,11 @@ pub fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         .with_checks(false)
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// The value of a namespaced `…:id` attribute (the relationship id, whatever its prefix).
@@ -79,14 +83,20 @@ pub fn rel_id(e: &BytesStart<'_>) -> Option<String> {
             let k = a.key.as_ref();
             k.ends_with(":id") && !k.starts_with("xmlns")
         })
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// The prefix bound to `uri` by `xmlns:…` attributes of `e`.
 pub fn ns_prefix(e: &BytesStart<'_>, uri: &str) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         let k = a.key.as_ref().to_string();
-        let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
+        let v = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()?;
         match k.strip_prefix("xmlns:") {
             Some(p) if v == uri => Some(p.to_string()),
             _ => None,
@@ -127,7 +137,9 @@ pub fn without_attr(e: &BytesStart<'_>, name: &str) -> BytesStart<'static> {
 pub fn esc(s: &str) -> String {
     let clean: String = s
         .chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
         .collect();
     quick_xml::escape::escape(clean.as_str()).into_owned()
 }
