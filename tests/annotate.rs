@@ -321,3 +321,91 @@ fn cli_refuses_to_overwrite_the_input() {
     assert!(stderr.contains("不会覆盖原表"), "{stderr}");
     assert_eq!(digest(&input), before);
 }
+
+fn finding(
+    code: &str,
+    sev: formlint::finding::Severity,
+    sheet: Option<&str>,
+    at: Option<Place>,
+) -> Finding {
+    Finding {
+        code: code.into(),
+        severity: sev,
+        title: "标题".into(),
+        message: format!("{code} 的说明 <a & \"b\">"),
+        sheet: sheet.map(str::to_string),
+        at,
+        related: Vec::new(),
+        help: None,
+    }
+}
+
+fn at(a1: &str) -> Option<Place> {
+    formlint::sheet::CellRef::parse(a1).map(Place::Cell)
+}
+
+#[test]
+fn tables_merges_new_rows_and_other_sheets() {
+    use formlint::finding::Severity::*;
+    let original =
+        std::fs::read(root().join("tests/fixtures/annotate/structures.xlsx")).expect("fixture");
+    let found = vec![
+        finding("T001", Error, Some("自评表"), at("B2")),
+        finding("T002", Warning, Some("自评表"), at("C1")),
+        finding("T003", Info, Some("自评表"), at("D7")),
+        finding("T004", Warning, Some("自评表"), at("E2")),
+        finding("T005", Error, Some("表格"), at("A2")),
+        finding(
+            "T006",
+            Error,
+            Some("自评表"),
+            Some(Place::Path("forms[0].x".into())),
+        ),
+        finding("T007", Error, None, None),
+        finding("T008", Error, Some("没有这张表"), at("A1")),
+    ];
+    let copy = annotate_xlsx(&original, &found).expect("annotate");
+    let (mut a, mut b) = (book(&original), book(&copy));
+    for sheet in a.sheet_names() {
+        assert_eq!(values(&mut a, &sheet), values(&mut b, &sheet), "{sheet}");
+        assert_eq!(
+            formulas(&mut a, &sheet),
+            formulas(&mut b, &sheet),
+            "{sheet}"
+        );
+        assert_eq!(merges(&mut a, &sheet), merges(&mut b, &sheet), "{sheet}");
+    }
+    let list = b.worksheet_range(SHEET_NAME).expect("findings sheet");
+    assert_eq!(list.height(), found.len() + 1);
+    let refs = comment_refs(&copy);
+    for c in ["B1", "B2", "D7", "E2", "A2"] {
+        assert!(refs.contains(c), "{refs:?}");
+    }
+    assert!(
+        !refs.contains("C1"),
+        "merged cell annotated at its top-left"
+    );
+    let sheets = parts(&copy, |n| n.starts_with("xl/worksheets/sheet"));
+    let tables = &sheets
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+        .expect("sheet2")
+        .1;
+    let legacy = tables.find("<legacyDrawing").expect("legacyDrawing added");
+    assert!(tables.find("</headerFooter>").expect("hf") < legacy);
+    assert!(legacy < tables.find("<tableParts").expect("table"));
+    let first = &sheets
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .expect("sheet1")
+        .1;
+    assert_eq!(
+        first.matches("<legacyDrawing").count(),
+        1,
+        "existing drawing reused"
+    );
+    assert!(
+        first.contains("<row r=\"7\"><c r=\"D7\" s=\""),
+        "new row for D7"
+    );
+}
