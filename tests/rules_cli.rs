@@ -19,8 +19,12 @@ fn committed_catalogues_match_the_packs() {
     for pack in PACKS {
         let (code, stdout, _) = formlint(&["rules", "doc", &format!("rules/{pack}")]);
         assert_eq!(code, 0);
-        let committed = std::fs::read_to_string(root().join(format!("docs/{pack}.md"))).expect("catalogue");
-        assert_eq!(stdout, committed, "regenerate with: formlint rules doc rules/{pack} > docs/{pack}.md");
+        let committed =
+            std::fs::read_to_string(root().join(format!("docs/{pack}.md"))).expect("catalogue");
+        assert_eq!(
+            stdout, committed,
+            "regenerate with: formlint rules doc rules/{pack} > docs/{pack}.md"
+        );
     }
 }
 

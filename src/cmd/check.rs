@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// Width of human output.
     #[arg(long, default_value_t = 100)]
     width: usize,
+    /// Write an annotated copy of each workbook with findings into DIR (see docs/annotate.md).
+    #[arg(long, value_name = "DIR")]
+    annotate: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,6 +219,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let mut checked = check_path(&pack, &path, &opts);
         if let Some(s) = &suppressions {
             s.apply(&mut checked.report);
+        }
+        if let Some(dir) = &args.annotate {
+            usage_error |= !cmd::annotate::write(dir, &args.paths, &path, &checked.report.findings);
         }
         if human_detail && !checked.report.findings.is_empty() {
             out.push_str(&format!(

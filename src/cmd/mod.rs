@@ -1,5 +1,6 @@
-//! Command-line subcommands besides `check` (which lives in `main.rs`).
+//! The command line's subcommands and the I/O around the engine.
 
+pub mod annotate;
 pub mod check;
 pub mod config;
 pub mod packs;

@@ -1,0 +1,347 @@
+//! An annotated copy of a checked workbook: offending cells highlighted by severity, a comment
+//! on each carrying its findings, and a `formlint检查结果` sheet listing every finding with a link
+//! to its cell.
+//!
+//! The copy is made by patching the OOXML package, never by rebuilding the workbook: parts we do
+//! not need to change are copied byte for byte, and the parts we change (`styles.xml`, the
+//! annotated worksheets, `workbook.xml`, relationships, content types) are streamed through with
+//! only the needed edits, so values, formulas, merges and formatting stay exactly as filed.
+//! Bytes in, bytes out: no file system here.
+
+mod comments;
+mod package;
+mod report_sheet;
+mod styles;
+mod worksheet;
+mod xml;
+
+pub use report_sheet::{severity_label, SHEET_NAME};
+pub use styles::fill_rgb;
+
+use crate::finding::{Finding, Severity};
+use crate::form::Place;
+use crate::sheet::CellRef;
+use package::{free_id, rel_type, relative, resolve, Package, Rel};
+use quick_xml::events::Event;
+use std::collections::BTreeMap;
+use styles::StyleBook;
+use xml::{attr, local, next};
+
+/// Why a workbook could not be annotated.
+#[derive(Debug, thiserror::Error)]
+pub enum AnnotateError {
+    /// The file is not a readable zip package.
+    #[error("无法读取工作簿压缩包：{0}")]
+    Zip(String),
+    /// A part is not well-formed XML (part, reason).
+    #[error("工作簿部件 {0} 不是有效的 XML：{1}")]
+    Xml(String, String),
+    /// The package lacks something the copy needs.
+    #[error("不支持的工作簿结构：{0}")]
+    Unsupported(String),
+}
+
+const CT_WORKSHEET: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const CT_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+const CT_STYLES: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
+
+/// The text of a cell's comment: each finding as `CODE 标题：message`, one per line.
+pub fn note_text(findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} {}：{}", f.code, f.title, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A sheet of the workbook as `workbook.xml` lists it.
+struct SheetEntry {
+    name: String,
+    id: u32,
+    part: Option<String>,
+}
+
+/// The annotated copy of an `.xlsx`/`.xlsm` workbook (`original`) for `findings` from checking it.
+pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, AnnotateError> {
+    let mut pkg = Package::open(original)?;
+    let workbook = pkg
+        .rels("")?
+        .into_iter()
+        .find(|r| r.is("officeDocument") && !r.external)
+        .map(|r| resolve("", &r.target))
+        .unwrap_or_else(|| "xl/workbook.xml".into());
+    let wb_text = pkg
+        .read(&workbook)?
+        .ok_or_else(|| AnnotateError::Unsupported(format!("缺少 {workbook}")))?;
+    let wb_rels = pkg.rels(&workbook)?;
+    let sheets = list_sheets(&workbook, &wb_text, &wb_rels)?;
+    let styles_rel = wb_rels
+        .iter()
+        .find(|r| r.is("styles") && !r.external)
+        .map(|r| resolve(&workbook, &r.target));
+    let styles_part = styles_rel
+        .clone()
+        .unwrap_or_else(|| pkg.free_name("xl/styles", "xml"));
+    let styles_missing = !pkg.exists(&styles_part);
+    let styles_text = pkg
+        .read(&styles_part)?
+        .unwrap_or_else(|| styles::MINIMAL.into());
+    let mut book = StyleBook::parse(styles_text)?;
+
+    // findings on cells, by sheet, each moved to the top-left cell of its merged region
+    let mut linked: BTreeMap<(String, CellRef), CellRef> = BTreeMap::new();
+    let mut vml_block = pkg.count_ext("vml") as u32;
+    for sheet in &sheets {
+        let Some(part) = &sheet.part else { continue };
+        let on_sheet: Vec<(&Finding, CellRef)> = findings
+            .iter()
+            .filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str()))
+            .filter_map(|f| match &f.at {
+                Some(Place::Cell(c)) => Some((f, *c)),
+                _ => None,
+            })
+            .collect();
+        if on_sheet.is_empty() {
+            continue;
+        }
+        let Some(text) = pkg.read(part)? else {
+            continue;
+        };
+        let scan = worksheet::scan(part, &text)?;
+        let mut by_cell: BTreeMap<CellRef, Vec<&Finding>> = BTreeMap::new();
+        for (f, c) in on_sheet {
+            let at = scan
+                .merges
+                .iter()
+                .find(|m| m.contains(c))
+                .map(|m| m.start)
+                .unwrap_or(c);
+            linked.insert((sheet.name.clone(), c), at);
+            by_cell.entry(at).or_default().push(f);
+        }
+        let targets: BTreeMap<CellRef, Severity> = by_cell
+            .iter()
+            .map(|(c, fs)| {
+                (
+                    *c,
+                    fs.iter()
+                        .map(|f| f.severity)
+                        .min()
+                        .unwrap_or(Severity::Info),
+                )
+            })
+            .collect();
+        let notes: BTreeMap<CellRef, String> =
+            by_cell.iter().map(|(c, fs)| (*c, note_text(fs))).collect();
+
+        let rels = pkg.rels(part)?;
+        let mut new_rels: Vec<Rel> = Vec::new();
+        let mut taken: Vec<String> = Vec::new();
+        let fresh_id = |taken: &mut Vec<String>| {
+            let id = free_id(&rels, taken);
+            taken.push(id.clone());
+            id
+        };
+        // comments: merge into the sheet's own part, or a new one
+        let existing = rels
+            .iter()
+            .find(|r| r.is("comments") && !r.external)
+            .map(|r| resolve(part, &r.target));
+        let mut already = Default::default();
+        match existing.as_ref() {
+            Some(cpart) if pkg.exists(cpart) => {
+                let ctext = pkg.read(cpart)?.unwrap_or_default();
+                already = comments::existing_refs(cpart, &ctext)?;
+                let merged = comments::merge(cpart, &ctext, &notes)?;
+                pkg.write(cpart, merged);
+            }
+            _ => {
+                let cpart = pkg.free_name("xl/comments", "xml");
+                pkg.write(&cpart, comments::new_part(&notes));
+                pkg.add_content_type(&cpart, CT_COMMENTS, false)?;
+                new_rels.push(Rel {
+                    id: fresh_id(&mut taken),
+                    kind: rel_type::COMMENTS.into(),
+                    target: relative(part, &cpart),
+                    external: false,
+                });
+            }
+        }
+        // comment boxes: added to the sheet's VML drawing, or a new drawing
+        let boxes: Vec<CellRef> = notes
+            .keys()
+            .filter(|c| !already.contains(c))
+            .copied()
+            .collect();
+        let vml = scan.legacy_rid.as_ref().and_then(|rid| {
+            rels.iter()
+                .find(|r| &r.id == rid && !r.external)
+                .map(|r| resolve(part, &r.target))
+        });
+        let mut legacy = None;
+        match vml {
+            Some(vpart) if pkg.exists(&vpart) => {
+                let vtext = pkg.read(&vpart)?.unwrap_or_default();
+                let out = comments::append_vml(&vpart, &vtext, &boxes)?;
+                pkg.write(&vpart, out);
+            }
+            _ => {
+                vml_block += 1;
+                let vpart = pkg.free_name("xl/drawings/vmlDrawing", "vml");
+                pkg.write(&vpart, comments::new_vml(&boxes, vml_block));
+                pkg.add_content_type(&vpart, CT_VML, true)?;
+                let id = fresh_id(&mut taken);
+                new_rels.push(Rel {
+                    id: id.clone(),
+                    kind: rel_type::VML.into(),
+                    target: relative(part, &vpart),
+                    external: false,
+                });
+                if scan.legacy_rid.is_none() {
+                    legacy = Some(id);
+                }
+            }
+        }
+        let patched = worksheet::patch(part, &text, &scan, &targets, &mut book, legacy.as_deref())?;
+        pkg.write(part, patched);
+        if !new_rels.is_empty() {
+            pkg.add_rels(part, &new_rels)?;
+        }
+    }
+
+    // the findings sheet
+    let name = unique_name(&sheets);
+    let sheet_part = pkg.free_name("xl/worksheets/sheet", "xml");
+    let link = |f: &Finding| match (&f.sheet, &f.at) {
+        (Some(s), Some(Place::Cell(c))) => linked.get(&(s.clone(), *c)).copied(),
+        _ => None,
+    };
+    let sheet_xml = report_sheet::build(findings, &mut book, &link);
+    pkg.write(&sheet_part, sheet_xml);
+    pkg.add_content_type(&sheet_part, CT_WORKSHEET, false)?;
+    let rid = free_id(&wb_rels, &[]);
+    let mut wb_new = vec![Rel {
+        id: rid.clone(),
+        kind: rel_type::WORKSHEET.into(),
+        target: relative(&workbook, &sheet_part),
+        external: false,
+    }];
+    if styles_rel.is_none() {
+        wb_new.push(Rel {
+            id: free_id(&wb_rels, std::slice::from_ref(&rid)),
+            kind: rel_type::STYLES.into(),
+            target: relative(&workbook, &styles_part),
+            external: false,
+        });
+    }
+    if styles_missing {
+        pkg.add_content_type(&styles_part, CT_STYLES, false)?;
+    }
+    pkg.add_rels(&workbook, &wb_new)?;
+    let sheet_id = sheets.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+    let wb_out = add_sheet(&workbook, &wb_text, &name, sheet_id, &rid)?;
+    pkg.write(&workbook, wb_out);
+    pkg.write(&styles_part, book.finish()?);
+    pkg.finish()
+}
+
+fn unique_name(sheets: &[SheetEntry]) -> String {
+    let taken = |n: &str| {
+        sheets
+            .iter()
+            .any(|s| s.name.to_lowercase() == n.to_lowercase())
+    };
+    if !taken(SHEET_NAME) {
+        return SHEET_NAME.to_string();
+    }
+    (2..)
+        .map(|i| format!("{SHEET_NAME}({i})"))
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}
+
+fn list_sheets(part: &str, text: &str, rels: &[Rel]) -> Result<Vec<SheetEntry>, AnnotateError> {
+    let mut out = Vec::new();
+    let mut r = xml::reader(text);
+    loop {
+        match next(&mut r, part)? {
+            Event::Start(e) | Event::Empty(e) if local(&e) == "sheet" => {
+                let rid = xml::rel_id(&e);
+                let target = rels
+                    .iter()
+                    .find(|r| Some(&r.id) == rid.as_ref() && r.is("worksheet") && !r.external);
+                out.push(SheetEntry {
+                    name: attr(&e, "name").unwrap_or_default(),
+                    id: attr(&e, "sheetId")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0),
+                    part: target.map(|t| resolve(part, &t.target)),
+                });
+            }
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// `workbook.xml` with a `<sheet>` appended to `<sheets>`.
+fn add_sheet(
+    part: &str,
+    text: &str,
+    name: &str,
+    id: u32,
+    rid: &str,
+) -> Result<String, AnnotateError> {
+    let mut r = xml::reader(text);
+    let mut w = xml::writer();
+    let (mut prefix, mut r_prefix, mut root, mut done) = (None, None, true, false);
+    let entry = |prefix: &Option<String>, r_prefix: &Option<String>| {
+        let rattr = match r_prefix {
+            Some(p) => format!("{p}:id"),
+            None => format!("xmlns:r=\"{}\" r:id", xml::NS_REL),
+        };
+        format!(
+            "<{} name=\"{}\" sheetId=\"{id}\" {rattr}=\"{}\"/>",
+            xml::tag(prefix, "sheet"),
+            xml::esc(name),
+            xml::esc(rid)
+        )
+    };
+    loop {
+        match next(&mut r, part)? {
+            Event::Start(e) => {
+                if root {
+                    prefix = xml::prefix_of(&e);
+                    r_prefix = xml::ns_prefix(&e, xml::NS_REL);
+                    root = false;
+                }
+                xml::put(&mut w, Event::Start(e));
+            }
+            Event::Empty(e) if local(&e) == "sheets" => {
+                let end = e.to_end().into_owned();
+                xml::put(&mut w, Event::Start(e));
+                xml::raw(&mut w, &entry(&prefix, &r_prefix));
+                xml::put(&mut w, Event::End(end));
+                done = true;
+            }
+            Event::End(e) => {
+                if e.local_name().as_ref() == "sheets" && !done {
+                    xml::raw(&mut w, &entry(&prefix, &r_prefix));
+                    done = true;
+                }
+                xml::put(&mut w, Event::End(e));
+            }
+            Event::Eof => break,
+            e => xml::put(&mut w, e),
+        }
+    }
+    if !done {
+        return Err(AnnotateError::Unsupported(format!(
+            "{part} 中没有 <sheets>"
+        )));
+    }
+    Ok(xml::finish(w))
+}

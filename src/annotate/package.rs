@@ -1,0 +1,413 @@
+//! The OOXML package as a zip: parts read on demand, patched parts replaced, new parts appended.
+//! Untouched parts are copied raw, so their bytes (and compression) stay exactly as they were.
+
+use super::xml::{self, attr, local, next};
+use super::AnnotateError;
+use quick_xml::events::Event;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+/// Relationship type URIs of the parts we create.
+pub mod rel_type {
+    /// A worksheet of the workbook.
+    pub const WORKSHEET: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet";
+    /// A sheet's legacy comments.
+    pub const COMMENTS: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+    /// A sheet's VML drawing (comment boxes).
+    pub const VML: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
+    /// The workbook's styles.
+    pub const STYLES: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
+}
+
+/// One relationship of a `.rels` part.
+#[derive(Debug, Clone)]
+pub struct Rel {
+    /// `rId…`.
+    pub id: String,
+    /// The type URI.
+    pub kind: String,
+    /// The target as written.
+    pub target: String,
+    /// Whether the target is outside the package.
+    pub external: bool,
+}
+
+impl Rel {
+    /// Whether the type URI ends with `/name` (transitional or strict namespace alike).
+    pub fn is(&self, name: &str) -> bool {
+        self.kind.rsplit('/').next() == Some(name)
+    }
+}
+
+/// An opened package with its pending changes.
+pub struct Package<'a> {
+    archive: ZipArchive<Cursor<&'a [u8]>>,
+    /// Entry names in archive order.
+    names: Vec<String>,
+    /// Patched or new parts by entry name.
+    changed: BTreeMap<String, Vec<u8>>,
+    /// New parts in creation order.
+    added: Vec<String>,
+}
+
+impl<'a> Package<'a> {
+    /// Opens a zip package.
+    pub fn open(bytes: &'a [u8]) -> Result<Self, AnnotateError> {
+        let archive =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| AnnotateError::Zip(e.to_string()))?;
+        let mut names = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            match archive.name_for_index(i) {
+                Some(Ok(n)) => names.push(n.into_owned()),
+                _ => {
+                    return Err(AnnotateError::Zip(format!(
+                        "无法读取第 {} 个压缩条目",
+                        i + 1
+                    )))
+                }
+            }
+        }
+        Ok(Package {
+            archive,
+            names,
+            changed: BTreeMap::new(),
+            added: Vec::new(),
+        })
+    }
+
+    /// The entry name of a part, matched case-insensitively as OPC requires.
+    fn entry(&self, part: &str) -> Option<String> {
+        let part = part.trim_start_matches('/');
+        if self.changed.contains_key(part) {
+            return Some(part.to_string());
+        }
+        self.names
+            .iter()
+            .chain(self.added.iter())
+            .find(|n| n.eq_ignore_ascii_case(part))
+            .cloned()
+    }
+
+    /// How many parts end with `.ext` (case-insensitive).
+    pub fn count_ext(&self, ext: &str) -> usize {
+        let dot = format!(".{}", ext.to_ascii_lowercase());
+        self.names
+            .iter()
+            .chain(self.added.iter())
+            .filter(|n| n.to_ascii_lowercase().ends_with(&dot))
+            .count()
+    }
+
+    /// Whether a part exists (original or new).
+    pub fn exists(&self, part: &str) -> bool {
+        self.entry(part).is_some()
+    }
+
+    /// A part's current text, or `None` when it does not exist.
+    pub fn read(&mut self, part: &str) -> Result<Option<String>, AnnotateError> {
+        let Some(name) = self.entry(part) else {
+            return Ok(None);
+        };
+        if let Some(b) = self.changed.get(&name) {
+            return xml::text(&name, b).map(Some);
+        }
+        let mut f = self
+            .archive
+            .by_name(&name)
+            .map_err(|e| AnnotateError::Zip(format!("{name}: {e}")))?;
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf)
+            .map_err(|e| AnnotateError::Zip(format!("{name}: {e}")))?;
+        xml::text(&name, &buf).map(Some)
+    }
+
+    /// Replaces or creates a part.
+    pub fn write(&mut self, part: &str, text: String) {
+        let name = self
+            .entry(part)
+            .unwrap_or_else(|| part.trim_start_matches('/').to_string());
+        if !self.names.contains(&name) && !self.added.contains(&name) {
+            self.added.push(name.clone());
+        }
+        self.changed.insert(name, text.into_bytes());
+    }
+
+    /// The first `stem{N}.ext` (N from 1) that no part uses.
+    pub fn free_name(&self, stem: &str, ext: &str) -> String {
+        (1..)
+            .map(|n| format!("{stem}{n}.{ext}"))
+            .find(|p| !self.exists(p))
+            .unwrap_or_default()
+    }
+
+    /// The relationships of `part` (empty when it has no `.rels`).
+    pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, AnnotateError> {
+        let path = rels_path(part);
+        match self.read(&path)? {
+            Some(text) => parse_rels(&path, &text),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Adds relationships to `part`'s `.rels` (creating it); returns nothing, ids are the caller's.
+    pub fn add_rels(&mut self, part: &str, new: &[Rel]) -> Result<(), AnnotateError> {
+        let path = rels_path(part);
+        let body: String = new
+            .iter()
+            .map(|r| {
+                format!(
+                    "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"/>",
+                    xml::esc(&r.id),
+                    xml::esc(&r.kind),
+                    xml::esc(&r.target)
+                )
+            })
+            .collect();
+        let text = match self.read(&path)? {
+            Some(old) => insert_before_close(&path, &old, "Relationships", &body)?,
+            None => format!(
+                "{}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{body}</Relationships>",
+                xml::DECL
+            ),
+        };
+        self.write(&path, text);
+        Ok(())
+    }
+
+    /// Registers a new part's content type (an `Override`), and a `Default` for its extension
+    /// when `default_for_ext` is given and the extension has none.
+    pub fn add_content_type(
+        &mut self,
+        part: &str,
+        content_type: &str,
+        default_for_ext: bool,
+    ) -> Result<(), AnnotateError> {
+        const CT: &str = "[Content_Types].xml";
+        let text = self
+            .read(CT)?
+            .ok_or_else(|| AnnotateError::Zip("缺少 [Content_Types].xml".into()))?;
+        let ext = part.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        let mut has_default = false;
+        let mut r = xml::reader(&text);
+        loop {
+            match next(&mut r, CT)? {
+                Event::Empty(e) | Event::Start(e)
+                    if local(&e) == "Default"
+                        && attr(&e, "Extension").is_some_and(|x| x.eq_ignore_ascii_case(&ext)) =>
+                {
+                    has_default = true;
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        let entry = if default_for_ext {
+            if has_default {
+                return Ok(());
+            }
+            format!(
+                "<Default Extension=\"{}\" ContentType=\"{}\"/>",
+                xml::esc(&ext),
+                xml::esc(content_type)
+            )
+        } else {
+            format!(
+                "<Override PartName=\"/{}\" ContentType=\"{}\"/>",
+                xml::esc(part.trim_start_matches('/')),
+                xml::esc(content_type)
+            )
+        };
+        let text = insert_before_close(CT, &text, "Types", &entry)?;
+        self.write(CT, text);
+        Ok(())
+    }
+
+    /// The finished package: original entries in order (untouched ones copied raw), then new ones.
+    pub fn finish(mut self) -> Result<Vec<u8>, AnnotateError> {
+        let zerr = |e: zip::result::ZipError| AnnotateError::Zip(e.to_string());
+        let ioerr = |e: std::io::Error| AnnotateError::Zip(e.to_string());
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for i in 0..self.archive.len() {
+            let file = self.archive.by_index_raw(i).map_err(zerr)?;
+            let name = file.name().map_err(zerr)?.into_owned();
+            match self.changed.get(&name) {
+                Some(bytes) => {
+                    drop(file);
+                    out.start_file(name.as_str(), options).map_err(zerr)?;
+                    out.write_all(bytes).map_err(ioerr)?;
+                }
+                None => out.raw_copy_file(file).map_err(zerr)?,
+            }
+        }
+        for name in &self.added {
+            if let Some(bytes) = self.changed.get(name) {
+                out.start_file(name.as_str(), options).map_err(zerr)?;
+                out.write_all(bytes).map_err(ioerr)?;
+            }
+        }
+        Ok(out.finish().map_err(zerr)?.into_inner())
+    }
+}
+
+/// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels` (`""` → `_rels/.rels`).
+pub fn rels_path(part: &str) -> String {
+    let part = part.trim_start_matches('/');
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// Resolves a relationship target written in `source`'s `.rels` to a part name.
+pub fn resolve(source: &str, target: &str) -> String {
+    let target = target.split('#').next().unwrap_or(target);
+    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
+        return normalise(abs.split('/').collect());
+    } else {
+        source
+            .trim_start_matches('/')
+            .rsplit_once('/')
+            .map(|(d, _)| d.split('/').collect())
+            .unwrap_or_default()
+    };
+    parts.extend(target.split('/'));
+    normalise(parts)
+}
+
+fn normalise(parts: Vec<&str>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for p in parts {
+        match p {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            p => out.push(p),
+        }
+    }
+    out.join("/")
+}
+
+/// A target for a part as seen from `source` (relative, `../` where needed).
+pub fn relative(source: &str, part: &str) -> String {
+    let from: Vec<&str> = source
+        .trim_start_matches('/')
+        .rsplit_once('/')
+        .map(|(d, _)| d.split('/').collect())
+        .unwrap_or_default();
+    let to: Vec<&str> = part.trim_start_matches('/').split('/').collect();
+    let common = from
+        .iter()
+        .zip(to.iter())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut out = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
+/// A relationship id not yet used in `rels`.
+pub fn free_id(rels: &[Rel], taken: &[String]) -> String {
+    (1..)
+        .map(|n| format!("rId{n}"))
+        .find(|id| !rels.iter().any(|r| &r.id == id) && !taken.contains(id))
+        .unwrap_or_default()
+}
+
+fn parse_rels(part: &str, text: &str) -> Result<Vec<Rel>, AnnotateError> {
+    let mut out = Vec::new();
+    let mut r = xml::reader(text);
+    loop {
+        match next(&mut r, part)? {
+            Event::Empty(e) | Event::Start(e) if local(&e) == "Relationship" => out.push(Rel {
+                id: attr(&e, "Id").unwrap_or_default(),
+                kind: attr(&e, "Type").unwrap_or_default(),
+                target: attr(&e, "Target").unwrap_or_default(),
+                external: attr(&e, "TargetMode").is_some_and(|m| m == "External"),
+            }),
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// Inserts serialised children before the root element's end tag (expanding `<root/>`).
+pub fn insert_before_close(
+    part: &str,
+    text: &str,
+    root: &str,
+    body: &str,
+) -> Result<String, AnnotateError> {
+    let mut r = xml::reader(text);
+    let mut w = xml::writer();
+    let mut depth = 0usize;
+    loop {
+        match next(&mut r, part)? {
+            Event::Start(e) => {
+                depth += 1;
+                xml::put(&mut w, Event::Start(e));
+            }
+            Event::End(e) => {
+                if depth == 1 && e.local_name().as_ref() == root {
+                    xml::raw(&mut w, body);
+                }
+                depth = depth.saturating_sub(1);
+                xml::put(&mut w, Event::End(e));
+            }
+            Event::Empty(e) if depth == 0 && local(&e) == root => {
+                let end = e.to_end().into_owned();
+                xml::put(&mut w, Event::Start(e));
+                xml::raw(&mut w, body);
+                xml::put(&mut w, Event::End(end));
+            }
+            Event::Eof => break,
+            e => xml::put(&mut w, e),
+        }
+    }
+    Ok(xml::finish(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_and_relativise() {
+        assert_eq!(
+            resolve("xl/workbook.xml", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl/worksheets/sheet1.xml", "../comments1.xml"),
+            "xl/comments1.xml"
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "/xl/styles.xml"),
+            "xl/styles.xml"
+        );
+        assert_eq!(
+            relative("xl/worksheets/sheet1.xml", "xl/comments1.xml"),
+            "../comments1.xml"
+        );
+        assert_eq!(
+            relative("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml"),
+            "../drawings/vmlDrawing1.vml"
+        );
+        assert_eq!(
+            relative("xl/workbook.xml", "xl/worksheets/sheet2.xml"),
+            "worksheets/sheet2.xml"
+        );
+        assert_eq!(
+            rels_path("xl/worksheets/sheet1.xml"),
+            "xl/worksheets/_rels/sheet1.xml.rels"
+        );
+    }
+}

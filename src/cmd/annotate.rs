@@ -1,0 +1,69 @@
+//! `check --annotate DIR`: writes the annotated copy of each checked workbook that has findings.
+//! The engine (`formlint::annotate`) makes the bytes; this file only picks paths and writes.
+
+use formlint::annotate::annotate_xlsx;
+use formlint::finding::Finding;
+use formlint::run;
+use std::path::{Path, PathBuf};
+
+/// Writes `DIR/<path relative to its argument>` for a checked workbook with findings; prints
+/// what went wrong to stderr and returns `false` when the copy could not be written.
+pub fn write(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -> bool {
+    let ext = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let unreadable = findings
+        .iter()
+        .any(|f| f.code == run::UNREADABLE || f.code == run::ENCRYPTED);
+    if findings.is_empty() || unreadable || !matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
+        return true;
+    }
+    match copy(dir, args, input, findings) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "formlint: 无法写出 {} 的批注副本：{e}",
+                input.display().to_string().replace('\\', "/")
+            );
+            false
+        }
+    }
+}
+
+/// Where the copy goes: the path inside the folder argument it was found in, or its file name.
+pub fn target(dir: &Path, args: &[PathBuf], input: &Path) -> PathBuf {
+    let rel = args
+        .iter()
+        .filter(|a| a.is_dir())
+        .find_map(|a| input.strip_prefix(a).ok())
+        .map(Path::to_path_buf)
+        .or_else(|| input.file_name().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("workbook.xlsx"));
+    dir.join(rel)
+}
+
+fn copy(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -> Result<(), String> {
+    let out = target(dir, args, input);
+    let parent = out.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let same = match (std::fs::canonicalize(input), std::fs::canonicalize(parent)) {
+        (Ok(i), Ok(p)) => out.file_name().is_some_and(|n| p.join(n) == i),
+        _ => false,
+    };
+    if same {
+        return Err("输出文件就是输入文件，不会覆盖原表 (--annotate 需要另一个文件夹)".into());
+    }
+    let bytes = std::fs::read(input).map_err(|e| e.to_string())?;
+    let annotated = annotate_xlsx(&bytes, findings).map_err(|e| e.to_string())?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{name}.formlint-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, &annotated).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &out).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: {e}", out.display())
+    })
+}
