@@ -2,3 +2,5 @@
 
 pub mod packs;
 pub mod rules;
+pub mod rules_fmt;
+pub mod rules_test;
