@@ -217,10 +217,7 @@ tests:
     std::fs::write(dir.path().join("pack/tests/funds.yaml"), tests).expect("write");
     let (code, stdout, stderr) = formlint_in(dir.path(), &["rules", "test", "pack"]);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(
-        stdout.lines().last(),
-        Some("1 passed, 2 failed; 1 skipped")
-    );
+    assert_eq!(stdout.lines().last(), Some("1 passed, 2 failed; 1 skipped"));
     insta::assert_snapshot!(stdout);
 }
 
@@ -228,7 +225,8 @@ tests:
 fn malformed_test_file_names_file_and_line() {
     let dir = tempfile::tempdir().expect("tmp");
     pack_copy(dir.path());
-    let tests = "base: forms/基准表单.yaml\ntests:\n  - name: 拼错了键\n    rule: B004\n    expcet: none\n";
+    let tests =
+        "base: forms/基准表单.yaml\ntests:\n  - name: 拼错了键\n    rule: B004\n    expcet: none\n";
     std::fs::write(dir.path().join("pack/tests/broken.yaml"), tests).expect("write");
     let (code, stdout, stderr) = formlint_in(dir.path(), &["rules", "test", "pack"]);
     assert_eq!(code, 1);

@@ -23,9 +23,7 @@ pub fn run(dir: &Path) -> ExitCode {
         Ok(entries) => entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| {
-                p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-            })
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
             .collect(),
         Err(e) => {
             eprintln!(

@@ -91,7 +91,9 @@ fn set<K: PartialEq + Clone>(pairs: &mut Pairs<K, Value>, key: &K, value: Value)
 
 fn row_of(value: &Value, path: &str) -> Result<Row, String> {
     match value {
-        Value::Object(m) => Ok(Pairs(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
+        Value::Object(m) => Ok(Pairs(
+            m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        )),
         _ => Err(format!(
             "“{path}”的值应为一行 {{列: 值, …}} (expected a row mapping)"
         )),
@@ -102,10 +104,9 @@ fn row_of(value: &Value, path: &str) -> Result<Row, String> {
 pub fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), String> {
     match target(path)? {
         Target::Field(name) => {
-            if let (Some(rows), Value::Array(list)) = (
-                form.tables.0.iter_mut().find(|(k, _)| k == name),
-                value,
-            ) {
+            if let (Some(rows), Value::Array(list)) =
+                (form.tables.0.iter_mut().find(|(k, _)| k == name), value)
+            {
                 rows.1 = list
                     .iter()
                     .map(|r| row_of(r, path))
@@ -113,7 +114,9 @@ pub fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), Str
                 return Ok(());
             }
             if value.is_array() || value.is_object() {
-                return Err(format!("字段“{name}”的值应为单个值 (expected a single value)"));
+                return Err(format!(
+                    "字段“{name}”的值应为单个值 (expected a single value)"
+                ));
             }
             set(&mut form.fields, &name.to_string(), value.clone());
             Ok(())
@@ -126,7 +129,9 @@ pub fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), Str
             let rows = table(form, t)?;
             if row == "+" {
                 if column.is_some() {
-                    return Err(format!("“{path}”：[+] 只能添加整行 ([+] appends a whole row)"));
+                    return Err(format!(
+                        "“{path}”：[+] 只能添加整行 ([+] appends a whole row)"
+                    ));
                 }
                 rows.push(row_of(value, path)?);
                 return Ok(());

@@ -122,10 +122,14 @@ fn run_case(
     }
     let (findings, form) = match (&t.fixture, &t.form) {
         (Some(_), Some(_)) => {
-            return Err("测试写法有误：fixture 与 form 只能写一个 (give fixture or form, not both)".into())
+            return Err(
+                "测试写法有误：fixture 与 form 只能写一个 (give fixture or form, not both)".into(),
+            )
         }
         (Some(_), None) if !t.patch.0.is_empty() => {
-            return Err("测试写法有误：fixture 不能用 patch 修改 (a fixture cannot be patched)".into())
+            return Err(
+                "测试写法有误：fixture 不能用 patch 修改 (a fixture cannot be patched)".into(),
+            )
         }
         (Some(path), None) => {
             let bytes = load(path).map_err(|e| format!("无法读取 fixture {path}：{e}"))?;
@@ -133,11 +137,9 @@ fn run_case(
             (checked.report.findings, None)
         }
         (None, given) => {
-            let mut form = given
-                .as_ref()
-                .or(base)
-                .cloned()
-                .ok_or("测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)")?;
+            let mut form = given.as_ref().or(base).cloned().ok_or(
+                "测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)",
+            )?;
             for (key, value) in &t.patch.0 {
                 form::apply(&mut form, &key.value, value).map_err(|e| {
                     format!(
@@ -164,24 +166,30 @@ fn run_case(
 }
 
 /// Pairs expected and actual findings; any left on either side is a failure.
-fn compare(expected: &[Expected], got: &[&Finding], form: Option<&InlineForm>) -> Result<(), String> {
+fn compare(
+    expected: &[Expected],
+    got: &[&Finding],
+    form: Option<&InlineForm>,
+) -> Result<(), String> {
     let mut used = vec![false; got.len()];
     let mut missing = Vec::new();
     for e in expected {
         let place = match (&e.cell, &e.path) {
             (Some(c), _) => Some(c.trim().to_uppercase()),
-            (None, Some(p)) => Some(form::resolve(p, form).map_err(|m| {
-                format!("测试写法有误：期望位置“{p}”：{m}")
-            })?),
+            (None, Some(p)) => Some(
+                form::resolve(p, form).map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?,
+            ),
             (None, None) => None,
         };
         let hit = got.iter().enumerate().position(|(i, f)| {
             !used[i]
                 && f.code == e.code
-                && place.as_ref().is_none_or(|p| {
-                    f.at.as_ref().is_some_and(|at| form::short_place(at) == *p)
-                })
-                && e.message.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+                && place
+                    .as_ref()
+                    .is_none_or(|p| f.at.as_ref().is_some_and(|at| form::short_place(at) == *p))
+                && e.message
+                    .as_ref()
+                    .is_none_or(|m| f.message.contains(m.as_str()))
         });
         match hit {
             Some(i) => used[i] = true,
@@ -237,11 +245,10 @@ fn describe_expected(e: &Expected, place: Option<&str>) -> String {
 }
 
 fn describe(f: &Finding) -> String {
-    let place = f
-        .at
-        .as_ref()
-        .map(|p| format!(" @ {}", form::short_place(p)))
-        .unwrap_or_default();
+    let place =
+        f.at.as_ref()
+            .map(|p| format!(" @ {}", form::short_place(p)))
+            .unwrap_or_default();
     format!("{}{place}  {}", f.code, f.message)
 }
 
@@ -287,7 +294,11 @@ pub fn render(results: &[CaseResult], broken: usize) -> String {
         }
     }
     let s = summarize(results);
-    out.push_str(&format!("\n{} passed, {} failed", s.passed, s.failed + broken));
+    out.push_str(&format!(
+        "\n{} passed, {} failed",
+        s.passed,
+        s.failed + broken
+    ));
     if s.skipped > 0 {
         out.push_str(&format!("; {} skipped", s.skipped));
     }
