@@ -15,6 +15,7 @@ pub mod lang;
 pub mod pack;
 pub mod read;
 pub mod report;
+pub mod ruletest;
 pub mod run;
 pub mod sheet;
 pub mod value;

@@ -5,3 +5,5 @@ pub mod check;
 pub mod config;
 pub mod packs;
 pub mod rules;
+pub mod rules_fmt;
+pub mod rules_test;

@@ -1,7 +1,8 @@
 //! `formlint rules …`: tools for rule authors.
 
-use crate::cmd::packs;
+use crate::cmd::{packs, rules_fmt, rules_test};
 use clap::{Args, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `formlint rules` and its subcommands.
@@ -33,6 +34,19 @@ enum RulesCommand {
         #[arg(long, default_value = formlint::pack::DEFAULT_PACK)]
         rules: String,
     },
+    /// Rewrite .rules files in the canonical layout; --check only lists what would change (exit 1).
+    Fmt {
+        /// A pack folder (all .rules files under it) or one .rules file.
+        dir: PathBuf,
+        /// Change nothing: list files that would be reformatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the rule tests in DIR/tests/*.yaml against the pack in DIR; exit 1 on a failure.
+    Test {
+        /// The pack folder.
+        dir: PathBuf,
+    },
 }
 
 /// Runs a `rules` subcommand.
@@ -47,6 +61,8 @@ pub fn run(args: RulesArgs) -> ExitCode {
             }
             Err(c) => c,
         },
+        RulesCommand::Fmt { dir, check } => rules_fmt::run(&dir, check),
+        RulesCommand::Test { dir } => rules_test::run(&dir),
     }
 }
 

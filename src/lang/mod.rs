@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod check;
 pub mod error;
 pub mod eval;
+pub mod fmt;
 pub mod lint;
 pub mod parse;
 pub mod program;

@@ -1,0 +1,307 @@
+//! Rule tests: small forms written next to the rules (`tests/*.yaml` in a pack) with the
+//! findings each should produce, so rule authors see at once when an edit changes what a rule
+//! reports. The engine takes texts and a loader for fixture files; the CLI does the I/O.
+//!
+//! The file format is described in `docs/rule-tests.md`.
+
+mod form;
+mod spec;
+
+use crate::extract::SourceError;
+use crate::finding::Finding;
+use crate::pack::Pack;
+use crate::run::{check_file, CheckOptions};
+pub use spec::{Base, Expect, Expected, InlineForm, TestFileSpec, TestSpec};
+use std::collections::BTreeSet;
+
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The findings were as expected.
+    Passed,
+    /// They were not (or the test could not run); the explanation, several lines.
+    Failed(String),
+    /// `skip:` was given; the reason.
+    Skipped(String),
+}
+
+/// The result of one test.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// `B004/其他资金执行数超预算`: the rule (or the file's stem) and the test's name.
+    pub label: String,
+    /// `file:line` of the test.
+    pub at: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Tests that passed.
+    pub passed: usize,
+    /// Tests that failed (a test file that could not be read counts as one).
+    pub failed: usize,
+    /// Tests skipped.
+    pub skipped: usize,
+}
+
+/// Loads a fixture named relative to the test file; the error is shown to the author.
+pub type Loader<'a> = dyn Fn(&str) -> Result<Vec<u8>, String> + 'a;
+
+/// Runs every test of one test file (`name` is how the file is shown) against a pack.
+/// A malformed file is an error pointing at its line; a test that cannot run fails.
+pub fn run_file(
+    pack: &Pack,
+    name: &str,
+    text: &str,
+    load: &Loader,
+) -> Result<Vec<CaseResult>, SourceError> {
+    let file: TestFileSpec = serde_saphyr::from_str(text)
+        .map_err(|e| SourceError::from_saphyr(name, text, "规则测试文件 (rule test file)", &e))?;
+    let stem = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml");
+    let base = match file.base {
+        None => None,
+        Some(Base::Form(f)) => Some(f),
+        Some(Base::Path(p)) => {
+            let bytes = load(&p).map_err(|e| {
+                SourceError::new(name, text, format!("无法读取基准表单 {p}：{e}"), None)
+            })?;
+            let base_text = String::from_utf8_lossy(&bytes).to_string();
+            let form: InlineForm = serde_saphyr::from_str(&base_text).map_err(|e| {
+                SourceError::from_saphyr(&p, &base_text, "基准表单 (base form)", &e)
+            })?;
+            Some(form)
+        }
+    };
+    let codes: BTreeSet<&str> = pack.program.rules().map(|r| r.code.text.as_str()).collect();
+    let mut out = Vec::new();
+    for t in &file.tests {
+        let line = t.name.referenced.line();
+        let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
+        let outcome = match &t.skip {
+            Some(reason) => Outcome::Skipped(reason.clone()),
+            None => match run_case(pack, &codes, base.as_ref(), t, load) {
+                Ok(()) => Outcome::Passed,
+                Err(why) => Outcome::Failed(why),
+            },
+        };
+        out.push(CaseResult {
+            label,
+            at: format!("{name}:{line}"),
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+/// Runs one test; `Err` explains the failure.
+fn run_case(
+    pack: &Pack,
+    codes: &BTreeSet<&str>,
+    base: Option<&InlineForm>,
+    t: &TestSpec,
+    load: &Loader,
+) -> Result<(), String> {
+    let only: Option<Vec<String>> = t
+        .only
+        .clone()
+        .or_else(|| t.rule.as_ref().map(|r| vec![r.clone()]));
+    for c in only.iter().flatten() {
+        if !codes.contains(c.as_str()) && !c.starts_with('X') {
+            return Err(format!(
+                "测试写法有误：规则包中没有规则 {c} (no such rule in the pack)"
+            ));
+        }
+    }
+    let (findings, form) = match (&t.fixture, &t.form) {
+        (Some(_), Some(_)) => {
+            return Err(
+                "测试写法有误：fixture 与 form 只能写一个 (give fixture or form, not both)".into(),
+            )
+        }
+        (Some(_), None) if !t.patch.0.is_empty() => {
+            return Err(
+                "测试写法有误：fixture 不能用 patch 修改 (a fixture cannot be patched)".into(),
+            )
+        }
+        (Some(path), None) => {
+            let bytes = load(path).map_err(|e| format!("无法读取 fixture {path}：{e}"))?;
+            let checked = check_file(pack, path, &bytes, &CheckOptions::default());
+            (checked.report.findings, None)
+        }
+        (None, given) => {
+            let mut form = given.as_ref().or(base).cloned().ok_or(
+                "测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)",
+            )?;
+            for (key, value) in &t.patch.0 {
+                form::apply(&mut form, &key.value, value).map_err(|e| {
+                    format!(
+                        "测试写法有误：patch “{}”（第 {} 行）：{e}",
+                        key.value,
+                        key.referenced.line()
+                    )
+                })?;
+            }
+            let json = form::canonical_json(&t.name.value, &form);
+            let checked = check_file(pack, "test.json", json.as_bytes(), &CheckOptions::default());
+            (checked.report.findings, Some(form))
+        }
+    };
+    let got: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| only.as_ref().is_none_or(|o| o.contains(&f.code)))
+        .collect();
+    let expected: Vec<Expected> = match &t.expect {
+        Expect::Nothing => Vec::new(),
+        Expect::Findings(e) => e.clone(),
+    };
+    compare(&expected, &got, form.as_ref())
+}
+
+/// Pairs expected and actual findings; any left on either side is a failure.
+fn compare(
+    expected: &[Expected],
+    got: &[&Finding],
+    form: Option<&InlineForm>,
+) -> Result<(), String> {
+    let mut used = vec![false; got.len()];
+    let mut missing = Vec::new();
+    for e in expected {
+        let place = match (&e.cell, &e.path) {
+            (Some(c), _) => Some(c.trim().to_uppercase()),
+            (None, Some(p)) => Some(
+                form::resolve(p, form).map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?,
+            ),
+            (None, None) => None,
+        };
+        let hit = got.iter().enumerate().position(|(i, f)| {
+            !used[i]
+                && f.code == e.code
+                && place
+                    .as_ref()
+                    .is_none_or(|p| f.at.as_ref().is_some_and(|at| form::short_place(at) == *p))
+                && e.message
+                    .as_ref()
+                    .is_none_or(|m| f.message.contains(m.as_str()))
+        });
+        match hit {
+            Some(i) => used[i] = true,
+            None => missing.push(describe_expected(e, place.as_deref())),
+        }
+    }
+    let extra: Vec<String> = got
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(f, _)| describe(f))
+        .collect();
+    if missing.is_empty() && extra.is_empty() {
+        return Ok(());
+    }
+    let mut why = String::new();
+    let list = |items: Vec<String>| -> String {
+        if items.is_empty() {
+            "    （无 none）\n".to_string()
+        } else {
+            items.iter().map(|i| format!("    {i}\n")).collect()
+        }
+    };
+    why.push_str("  期望 (expected):\n");
+    why.push_str(&list(
+        expected
+            .iter()
+            .map(|e| describe_expected(e, e.cell.as_deref().or(e.path.as_deref())))
+            .collect(),
+    ));
+    why.push_str("  实际 (got):\n");
+    why.push_str(&list(got.iter().map(|f| describe(f)).collect()));
+    if !missing.is_empty() {
+        why.push_str("  缺少 (missing):\n");
+        why.push_str(&list(missing));
+    }
+    if !extra.is_empty() {
+        why.push_str("  多余 (unexpected):\n");
+        why.push_str(&list(extra));
+    }
+    Err(why)
+}
+
+fn describe_expected(e: &Expected, place: Option<&str>) -> String {
+    let mut s = e.code.clone();
+    if let Some(p) = place {
+        s.push_str(&format!(" @ {p}"));
+    }
+    if let Some(m) = &e.message {
+        s.push_str(&format!(" （消息含“{m}”）"));
+    }
+    s
+}
+
+fn describe(f: &Finding) -> String {
+    let place =
+        f.at.as_ref()
+            .map(|p| format!(" @ {}", form::short_place(p)))
+            .unwrap_or_default();
+    format!("{}{place}  {}", f.code, f.message)
+}
+
+/// Counts passed, failed and skipped tests.
+pub fn summarize(results: &[CaseResult]) -> Summary {
+    let mut s = Summary::default();
+    for r in results {
+        match r.outcome {
+            Outcome::Passed => s.passed += 1,
+            Outcome::Failed(_) => s.failed += 1,
+            Outcome::Skipped(_) => s.skipped += 1,
+        }
+    }
+    s
+}
+
+/// The report, like `cargo test`: one line per test, the failures explained, and a last line
+/// `N passed, N failed` (`; N skipped` when some were skipped). `broken` counts test files
+/// that could not be read (each one failure; their diagnostics are printed separately).
+pub fn render(results: &[CaseResult], broken: usize) -> String {
+    let mut out = format!("running {} tests\n", results.len());
+    for r in results {
+        let status = match &r.outcome {
+            Outcome::Passed => "ok".to_string(),
+            Outcome::Failed(_) => "FAILED".to_string(),
+            Outcome::Skipped(why) => format!("skipped ({why})"),
+        };
+        out.push_str(&format!("test {} ... {status}\n", r.label));
+    }
+    let failures: Vec<&CaseResult> = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .collect();
+    if !failures.is_empty() {
+        out.push_str("\nfailures:\n");
+        for r in &failures {
+            if let Outcome::Failed(why) = &r.outcome {
+                out.push_str(&format!("\n---- {} ({}) ----\n{why}", r.label, r.at));
+                if !why.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    let s = summarize(results);
+    out.push_str(&format!(
+        "\n{} passed, {} failed",
+        s.passed,
+        s.failed + broken
+    ));
+    if s.skipped > 0 {
+        out.push_str(&format!("; {} skipped", s.skipped));
+    }
+    out.push('\n');
+    out
+}
