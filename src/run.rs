@@ -6,7 +6,7 @@ use crate::finding::{Finding, Severity};
 use crate::pack::Pack;
 use crate::read::{self, Format, ReadError};
 use crate::report::FileReport;
-use crate::sheet::Sheet;
+use crate::sheet::{CellValue, Sheet, Workbook};
 
 /// The file could not be read (missing, corrupt, unsupported).
 pub const UNREADABLE: &str = "X001";
@@ -16,6 +16,10 @@ pub const ENCRYPTED: &str = "X002";
 pub const NO_FORM: &str = "X004";
 /// A folder or argument held no file to check.
 pub const NOTHING_TO_CHECK: &str = "X008";
+/// No built-in pack covers the fiscal year a file states (info; the default pack was used).
+pub const NO_PACK_FOR_YEAR: &str = "X011";
+/// A file was checked by the built-in pack for the fiscal year it states, not the run's (info).
+pub const PACK_FOR_YEAR: &str = "X012";
 
 /// What a check needs besides the pack.
 #[derive(Debug, Clone, Default)]
@@ -54,17 +58,92 @@ fn read_error(e: &ReadError) -> Finding {
     }
 }
 
-/// Checks one file given by name (its extension picks the reader) and contents.
-pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
+/// A file read and ready to check: a workbook, or the text of a canonical YAML/JSON form.
+#[derive(Debug)]
+pub enum Input {
+    /// Sheets of an xlsx/xlsm/csv file.
+    Book(Workbook),
+    /// A canonical form document (see `docs/layout.md`).
+    Canonical(String),
+}
+
+/// Reads a file by its name's extension; a file that cannot be read becomes its finding.
+pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Finding> {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
+        return match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Input::Canonical(text.to_string())),
+            Err(_) => Err(file_finding(
+                UNREADABLE,
+                "无法读取文件",
+                "文件不是 UTF-8 编码的 YAML/JSON".into(),
+            )),
+        };
+    }
+    let book = match read::format_of(name) {
+        Some(Format::Xlsx) => read::read_xlsx(bytes),
+        Some(Format::Csv) => {
+            let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
+            let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
+            read::read_csv(bytes, stem, opts.csv_encoding.as_deref())
+        }
+        None => Err(ReadError::Unsupported(format!("不支持的文件类型：{name}"))),
+    };
+    book.map(Input::Book).map_err(|e| read_error(&e))
+}
+
+impl Input {
+    /// The fiscal year the file states: a `（2020年度）` title on a sheet, or a canonical
+    /// document's `fiscal_year:`; the first one found.
+    pub fn fiscal_year(&self) -> Option<i32> {
+        match self {
+            Input::Book(book) => book.sheets.iter().find_map(sheet_fiscal_year),
+            Input::Canonical(text) => text.lines().find_map(|l| {
+                let v = l
+                    .strip_prefix("fiscal_year:")
+                    .or_else(|| l.trim().strip_prefix("\"fiscal_year\":"))?;
+                v.trim()
+                    .trim_end_matches(',')
+                    .trim_matches('"')
+                    .parse()
+                    .ok()
+            }),
+        }
+    }
+}
+
+/// `2020年度` (with or without brackets and spaces) in the top rows of a sheet.
+pub fn sheet_fiscal_year(sheet: &Sheet) -> Option<i32> {
+    for row in sheet.rows.iter().take(8) {
+        for cell in row {
+            if let CellValue::Text(t) = &cell.value {
+                let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                if let Some(i) = compact.find("年度") {
+                    let digits: String = compact[..i]
+                        .chars()
+                        .rev()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    if digits.len() == 4 {
+                        return digits.chars().rev().collect::<String>().parse().ok();
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Checks a file already read.
+pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
     let mut report = FileReport {
         path: name.to_string(),
         forms: 0,
         findings: Vec::new(),
     };
-    let lower = name.to_lowercase();
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => match extract::read_canonical(text, &pack.layout) {
+    let book = match input {
+        Input::Canonical(text) => {
+            match extract::read_canonical(&text, &pack.layout) {
                 Ok(forms) => {
                     for (form, problems) in forms {
                         report.forms += 1;
@@ -84,36 +163,13 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
                         .findings
                         .push(file_finding(UNREADABLE, "无法读取文件", e.to_string()))
                 }
-            },
-            Err(_) => report.findings.push(file_finding(
-                UNREADABLE,
-                "无法读取文件",
-                "文件不是 UTF-8 编码的 YAML/JSON".into(),
-            )),
-        }
-        return Checked {
-            report,
-            sheets: Vec::new(),
-        };
-    }
-    let book = match read::format_of(name) {
-        Some(Format::Xlsx) => read::read_xlsx(bytes),
-        Some(Format::Csv) => {
-            let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
-            let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
-            read::read_csv(bytes, stem, opts.csv_encoding.as_deref())
-        }
-        None => Err(ReadError::Unsupported(format!("不支持的文件类型：{name}"))),
-    };
-    let book = match book {
-        Ok(b) => b,
-        Err(e) => {
-            report.findings.push(read_error(&e));
+            }
             return Checked {
                 report,
                 sheets: Vec::new(),
             };
         }
+        Input::Book(book) => book,
     };
     let mut skipped = Vec::new();
     for sheet in &book.sheets {
@@ -154,5 +210,20 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
     Checked {
         report,
         sheets: book.sheets,
+    }
+}
+
+/// Checks one file given by name (its extension picks the reader) and contents.
+pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
+    match read_input(name, bytes, opts) {
+        Ok(input) => check_input(pack, name, input),
+        Err(f) => Checked {
+            report: FileReport {
+                path: name.to_string(),
+                forms: 0,
+                findings: vec![f],
+            },
+            sheets: Vec::new(),
+        },
     }
 }

@@ -46,10 +46,18 @@ fn rule_language_examples_compile() {
 #[test]
 fn tutorial_walkthrough_works() {
     let doc = std::fs::read_to_string(root().join("docs/tutorial-zh.md")).expect("tutorial");
-    let rule = blocks(&doc, "formlint").into_iter().next().expect("the new rule");
-    let tests = blocks(&doc, "yaml").into_iter().find(|b| b.contains("S101")).expect("its tests");
+    let rule = blocks(&doc, "formlint")
+        .into_iter()
+        .next()
+        .expect("the new rule");
+    let tests = blocks(&doc, "yaml")
+        .into_iter()
+        .find(|b| b.contains("S101"))
+        .expect("its tests");
     // two levels below the root, like rules/shenzhen-2020, so the tests' fixture paths resolve
-    let pack = root().join("target").join(format!("tutorial-{}", std::process::id()));
+    let pack = root()
+        .join("target")
+        .join(format!("tutorial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&pack);
     copy_tree(&root().join("rules/shenzhen-2020"), &pack);
     let scores = pack.join("scores.rules");
@@ -66,9 +74,27 @@ fn tutorial_walkthrough_works() {
     let params = pack.join("params.rules");
     let ptext = std::fs::read_to_string(&params).expect("params");
     assert!(doc.contains("param 一级权重 = {产出指标: 60, 效益指标: 30}"));
-    std::fs::write(&params, ptext.replace("{产出指标: 50, 效益指标: 40}", "{产出指标: 60, 效益指标: 30}")).expect("write");
-    let (_, out, _) = common::formlint(&["check", "tests/fixtures/seed/P4-进出口预警事务.xlsx", "--rules", p, "--format", "json"]);
-    assert_eq!(out.matches("\"W001\"").count(), 2, "产出 and 效益 both off: {out}");
+    std::fs::write(
+        &params,
+        ptext.replace(
+            "{产出指标: 50, 效益指标: 40}",
+            "{产出指标: 60, 效益指标: 30}",
+        ),
+    )
+    .expect("write");
+    let (_, out, _) = common::formlint(&[
+        "check",
+        "tests/fixtures/seed/P4-进出口预警事务.xlsx",
+        "--rules",
+        p,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.matches("\"W001\"").count(),
+        2,
+        "产出 and 效益 both off: {out}"
+    );
     let _ = std::fs::remove_dir_all(&pack);
 }
 

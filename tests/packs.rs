@@ -143,3 +143,54 @@ fn unknown_base_pack_and_wrong_version_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no-such-pack"), "{stderr}");
 }
+
+#[test]
+fn the_pack_follows_the_fiscal_year() {
+    // P1 says （2020年度）: the default 2020 pack, no note
+    let (_, out, _) = formlint(&[
+        "check",
+        "tests/fixtures/seed/P1-办公设备采购.xlsx",
+        "--format",
+        "json",
+    ]);
+    assert!(!out.contains("X011") && !out.contains("X012"), "{out}");
+    // --year picks a built-in pack for that year, or refuses
+    let (code, out, _) = formlint(&[
+        "check",
+        "tests/fixtures/seed/P4-进出口预警事务.xlsx",
+        "--year",
+        "2020",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, stderr) = formlint(&[
+        "check",
+        "tests/fixtures/seed/P4-进出口预警事务.xlsx",
+        "--year",
+        "2031",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("2031"), "{stderr}");
+    // a canonical form for a year no pack covers: checked by the default pack, with a note
+    let base =
+        std::fs::read_to_string(common::root().join("tests/fixtures/cli/warnings-only.yaml"))
+            .expect("fixture");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("form-2031.yaml");
+    std::fs::write(
+        &path,
+        base.replacen("formlint: 1\n", "formlint: 1\nfiscal_year: 2031\n", 1),
+    )
+    .expect("write");
+    let (_, out, stderr) = formlint(&["check", path.to_str().expect("utf8"), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{stderr}"));
+    let first = &doc["findings"][0];
+    assert_eq!(first["code"], "X011");
+    assert_eq!(first["severity"], "info");
+    assert!(first["message"].as_str().expect("msg").contains("2031"));
+    assert!(
+        out.contains("\"U002\""),
+        "still checked by the default pack: {out}"
+    );
+}

@@ -21,6 +21,10 @@ pub struct CheckArgs {
     /// (default: shenzhen-2020).
     #[arg(long, value_name = "DIR|NAME[@VERSION]")]
     rules: Option<String>,
+    /// Use the built-in pack for this fiscal year (default: the year each form states,
+    /// e.g. `（2020年度）`; the default pack when it states none).
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
     /// A formlint.toml (default: the nearest one at or above the first path).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -146,24 +150,36 @@ pub fn display(p: &Path) -> String {
     p.display().to_string().replace('\\', "/")
 }
 
-/// Reads and checks one file; an unreadable file becomes an X001 finding.
-pub fn check_path(pack: &formlint::pack::Pack, path: &Path, opts: &CheckOptions) -> run::Checked {
+/// Reads and checks one file with the pack chosen for it; an unreadable file becomes an X001
+/// finding.
+pub fn check_path(choice: &cmd::packs::Choice, path: &Path, opts: &CheckOptions) -> run::Checked {
     let name = display(path);
-    match std::fs::read(path) {
-        Ok(bytes) => run::check_file(pack, &name, &bytes, opts),
-        Err(e) => run::Checked {
-            report: FileReport {
-                path: name,
-                forms: 0,
-                findings: vec![run::file_finding(
-                    run::UNREADABLE,
-                    "无法读取文件",
-                    format!("无法读取文件：{e}"),
-                )],
-            },
-            sheets: Vec::new(),
+    let unreadable = |f| run::Checked {
+        report: FileReport {
+            path: name.clone(),
+            forms: 0,
+            findings: vec![f],
         },
-    }
+        sheets: Vec::new(),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return unreadable(run::file_finding(
+                run::UNREADABLE,
+                "无法读取文件",
+                format!("无法读取文件：{e}"),
+            ))
+        }
+    };
+    let input = match run::read_input(&name, &bytes, opts) {
+        Ok(i) => i,
+        Err(f) => return unreadable(f),
+    };
+    let (pack, note) = choice.for_year(input.fiscal_year());
+    let mut checked = run::check_input(pack, &name, input);
+    checked.report.findings.splice(0..0, note);
+    checked
 }
 
 /// Runs `formlint check`.
@@ -178,10 +194,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
     });
     let suppressions = config.map(|(s, _)| s);
-    let pack = match cmd::packs::load(spec.as_deref()) {
-        Ok(p) => p,
+    let choice = match cmd::packs::Choice::load(spec.as_deref(), args.year) {
+        Ok(c) => c,
         Err(code) => return code,
     };
+    let pack = choice.main();
     let ruleset = Ruleset {
         name: pack.manifest.name.clone(),
         version: pack.manifest.version.clone(),
@@ -216,7 +233,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut sheet_names: Vec<Vec<String>> = vec![Vec::new(); reports.len()];
     let mut kept: Vec<Vec<Sheet>> = vec![Vec::new(); reports.len()];
     for path in files {
-        let mut checked = check_path(&pack, &path, &opts);
+        let mut checked = check_path(&choice, &path, &opts);
         if let Some(s) = &suppressions {
             s.apply(&mut checked.report);
         }

@@ -96,3 +96,91 @@ pub fn load(spec: Option<&str>) -> Result<Pack, ExitCode> {
         ExitCode::from(2)
     })
 }
+
+/// Which pack checks a file: one given pack, or the built-in pack for the fiscal year each file
+/// states (`（2020年度）`, a canonical `fiscal_year:`), the default pack when it states none.
+pub enum Choice {
+    /// `--rules`, the config's `rules`, or `--year`.
+    Fixed(Box<formlint::pack::Pack>),
+    /// Chosen per file from the built-in packs; the default first.
+    ByYear(Vec<formlint::pack::Pack>),
+}
+
+impl Choice {
+    /// Loads the choice for a run: `spec` (a pack) wins, then `year`, else automatic.
+    pub fn load(spec: Option<&str>, year: Option<i32>) -> Result<Choice, ExitCode> {
+        if spec.is_some() {
+            return load(spec).map(|p| Choice::Fixed(Box::new(p)));
+        }
+        let mut names = pack::embedded_names();
+        names.sort_by_key(|n| *n != pack::DEFAULT_PACK);
+        let mut packs = Vec::new();
+        for n in names {
+            packs.push(load(Some(n))?);
+        }
+        match year {
+            None => Ok(Choice::ByYear(packs)),
+            Some(y) => match packs
+                .into_iter()
+                .find(|p| p.manifest.fiscal_years.contains(&y))
+            {
+                Some(p) => Ok(Choice::Fixed(Box::new(p))),
+                None => {
+                    eprintln!("error: 没有适用于 {y} 年度的内置规则包（请用 --rules 指定）");
+                    Err(ExitCode::from(2))
+                }
+            },
+        }
+    }
+
+    /// The pack that names the run in reports (the fixed one, or the default).
+    pub fn main(&self) -> &formlint::pack::Pack {
+        match self {
+            Choice::Fixed(p) => p,
+            Choice::ByYear(packs) => &packs[0],
+        }
+    }
+
+    /// The pack for a file stating `year`, and a note when no pack covers that year.
+    pub fn for_year(
+        &self,
+        year: Option<i32>,
+    ) -> (&formlint::pack::Pack, Option<formlint::finding::Finding>) {
+        let Choice::ByYear(packs) = self else {
+            return (self.main(), None);
+        };
+        let Some(y) = year else {
+            return (&packs[0], None);
+        };
+        match packs.iter().find(|p| p.manifest.fiscal_years.contains(&y)) {
+            Some(p) if std::ptr::eq(p, &packs[0]) => (p, None),
+            Some(p) => {
+                // reports name the run's pack; say so when a file was checked by another
+                let mut note = formlint::run::file_finding(
+                    formlint::run::PACK_FOR_YEAR,
+                    "按年度选用规则包",
+                    format!(
+                        "表中写的是 {y} 年度，已按规则包 {} {} 检查",
+                        p.manifest.name, p.manifest.version
+                    ),
+                );
+                note.severity = formlint::finding::Severity::Info;
+                (p, Some(note))
+            }
+            None => {
+                let d = &packs[0].manifest;
+                let mut note = formlint::run::file_finding(
+                    formlint::run::NO_PACK_FOR_YEAR,
+                    "没有该年度的规则包",
+                    format!(
+                        "表中写的是 {y} 年度，没有适用的内置规则包，已按默认规则包 {} {} 检查",
+                        d.name, d.version
+                    ),
+                );
+                note.severity = formlint::finding::Severity::Info;
+                note.help = Some("用 --rules 或 formlint.toml 的 rules 指定规则包".into());
+                (&packs[0], Some(note))
+            }
+        }
+    }
+}

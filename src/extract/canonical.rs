@@ -4,6 +4,7 @@
 //!
 //! ```yaml
 //! formlint: 1
+//! fiscal_year: 2020      # optional: picks the rule pack when none is given
 //! forms:
 //!   - name: P1-办公设备采购
 //!     fields: { 项目名称: 办公设备采购, 项目金额: 56000, 资金单位: 元 }
@@ -36,6 +37,10 @@ const VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 struct CanonicalFile {
     formlint: Spanned<u32>,
+    /// The fiscal year the forms are for; picks the rule pack when none is given.
+    #[serde(default)]
+    #[allow(dead_code)]
+    fiscal_year: Option<i32>,
     forms: Vec<CanonicalForm>,
 }
 
