@@ -68,7 +68,7 @@ pub enum Input {
 }
 
 /// Reads a file by its name's extension; a file that cannot be read becomes its finding.
-pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Finding> {
+pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Box<Finding>> {
     let lower = name.to_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
         return match std::str::from_utf8(bytes) {
@@ -89,7 +89,7 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
         }
         None => Err(ReadError::Unsupported(format!("不支持的文件类型：{name}"))),
     };
-    book.map(Input::Book).map_err(|e| read_error(&e))
+    book.map(Input::Book).map_err(|e| Box::new(read_error(&e)))
 }
 
 impl Input {

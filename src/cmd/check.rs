@@ -174,7 +174,7 @@ pub fn check_path(choice: &cmd::packs::Choice, path: &Path, opts: &CheckOptions)
     };
     let input = match run::read_input(&name, &bytes, opts) {
         Ok(i) => i,
-        Err(f) => return unreadable(f),
+        Err(f) => return unreadable(*f),
     };
     let (pack, note) = choice.for_year(input.fiscal_year());
     let mut checked = run::check_input(pack, &name, input);
