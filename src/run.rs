@@ -73,11 +73,11 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
     if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
         return match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Input::Canonical(text.to_string())),
-            Err(_) => Err(file_finding(
+            Err(_) => Err(Box::new(file_finding(
                 UNREADABLE,
                 "无法读取文件",
                 "文件不是 UTF-8 编码的 YAML/JSON".into(),
-            )),
+            ))),
         };
     }
     let book = match read::format_of(name) {
@@ -221,7 +221,7 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
             report: FileReport {
                 path: name.to_string(),
                 forms: 0,
-                findings: vec![f],
+                findings: vec![*f],
             },
             sheets: Vec::new(),
         },
