@@ -5,24 +5,9 @@ mod common;
 use common::formlint;
 
 fn findings(stdout: &str) -> Vec<(String, String, String, String)> {
-    let doc: serde_json::Value = serde_json::from_str(stdout).expect("json");
-    doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let file = f["file"].as_str().expect("file");
-            let form = file
-                .rsplit('/')
-                .next()
-                .expect("name")
-                .split('-')
-                .next()
-                .expect("id")
-                .to_string();
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (form, s("code"), s("cell"), s("severity"))
-        })
+    common::json_fields(stdout, &["form", "code", "cell", "severity"])
+        .into_iter()
+        .map(|v| (v[0].clone(), v[1].clone(), v[2].clone(), v[3].clone()))
         .collect()
 }
 

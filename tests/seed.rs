@@ -30,27 +30,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
 ];
 
 fn json_findings(stdout: &str) -> Vec<(String, String, String)> {
-    let doc: serde_json::Value = serde_json::from_str(stdout).expect("json");
-    doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let file = f["file"].as_str().expect("file");
-            let form = file
-                .rsplit('/')
-                .next()
-                .expect("name")
-                .split('-')
-                .next()
-                .expect("id")
-                .to_string();
-            (
-                form,
-                f["code"].as_str().expect("code").to_string(),
-                f["cell"].as_str().unwrap_or("").to_string(),
-            )
-        })
+    common::json_fields(stdout, &["form", "code", "cell"])
+        .into_iter()
+        .map(|v| (v[0].clone(), v[1].clone(), v[2].clone()))
         .collect()
 }
 

@@ -5,22 +5,9 @@ mod common;
 use common::{formlint, root};
 
 fn codes(stdout: &str) -> Vec<(String, String, String)> {
-    let doc: serde_json::Value = serde_json::from_str(stdout).expect("json");
-    doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let file = f["file"]
-                .as_str()
-                .expect("file")
-                .rsplit('/')
-                .next()
-                .expect("name")
-                .to_string();
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (file.chars().take(2).collect(), s("code"), s("severity"))
-        })
+    common::json_fields(stdout, &["form", "code", "severity"])
+        .into_iter()
+        .map(|v| (v[0].clone(), v[1].clone(), v[2].clone()))
         .collect()
 }
 

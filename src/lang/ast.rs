@@ -265,3 +265,40 @@ pub struct Comprehension {
     /// Optional filter.
     pub filter: Option<Expr>,
 }
+
+/// Calls `f` on `e` and on every expression inside it (interpolations, arguments, operands …),
+/// outermost first: the one traversal the checker and the linter share.
+pub fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Text(t) => {
+            for p in &t.parts {
+                if let Part::Expr(x) = p {
+                    walk_expr(x, f);
+                }
+            }
+        }
+        ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter().for_each(|i| walk_expr(i, f))
+        }
+        ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| walk_expr(v, f)),
+        ExprKind::Comprehension(c) => {
+            walk_expr(&c.body, f);
+            walk_expr(&c.list, f);
+            if let Some(x) = &c.filter {
+                walk_expr(x, f);
+            }
+        }
+        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => walk_expr(b, f),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+        }
+        ExprKind::If(a, b, c) => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+            walk_expr(c, f);
+        }
+        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(_) => {}
+    }
+}

@@ -637,36 +637,9 @@ impl Scope<'_, '_> {
 }
 
 fn collect_vars<'e>(e: &'e Expr, out: &mut Vec<&'e Name>) {
-    match &e.kind {
-        ExprKind::Var(n) => out.push(n),
-        ExprKind::Text(t) => {
-            for p in &t.parts {
-                if let Part::Expr(x) = p {
-                    collect_vars(x, out);
-                }
-            }
+    walk_expr(e, &mut |x| {
+        if let ExprKind::Var(n) = &x.kind {
+            out.push(n);
         }
-        ExprKind::List(items) | ExprKind::Call(_, items) => {
-            items.iter().for_each(|i| collect_vars(i, out))
-        }
-        ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| collect_vars(v, out)),
-        ExprKind::Comprehension(c) => {
-            collect_vars(&c.body, out);
-            collect_vars(&c.list, out);
-            if let Some(f) = &c.filter {
-                collect_vars(f, out);
-            }
-        }
-        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => collect_vars(b, out),
-        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
-            collect_vars(a, out);
-            collect_vars(b, out);
-        }
-        ExprKind::If(a, b, c) => {
-            collect_vars(a, out);
-            collect_vars(b, out);
-            collect_vars(c, out);
-        }
-        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {}
-    }
+    });
 }

@@ -149,7 +149,7 @@ fn empty_scope(
     }
     // comprehensions over fixed-row tables anywhere in the check
     let mut visit = |e: &Expr| {
-        walk(e, &mut |x| {
+        walk_expr(e, &mut |x| {
             if let ExprKind::Comprehension(c) = &x.kind {
                 if let Some(f) = &c.filter {
                     key_filters(f, schema, &mut |span, label, labels| {
@@ -172,7 +172,7 @@ fn empty_scope(
 
 /// Finds `x.KEY = "label"` comparisons whose label is not one the layout's fixed rows can hold.
 fn key_filters(e: &Expr, schema: &Schema, report: &mut dyn FnMut(Span, &str, &Vec<String>)) {
-    walk(e, &mut |x| {
+    walk_expr(e, &mut |x| {
         if let ExprKind::Binary(BinOp::Eq, a, b) = &x.kind {
             for (col, lit) in [(a, b), (b, a)] {
                 if let (ExprKind::Member(_, field), ExprKind::Text(t)) = (&col.kind, &lit.kind) {
@@ -187,39 +187,6 @@ fn key_filters(e: &Expr, schema: &Schema, report: &mut dyn FnMut(Span, &str, &Ve
             }
         }
     });
-}
-
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Text(t) => {
-            for p in &t.parts {
-                if let Part::Expr(x) = p {
-                    walk(x, f);
-                }
-            }
-        }
-        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().for_each(|i| walk(i, f)),
-        ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| walk(v, f)),
-        ExprKind::Comprehension(c) => {
-            walk(&c.body, f);
-            walk(&c.list, f);
-            if let Some(x) = &c.filter {
-                walk(x, f);
-            }
-        }
-        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => walk(b, f),
-        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
-            walk(a, f);
-            walk(b, f);
-        }
-        ExprKind::If(a, b, c) => {
-            walk(a, f);
-            walk(b, f);
-            walk(c, f);
-        }
-        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(_) => {}
-    }
 }
 
 fn stmt_exprs(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
@@ -250,7 +217,7 @@ fn stmt_exprs(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
 }
 
 fn names_in_expr(e: &Expr, out: &mut BTreeSet<String>) {
-    walk(e, &mut |x| {
+    walk_expr(e, &mut |x| {
         if let ExprKind::Var(n) = &x.kind {
             out.insert(n.text.clone());
         }

@@ -35,3 +35,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The findings of a JSON report, each as the listed fields (`"form"` is the file's `P3`-style
+/// id: its name up to the first `-`; missing fields read as "").
+pub fn json_fields(stdout: &str, fields: &[&str]) -> Vec<Vec<String>> {
+    let doc: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            fields
+                .iter()
+                .map(|k| match *k {
+                    "form" => {
+                        let file = f["file"].as_str().unwrap_or("");
+                        let name = file.rsplit('/').next().unwrap_or("");
+                        name.split('-').next().unwrap_or("").to_string()
+                    }
+                    k => f[k].as_str().unwrap_or("").to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
