@@ -50,6 +50,12 @@ struct CheckArgs {
     /// Width of human output.
     #[arg(long, default_value_t = 100)]
     width: usize,
+    /// Files checked at once (default: one per core; 1 = no worker threads).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, hide_default_value = true)]
+    jobs: usize,
+    /// No progress bar on stderr (it is only drawn on a terminal, for more than 20 files).
+    #[arg(long)]
+    no_progress: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -175,31 +181,28 @@ fn check(args: CheckArgs) -> ExitCode {
             let _ = writeln!(out, "{}", report::render_human(r, &[], &human));
         }
     }
-    for path in files {
-        let name = display(&path);
-        let checked = match std::fs::read(&path) {
-            Ok(bytes) => run::check_file(&pack, &name, &bytes, &opts),
-            Err(e) => run::Checked {
-                report: FileReport {
-                    path: name.clone(),
-                    forms: 0,
-                    findings: vec![run::file_finding(
-                        run::UNREADABLE,
-                        "无法读取文件",
-                        format!("无法读取文件：{e}"),
-                    )],
-                },
-                sheets: Vec::new(),
-            },
-        };
-        if matches!(args.format, OutputFormat::Human) && !checked.report.findings.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                report::render_human(&checked.report, &checked.sheets, &human)
-            );
-        }
-        reports.push(checked.report);
+    let human_out = matches!(args.format, OutputFormat::Human);
+    let batch = cmd::batch::run(
+        &pack,
+        &files,
+        &opts,
+        cmd::batch::BatchOptions {
+            jobs: args.jobs,
+            progress: !args.no_progress,
+        },
+        |c: &run::Checked| {
+            (human_out && !c.report.findings.is_empty())
+                .then(|| report::render_human(&c.report, &c.sheets, &human))
+        },
+        |_, rendered| {
+            if let Some(text) = rendered {
+                let _ = writeln!(out, "{text}");
+            }
+        },
+    );
+    reports.extend(batch.reports);
+    if files.len() > 1 {
+        eprint!("{}", cmd::batch::summary_table(&reports, batch.elapsed));
     }
     match args.format {
         OutputFormat::Human => {
