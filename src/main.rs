@@ -51,7 +51,13 @@ struct CheckArgs {
     #[arg(long, default_value_t = 100)]
     width: usize,
     /// Files checked at once (default: one per core; 1 = no worker threads).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, hide_default_value = true)]
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     jobs: usize,
     /// No progress bar on stderr (it is only drawn on a terminal, for more than 20 files).
     #[arg(long)]
