@@ -55,6 +55,12 @@ pub struct CheckArgs {
     /// Width of human output.
     #[arg(long, default_value_t = 100)]
     width: usize,
+    /// Files checked at once (default: one per core).
+    #[arg(long, short, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// No progress bar (it only shows on a terminal for more than 20 files anyway).
+    #[arg(long)]
+    no_progress: bool,
     /// Write an annotated copy of each workbook with findings into DIR (see docs/annotate.md).
     #[arg(long, value_name = "DIR")]
     annotate: Option<PathBuf>,
@@ -223,36 +229,62 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports, &mut usage_error);
     let human_detail = args.format == OutputFormat::Human && !args.quiet;
-    let mut out = String::new();
+    // human output streams to the terminal file by file; a report for --output, and the
+    // machine formats, are written whole at the end
+    let mut out = Sink::new(args.output.is_none() && human_detail);
     if human_detail {
         for r in &reports {
-            out.push_str(&format!("{}\n", report::render_human(r, &[], &human)));
+            out.push(&format!("{}\n", report::render_human(r, &[], &human)));
         }
     }
     // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
     let mut sheet_names: Vec<Vec<String>> = vec![Vec::new(); reports.len()];
     let mut kept: Vec<Vec<Sheet>> = vec![Vec::new(); reports.len()];
-    for path in files {
-        let mut checked = check_path(&choice, &path, &opts);
+    let check_one = |path: &Path| {
+        let mut checked = check_path(&choice, path, &opts);
         if let Some(s) = &suppressions {
             s.apply(&mut checked.report);
         }
-        if let Some(dir) = &args.annotate {
-            usage_error |= !cmd::annotate::write(dir, &args.paths, &path, &checked.report.findings);
+        checked
+    };
+    let keep_sheets = args.format == OutputFormat::Html;
+    let batch = cmd::batch::run(
+        &files,
+        &check_one,
+        cmd::batch::BatchOptions {
+            jobs: args.jobs,
+            progress: !args.no_progress && !args.quiet,
+        },
+        |c: &run::Checked| {
+            let text = (human_detail && !c.report.findings.is_empty())
+                .then(|| report::render_human(&c.report, &c.sheets, &human));
+            let names: Vec<String> = c.sheets.iter().map(|s| s.name.clone()).collect();
+            (
+                text,
+                names,
+                if keep_sheets {
+                    c.sheets.clone()
+                } else {
+                    Vec::new()
+                },
+            )
+        },
+        |_, (text, names, sheets)| {
+            if let Some(t) = text {
+                out.push(&format!("{t}\n"));
+            }
+            sheet_names.push(names);
+            kept.push(sheets);
+        },
+    );
+    if let Some(dir) = &args.annotate {
+        for (path, r) in files.iter().zip(&batch.reports) {
+            usage_error |= !cmd::annotate::write(dir, &args.paths, path, &r.findings);
         }
-        if human_detail && !checked.report.findings.is_empty() {
-            out.push_str(&format!(
-                "{}\n",
-                report::render_human(&checked.report, &checked.sheets, &human)
-            ));
-        }
-        sheet_names.push(checked.sheets.iter().map(|s| s.name.clone()).collect());
-        kept.push(if args.format == OutputFormat::Html {
-            checked.sheets
-        } else {
-            Vec::new()
-        });
-        reports.push(checked.report);
+    }
+    reports.extend(batch.reports);
+    if files.len() > 1 && !args.quiet {
+        eprint!("{}", cmd::batch::summary_table(&reports, batch.elapsed));
     }
     if let Some(s) = &suppressions {
         let unused = s.unused();
@@ -263,7 +295,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 findings: unused,
             };
             if human_detail {
-                out.push_str(&format!("{}\n", report::render_human(&r, &[], &human)));
+                out.push(&format!("{}\n", report::render_human(&r, &[], &human)));
             }
             sheet_names.push(Vec::new());
             kept.push(Vec::new());
@@ -271,22 +303,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     }
     match args.format {
-        OutputFormat::Human => out.push_str(&format!("{}\n", report::render_summary(&reports))),
-        OutputFormat::Json => {
-            out.push_str(&format!("{}\n", report::render_json(&ruleset, &reports)))
-        }
-        OutputFormat::Sarif => out.push_str(&format!(
+        OutputFormat::Human => out.push(&format!("{}\n", report::render_summary(&reports))),
+        OutputFormat::Json => out.push(&format!("{}\n", report::render_json(&ruleset, &reports))),
+        OutputFormat::Sarif => out.push(&format!(
             "{}\n",
             report::render_sarif(&ruleset, &pack.rule_meta(), &reports)
         )),
-        OutputFormat::Junit => {
-            out.push_str(&report::render_junit(&ruleset, &reports, &sheet_names))
-        }
-        OutputFormat::Github => out.push_str(&report::render_github(&reports)),
-        OutputFormat::Csv => out.push_str(&report::render_csv(&reports)),
+        OutputFormat::Junit => out.push(&report::render_junit(&ruleset, &reports, &sheet_names)),
+        OutputFormat::Github => out.push(&report::render_github(&reports)),
+        OutputFormat::Csv => out.push(&report::render_csv(&reports)),
         OutputFormat::Html => {
             let files: Vec<(FileReport, Vec<Sheet>)> = reports.iter().cloned().zip(kept).collect();
-            out.push_str(&report::render_html(&ruleset, &files));
+            out.push(&report::render_html(&ruleset, &files));
         }
     }
     let stats = if args.statistics {
@@ -295,23 +323,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         String::new()
     };
     if args.format == OutputFormat::Human {
-        out.push_str(&stats);
+        out.push(&stats);
     } else {
         eprint!("{stats}");
     }
     let written = match &args.output {
-        Some(path) => write_atomically(path, &out),
-        // A reader that stopped early (`| head`) is not an error.
-        None => std::io::stdout()
-            .lock()
-            .write_all(out.as_bytes())
-            .or_else(|e| {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }),
+        Some(path) => write_atomically(path, &out.buffer),
+        None => out.flush(),
     };
     if let Err(e) = written {
         let target = args
@@ -362,4 +380,46 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Where the report goes: straight to stdout as it is produced (human output on a terminal or
+/// pipe), or into a buffer written once at the end.
+struct Sink {
+    streaming: bool,
+    buffer: String,
+    failed: Option<std::io::Error>,
+}
+
+impl Sink {
+    fn new(streaming: bool) -> Self {
+        Sink {
+            streaming,
+            buffer: String::new(),
+            failed: None,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        if !self.streaming {
+            self.buffer.push_str(text);
+        } else if self.failed.is_none() {
+            if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// Writes what was buffered; a reader that stopped early (`| head`) is not an error.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.streaming {
+            let text = std::mem::take(&mut self.buffer);
+            if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+        match self.failed.take() {
+            Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        }
+    }
 }

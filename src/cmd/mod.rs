@@ -1,6 +1,7 @@
 //! The command line's subcommands and the I/O around the engine.
 
 pub mod annotate;
+pub mod batch;
 pub mod check;
 pub mod config;
 pub mod packs;

@@ -5,12 +5,17 @@ use crate::lang::types::Ty;
 use crate::lang::val::{equal, Val, V};
 use crate::value::{self, Comparator, Parsed, Units};
 use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What a function call may use besides its arguments.
 pub struct CallCtx<'u> {
     /// The pack's units (aliases, scales, money base).
     pub units: &'u Units,
+    /// Values already parsed while checking this form, by text: the rules of a pack parse the
+    /// same target and actual values many times, and parsing is the costliest builtin.
+    pub parsed: &'u RefCell<HashMap<String, Arc<Parsed>>>,
 }
 
 /// A function's implementation.
@@ -472,8 +477,17 @@ fn parse_value<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String>
         V::Parsed(_) => return Ok(v),
         _ => return Ok(Val::null()),
     };
+    let known = ctx.parsed.borrow().get(&text).cloned();
+    let parsed = match known {
+        Some(p) => p,
+        None => {
+            let p = Arc::new(value::parse(&text, ctx.units));
+            ctx.parsed.borrow_mut().insert(text, Arc::clone(&p));
+            p
+        }
+    };
     Ok(Val {
-        v: V::Parsed(Arc::new(value::parse(&text, ctx.units))),
+        v: V::Parsed(parsed),
         at: v.at,
         name: v.name,
     })

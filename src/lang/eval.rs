@@ -8,7 +8,9 @@ use crate::form::{Form, Place};
 use crate::lang::ast::*;
 use crate::lang::builtins::{self, CallCtx};
 use crate::lang::val::{equal, Val, V};
-use crate::value::Units;
+use crate::value::{Parsed, Units};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
@@ -27,6 +29,8 @@ pub struct Env<'p, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
+    /// `parse_value` results for this form, shared by all its rules.
+    parsed: RefCell<HashMap<String, Arc<Parsed>>>,
 }
 
 impl<'p, 'f> Env<'p, 'f> {
@@ -36,6 +40,7 @@ impl<'p, 'f> Env<'p, 'f> {
             units,
             form,
             scopes: Vec::new(),
+            parsed: RefCell::default(),
         }
     }
 
@@ -134,7 +139,14 @@ impl<'p, 'f> Env<'p, 'f> {
                     span: name.span,
                 })?;
                 let vals = args.iter().map(|a| self.eval(a)).collect::<R<Vec<_>>>()?;
-                (b.imp)(&CallCtx { units: self.units }, vals).map_err(|m| EvalError {
+                (b.imp)(
+                    &CallCtx {
+                        units: self.units,
+                        parsed: &self.parsed,
+                    },
+                    vals,
+                )
+                .map_err(|m| EvalError {
                     message: format!("{}(): {m}", b.name),
                     span: e.span,
                 })
