@@ -73,3 +73,26 @@ fn lint_warns_about_unused_params_and_rules_that_can_never_fire() {
     assert!(stdout.contains("2 个警告"), "{stdout}");
     insta::assert_snapshot!(stderr.replace(pack.to_str().expect("utf8"), "[pack]"));
 }
+
+#[test]
+fn shipped_rule_tests_pass_and_cover_every_rule() {
+    for pack in PACKS {
+        let (code, stdout, stderr) = formlint(&["rules", "test", &format!("rules/{pack}")]);
+        assert_eq!(code, 0, "{pack}: {stdout}\n{stderr}");
+        let last = stdout.lines().last().unwrap_or_default();
+        assert!(last.ends_with("passed, 0 failed"), "{pack}: last line: {last}");
+        let (_, doc, _) = formlint(&["rules", "doc", &format!("rules/{pack}")]);
+        // every rule of the pack (as its catalogue lists them) has at least a firing and a holding case
+        let codes: Vec<String> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| ").and_then(|r| r.split(' ').next()))
+            .filter(|c| c.len() == 4 && c.chars().next().is_some_and(|ch| ch.is_ascii_uppercase()))
+            .map(str::to_string)
+            .collect();
+        assert!(codes.len() >= 20, "{pack}: {codes:?}");
+        for code in codes {
+            let n = stdout.lines().filter(|l| l.starts_with(&format!("test {code}/"))).count();
+            assert!(n >= 2, "{pack}: {code} has {n} test(s)");
+        }
+    }
+}
