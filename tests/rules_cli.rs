@@ -80,7 +80,10 @@ fn shipped_rule_tests_pass_and_cover_every_rule() {
         let (code, stdout, stderr) = formlint(&["rules", "test", &format!("rules/{pack}")]);
         assert_eq!(code, 0, "{pack}: {stdout}\n{stderr}");
         let last = stdout.lines().last().unwrap_or_default();
-        assert!(last.ends_with("passed, 0 failed"), "{pack}: last line: {last}");
+        assert!(
+            last.ends_with("passed, 0 failed"),
+            "{pack}: last line: {last}"
+        );
         let (_, doc, _) = formlint(&["rules", "doc", &format!("rules/{pack}")]);
         // every rule of the pack (as its catalogue lists them) has at least a firing and a holding case
         let codes: Vec<String> = doc
@@ -91,7 +94,10 @@ fn shipped_rule_tests_pass_and_cover_every_rule() {
             .collect();
         assert!(codes.len() >= 20, "{pack}: {codes:?}");
         for code in codes {
-            let n = stdout.lines().filter(|l| l.starts_with(&format!("test {code}/"))).count();
+            let n = stdout
+                .lines()
+                .filter(|l| l.starts_with(&format!("test {code}/")))
+                .count();
             assert!(n >= 2, "{pack}: {code} has {n} test(s)");
         }
     }

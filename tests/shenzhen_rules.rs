@@ -565,7 +565,12 @@ fn w002_fires_on_100_that_is_not_the_sum() {
     d.ind[5].set("分值", "25").set("得分", "25");
     d.field("总分得分", "101.70");
     let f = check(&d);
-    fires(&f, "W002", &field_path("总分分值"), "指标分值合计 95 之和为 105");
+    fires(
+        &f,
+        "W002",
+        &field_path("总分分值"),
+        "指标分值合计 95 之和为 105",
+    );
 }
 
 #[test]

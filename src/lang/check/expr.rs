@@ -1,0 +1,349 @@
+//! Typing expressions: names, columns, function calls and operators, each checked against the
+//! layout's schema and the built-in functions' signatures.
+
+use super::{kind_ty, Scope};
+use crate::lang::ast::*;
+use crate::lang::builtins;
+use crate::lang::error::did_you_mean;
+use crate::lang::types::Ty;
+
+impl Scope<'_, '_> {
+    pub(super) fn expect(&mut self, e: &Expr, want: &Ty) -> Ty {
+        let t = self.expr(e);
+        if !t.fits(want) {
+            self.error(
+                "formlint::rules::type",
+                e.span,
+                format!("这里需要{want}，但表达式是{t} (type mismatch)"),
+                &format!("应为{want}"),
+                None,
+            );
+        }
+        t
+    }
+
+    pub(super) fn expr(&mut self, e: &Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Number(_) => Ty::Num,
+            ExprKind::Text(t) => {
+                self.template(t);
+                Ty::Text
+            }
+            ExprKind::Bool(_) => Ty::Bool,
+            ExprKind::Null => Ty::Any,
+            ExprKind::Var(n) => match self.lookup(&n.text) {
+                Some(t) => t,
+                None => {
+                    let mut names: Vec<String> = self.checker.globals.keys().cloned().collect();
+                    names.extend(self.locals.iter().map(|(n, _)| n.clone()));
+                    let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str()))
+                        .map(|s| format!("是不是“{s}”？"));
+                    self.error(
+                        "formlint::rules::unknown-name",
+                        n.span,
+                        format!("未知名称“{}” (unknown name)", n.text),
+                        "未定义",
+                        help.or_else(|| {
+                            Some("名称须是参数、let 定义、循环变量，或版式中的字段和表".into())
+                        }),
+                    );
+                    Ty::Any
+                }
+            },
+            ExprKind::List(items) => {
+                let mut t: Option<Ty> = None;
+                for i in items {
+                    let it = self.expr(i);
+                    t = Some(match t {
+                        None => it,
+                        Some(prev) => prev.join(&it),
+                    });
+                }
+                Ty::List(Box::new(t.unwrap_or(Ty::Any)))
+            }
+            ExprKind::Map(entries) => {
+                let mut t: Option<Ty> = None;
+                for (k, v) in entries {
+                    if entries.iter().filter(|(o, _)| o.text == k.text).count() > 1 {
+                        self.error(
+                            "formlint::rules::duplicate-key",
+                            k.span,
+                            format!("键“{}”重复", k.text),
+                            "重复",
+                            None,
+                        );
+                    }
+                    let vt = self.expr(v);
+                    t = Some(match t {
+                        None => vt,
+                        Some(prev) => prev.join(&vt),
+                    });
+                }
+                Ty::Map(Box::new(t.unwrap_or(Ty::Any)))
+            }
+            ExprKind::Comprehension(c) => {
+                let lt = self.expr(&c.list);
+                let elem = lt.elem().unwrap_or_else(|| {
+                    self.error(
+                        "formlint::rules::type",
+                        c.list.span,
+                        format!("for 需要一个列表，这里是{lt}"),
+                        "不是列表",
+                        None,
+                    );
+                    Ty::Any
+                });
+                let depth = self.locals.len();
+                self.bind(&c.var, elem);
+                if let Some(f) = &c.filter {
+                    self.expect(f, &Ty::Bool);
+                }
+                let body = self.expr(&c.body);
+                self.locals.truncate(depth);
+                Ty::List(Box::new(body))
+            }
+            ExprKind::Member(base, field) => {
+                let bt = self.expr(base);
+                self.member(&bt, field)
+            }
+            ExprKind::Index(base, index) => {
+                let bt = self.expr(base);
+                let it = self.expr(index);
+                match &bt {
+                    Ty::Map(v) => {
+                        if !it.fits(&Ty::Text) {
+                            self.error(
+                                "formlint::rules::type",
+                                index.span,
+                                format!("对照表的键须是文字，这里是{it}"),
+                                "应为文字",
+                                None,
+                            );
+                        }
+                        (**v).clone()
+                    }
+                    Ty::List(v) => {
+                        self.expect(index, &Ty::Num);
+                        (**v).clone()
+                    }
+                    Ty::Row(_) => {
+                        if let ExprKind::Text(t) = &index.kind {
+                            if let Some(col) = t.literal() {
+                                return self.member(
+                                    &bt,
+                                    &Name {
+                                        text: col,
+                                        span: index.span,
+                                    },
+                                );
+                            }
+                        }
+                        Ty::Any
+                    }
+                    Ty::Any => Ty::Any,
+                    other => {
+                        self.error(
+                            "formlint::rules::type",
+                            base.span,
+                            format!("{other}不能用 […] 取值"),
+                            "不能取值",
+                            None,
+                        );
+                        Ty::Any
+                    }
+                }
+            }
+            ExprKind::Call(name, args) => self.call(name, args),
+            ExprKind::Neg(x) => {
+                self.expect(x, &Ty::Num);
+                Ty::Num
+            }
+            ExprKind::Not(x) => {
+                self.expect(x, &Ty::Bool);
+                Ty::Bool
+            }
+            ExprKind::If(c, a, b) => {
+                self.expect(c, &Ty::Bool);
+                let at = self.expr(a);
+                let bt = self.expr(b);
+                at.join(&bt)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+        }
+    }
+
+    fn member(&mut self, base: &Ty, field: &Name) -> Ty {
+        match base {
+            Ty::Row(table) => {
+                let cols = self.checker.schema.tables.get(table);
+                match cols.and_then(|c| c.get(&field.text)) {
+                    Some(k) => kind_ty(*k),
+                    None => {
+                        let names: Vec<String> = cols
+                            .map(|c| c.keys().cloned().collect())
+                            .unwrap_or_default();
+                        let help = did_you_mean(&field.text, names.iter().map(|s| s.as_str()))
+                            .map(|s| format!("是不是“{s}”？"))
+                            .unwrap_or_else(|| format!("“{table}”表的列有：{}", names.join("、")));
+                        self.error(
+                            "formlint::rules::unknown-field",
+                            field.span,
+                            format!("“{table}”表没有“{}”这一列 (unknown column)", field.text),
+                            "未知列",
+                            Some(help),
+                        );
+                        Ty::Any
+                    }
+                }
+            }
+            Ty::Map(v) => (**v).clone(),
+            Ty::Any => Ty::Any,
+            other => {
+                self.error(
+                    "formlint::rules::type",
+                    field.span,
+                    format!("{other}没有字段“{}” (not a row)", field.text),
+                    "不能取字段",
+                    Some("只有表的一行（如 for r in 指标 中的 r）和对照表可以用 .名称 取值".into()),
+                );
+                Ty::Any
+            }
+        }
+    }
+
+    fn call(&mut self, name: &Name, args: &[Expr]) -> Ty {
+        let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
+        let Some(b) = builtins::find(&name.text) else {
+            let help = did_you_mean(&name.text, builtins::BUILTINS.iter().map(|b| b.name))
+                .map(|s| format!("是不是 {s}()？"));
+            self.error(
+                "formlint::rules::unknown-function",
+                name.span,
+                format!("未知函数“{}” (unknown function)", name.text),
+                "未知函数",
+                help.or_else(|| Some("可用的函数见 docs/rule-language.md".into())),
+            );
+            return Ty::Any;
+        };
+        if args.len() < b.min || args.len() > b.max {
+            let want = if b.min == b.max {
+                b.min.to_string()
+            } else if b.max == usize::MAX {
+                format!("至少 {}", b.min)
+            } else {
+                format!("{}–{}", b.min, b.max)
+            };
+            self.error(
+                "formlint::rules::arity",
+                name.span,
+                format!(
+                    "{}() 需要 {want} 个参数，这里给了 {} 个 (wrong number of arguments)",
+                    b.name,
+                    args.len()
+                ),
+                "参数个数不对",
+                Some(b.doc.to_string()),
+            );
+            return Ty::Any;
+        }
+        for (i, (a, t)) in args.iter().zip(&arg_tys).enumerate() {
+            let want = b.args.get(i).or(b.args.last()).cloned().unwrap_or(Ty::Any);
+            if !t.fits(&want) {
+                self.error(
+                    "formlint::rules::type",
+                    a.span,
+                    format!(
+                        "{}() 的第 {} 个参数需要{want}，这里是{t} (type mismatch)",
+                        b.name,
+                        i + 1
+                    ),
+                    &format!("应为{want}"),
+                    Some(b.doc.to_string()),
+                );
+            }
+        }
+        match &b.ret {
+            Ty::Elem => arg_tys.first().and_then(|t| t.elem()).unwrap_or(Ty::Any),
+            Ty::Same => arg_tys.first().cloned().unwrap_or(Ty::Any),
+            t => t.clone(),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Ty {
+        match op {
+            BinOp::And | BinOp::Or => {
+                self.expect(a, &Ty::Bool);
+                self.expect(b, &Ty::Bool);
+                Ty::Bool
+            }
+            BinOp::Coalesce => {
+                let at = self.expr(a);
+                let bt = self.expr(b);
+                at.join(&bt)
+            }
+            BinOp::Eq | BinOp::Ne => {
+                self.expr(a);
+                self.expr(b);
+                Ty::Bool
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.expect(a, &Ty::Num);
+                self.expect(b, &Ty::Num);
+                Ty::Bool
+            }
+            BinOp::In | BinOp::NotIn => {
+                self.expr(a);
+                let bt = self.expr(b);
+                if !matches!(bt, Ty::List(_) | Ty::Map(_) | Ty::Any | Ty::AnyList) {
+                    self.error(
+                        "formlint::rules::type",
+                        b.span,
+                        format!("in 的右边须是列表或对照表，这里是{bt}"),
+                        "不是列表",
+                        None,
+                    );
+                }
+                Ty::Bool
+            }
+            BinOp::Add => {
+                let at = self.expr(a);
+                let bt = self.expr(b);
+                match (&at, &bt) {
+                    (Ty::List(_), _) | (_, Ty::List(_)) => at.join(&bt),
+                    _ => {
+                        for (e, t) in [(a, &at), (b, &bt)] {
+                            if !t.fits(&Ty::Num) {
+                                self.error(
+                                    "formlint::rules::type",
+                                    e.span,
+                                    format!("不能对{t}做加法 (arithmetic on {t})"),
+                                    "应为数字",
+                                    None,
+                                );
+                            }
+                        }
+                        Ty::Num
+                    }
+                }
+            }
+            BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                for e in [a, b] {
+                    let t = self.expr(e);
+                    if !t.fits(&Ty::Num) {
+                        self.error(
+                            "formlint::rules::type",
+                            e.span,
+                            format!(
+                                "不能对{t}做 {} 运算 (arithmetic needs numbers)",
+                                op.symbol()
+                            ),
+                            "应为数字",
+                            None,
+                        );
+                    }
+                }
+                Ty::Num
+            }
+        }
+    }
+}
