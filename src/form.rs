@@ -100,6 +100,24 @@ pub struct Form {
     pub fields: BTreeMap<String, Field>,
     /// Tables by the layout's table names (资金, 指标 …).
     pub tables: BTreeMap<String, Table>,
+    /// Findings a reviewer accepted on this very form (a cell comment, a canonical `accept:`
+    /// entry); the engine drops what they match and reports those that match nothing.
+    pub accepted: Vec<Acceptance>,
+}
+
+/// A reviewer's acceptance of one finding code on one form, written in the form itself, so the
+/// decision travels with the file instead of living in a separate config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    /// The accepted rule code (`S002`), upper case; empty when the note named none.
+    pub code: String,
+    /// The place the finding must point at; `None` accepts the code anywhere on the form.
+    pub at: Option<Place>,
+    /// Why it is accepted (the audit trail); empty means the note gave no reason.
+    pub reason: String,
+    /// Where the acceptance itself is written (the comment's cell, the `accept:` entry's path),
+    /// for the finding that reports it unused or incomplete.
+    pub origin: Option<Place>,
 }
 
 /// The type the layout gives a field or a column; the rule checker types expressions with it.

@@ -6,6 +6,7 @@
 //! [`report`] (human, JSON). The engine never touches the file system or the process: the
 //! binary in `main.rs` does.
 
+pub mod accept;
 pub mod annotate;
 pub mod config;
 pub mod extract;

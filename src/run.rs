@@ -1,6 +1,8 @@
-//! One input file through the whole pipeline: read → extract → evaluate. Bad input becomes a
-//! finding with a code of its own (X…); nothing here panics or stops a batch.
+//! One input file through the whole pipeline: read → extract → evaluate → drop what a reviewer
+//! accepted on the form itself. Bad input becomes a finding with a code of its own (X…);
+//! nothing here panics or stops a batch.
 
+use crate::accept;
 use crate::extract::{self, Extracted};
 use crate::finding::{Finding, Severity};
 use crate::pack::Pack;
@@ -145,10 +147,11 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
         Input::Canonical(text) => {
             match extract::read_canonical(&text, &pack.layout) {
                 Ok(forms) => {
-                    for (form, problems) in forms {
+                    for (form, mut found) in forms {
                         report.forms += 1;
-                        report.findings.extend(problems);
-                        report.findings.extend(pack.program.check(&form));
+                        found.extend(pack.program.check(&form));
+                        accept::apply(&form, &[], &mut found);
+                        report.findings.extend(found);
                     }
                     if report.forms == 0 {
                         report.findings.push(file_finding(
@@ -174,10 +177,11 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
     let mut skipped = Vec::new();
     for sheet in &book.sheets {
         match extract::extract(sheet, &pack.layout) {
-            Extracted::Form(form, problems) => {
+            Extracted::Form(form, mut found) => {
                 report.forms += 1;
-                report.findings.extend(problems);
-                report.findings.extend(pack.program.check(&form));
+                found.extend(pack.program.check(&form));
+                accept::apply(&form, &sheet.merges, &mut found);
+                report.findings.extend(found);
             }
             Extracted::NotAForm => skipped.push(sheet.name.clone()),
             Extracted::Incomplete(missing) => {

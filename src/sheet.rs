@@ -180,6 +180,9 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
     /// Merged regions, as the file declares them.
     pub merges: Vec<CellRange>,
+    /// Cell comments (notes, 批注) with their text, in the file's order; a reviewer can accept a
+    /// finding on the form with one (see `crate::accept`).
+    pub comments: Vec<(CellRef, String)>,
 }
 
 impl Sheet {

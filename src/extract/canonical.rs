@@ -11,6 +11,8 @@
 //!     tables:
 //!       资金: [ { 名称: 年度资金总额, 年初预算数: 56000, 执行率: 1.00 } ]
 //!       指标: [ { 一级指标: 产出指标, 一级权重: 50, 三级指标: 采购办公设备数量, 得分: 15 } ]
+//!     accept:            # optional: findings a reviewer accepted on this form
+//!       - { code: S002, at: "tables.指标[0].得分", reason: 会议提前召开，扣分合理 }
 //! ```
 
 use super::layout::{Layout, RowsSpec, TableSpec};
@@ -19,7 +21,7 @@ use super::sheet_form::insert_with_weight;
 use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{span_of, suggestion, Ordered, SourceError};
 use crate::finding::Finding;
-use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
+use crate::form::{Acceptance, Field, FieldValue, Form, Kind, Place, Row, Table};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -52,6 +54,43 @@ struct CanonicalForm {
     fields: Ordered<Scalar>,
     #[serde(default)]
     tables: Ordered<Vec<Ordered<Scalar>>>,
+    /// Findings a reviewer accepted on this form.
+    #[serde(default)]
+    accept: Vec<CanonicalAccept>,
+}
+
+/// One `accept:` entry: a code, optionally the path it is at, and the reason.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CanonicalAccept {
+    code: String,
+    /// A path as findings print it (`tables.指标[5].偏差原因` or `forms[0].tables.…`).
+    #[serde(default)]
+    at: Option<String>,
+    /// Required to take effect; a missing reason is reported (X007), not an error.
+    #[serde(default)]
+    reason: String,
+}
+
+/// The form's acceptances, their paths made absolute (`forms[i].…`) as findings print them.
+fn acceptances(i: usize, entries: &[CanonicalAccept]) -> Vec<Acceptance> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(k, a)| Acceptance {
+            code: a.code.trim().to_ascii_uppercase(),
+            at: a.at.as_deref().map(|p| {
+                let p = p.trim();
+                Place::Path(if p.starts_with("forms[") {
+                    p.to_string()
+                } else {
+                    format!("forms[{i}].{p}")
+                })
+            }),
+            reason: a.reason.trim().to_string(),
+            origin: Some(Place::Path(format!("forms[{i}].accept[{k}]"))),
+        })
+        .collect()
 }
 
 /// One value as written in the file.
@@ -197,6 +236,7 @@ pub fn read_canonical_named(
         let mut findings = Vec::new();
         let mut form = Form {
             sheet: cf.name.clone(),
+            accepted: acceptances(i, &cf.accept),
             ..Form::default()
         };
         for (key, _) in &cf.fields.0 {

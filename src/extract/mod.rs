@@ -46,8 +46,15 @@ pub enum Extracted {
 }
 
 /// Extracts the form on `sheet` as `layout` describes it.
+/// The form carries the acceptances written in the sheet's comments (`formlint: 接受 …`).
 pub fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
-    sheet_form::extract_sheet(sheet, layout)
+    match sheet_form::extract_sheet(sheet, layout) {
+        Extracted::Form(mut form, problems) => {
+            form.accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
+            Extracted::Form(form, problems)
+        }
+        other => other,
+    }
 }
 
 /// The X003 info finding for a skipped sheet, so every caller words it the same.

@@ -25,6 +25,7 @@ static NO_FORM: Form = Form {
     sheet: String::new(),
     fields: BTreeMap::new(),
     tables: BTreeMap::new(),
+    accepted: Vec::new(),
 };
 
 /// Where a setting of a pack manifest was written, so mistakes in it point at the manifest.

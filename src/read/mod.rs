@@ -4,6 +4,7 @@
 //! UTF-8 or GBK/GB18030 text). The stage knows nothing about forms: it only turns files into
 //! grids anchored at A1, with merged regions spread and formulas marked.
 
+mod comments;
 mod csv;
 mod grid;
 mod number;

@@ -336,3 +336,33 @@ fn read_file_bytes_dispatches_by_name() {
         Err(ReadError::Unsupported(_))
     ));
 }
+
+#[test]
+fn cell_comments_are_read_with_their_cells() {
+    let book = xlsx("accept/P3-批注接受.xlsx");
+    let sheet = &book.sheets[0];
+    let mut got: Vec<(String, String)> = sheet
+        .comments
+        .iter()
+        .map(|(c, t)| (c.to_string(), t.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("B2".to_string(), "请单位核实项目名称".to_string()),
+            ("H17".to_string(), "formlint: 接受 S005 理由".to_string()),
+            (
+                "I16".to_string(),
+                "审核员:\nformlint: 接受 S002 会议提前召开，扣分合理".to_string()
+            ),
+        ]
+    );
+    // comments written by `formlint annotate` next to the original ones
+    let annotated = xlsx("annotate/P3-已有批注.xlsx");
+    assert!(annotated.sheets.iter().any(|s| !s.comments.is_empty()));
+    // a workbook without comments
+    assert!(xlsx("seed/P3-贸易摩擦应对事务.xlsx").sheets[0]
+        .comments
+        .is_empty());
+}

@@ -3,7 +3,9 @@
 //! Cells are streamed with their absolute positions (calamine's `Range` would be relative to the
 //! used range's top-left cell, and dense). Number formats come from calamine's cell styles:
 //! percent formats turn a number into [`CellValue::Percent`]; calamine already recognises dates.
+//! Cell comments are read from the package separately (calamine does not expose them).
 
+use super::comments::sheet_comments;
 use super::grid::GridBuilder;
 use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
 use super::ReadError;
@@ -77,6 +79,10 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, ReadError> {
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         sheets.push(read_sheet(&mut xlsx, &name)?);
+    }
+    let mut comments = sheet_comments(bytes);
+    for sheet in &mut sheets {
+        sheet.comments = comments.remove(&sheet.name).unwrap_or_default();
     }
     Ok(Workbook { sheets })
 }
