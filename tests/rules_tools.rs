@@ -141,7 +141,10 @@ fn squash(text: &str) -> String {
 }
 
 fn last_line(text: &str) -> &str {
-    text.trim_end_matches('\n').rsplit('\n').next().unwrap_or_default()
+    text.trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
 }
 
 const MESSY: &str = r#"# 文件头注释
@@ -205,6 +208,8 @@ rule X001 warning "长语句" {
   related [r.一级指标, r.二级指标, r.三级指标, r.年度指标值, r.实际完成值, r.分值, r.得分, r.偏差原因分析]
   message "“{r.三级指标}”得分 {r.得分}"
 }
+let 余额 = if 总额 = null then -1 # 没有总额行
+  else 总额.年初预算数 + 总额.全年预算数 - 总额.全年执行数 - 总额.年初预算数 - 总额.全年预算数 - 总额.全年执行数 - -1
 let 说明 = join(["年度资金总额", "财政拨款", "其他资金", "年初预算数", "全年预算数", "全年执行数"], "、", "（单位：万元）")
 "#;
 

@@ -9,15 +9,17 @@
 //!
 //! Long statements: a statement that fits in [`MAX_WIDTH`] display columns (a Chinese
 //! character counts two) is one line. Otherwise it is broken at the loosest level it holds
-//! outside brackets, and only there: before each `else` (every `else` / `else if` branch on its
-//! own line), else before each `or`, else before each `and` (`||`, `&&` alike). Continuation
-//! lines are [`INDENT`] columns deeper than the statement; a part that is still too wide is
-//! broken the same way one level deeper. What remains too wide breaks its brackets: a list,
-//! table or call one entry per line with a trailing comma, entries one level deeper and the
-//! closing bracket back at the indentation of the line that opened it; parentheses, an index
-//! or a comprehension by breaking their contents as above. A list or table holding a comment
-//! is always one entry per line; any other comment inside a statement moves to its own line
-//! before the statement. Strings are never split, so a line may still exceed the width.
+//! outside brackets, and only there: before a comprehension's or `for`'s `where`, else before
+//! each `else` (every `else` / `else if` branch on its own line), else before each `or`, else
+//! each `and` (`||`, `&&` alike), else each binary `+` / `-`. Continuation lines are
+//! [`INDENT`] columns deeper than the statement; a part that is still too wide is broken the
+//! same way one level deeper. What remains too wide breaks its brackets: a list, a table or a
+//! call with several arguments one entry per line with a trailing comma, entries one level
+//! deeper and the closing bracket back at the indentation of the line that opened it;
+//! parentheses, an index, a comprehension or a one-argument call by breaking their contents as
+//! above, the brackets staying on the lines of their contents. A list or table holding a
+//! comment is always one entry per line; any other comment inside a statement moves to its own
+//! line before the statement. Strings are never split, so a line may still exceed the width.
 //! The layout depends only on the tokens, never on the input's line breaks, so formatting is
 //! idempotent.
 
@@ -128,7 +130,11 @@ fn forced_blank(entries: &[Entry], k: usize) -> bool {
 
 fn render_stmt(s: &Stmt, indent: usize, blank: bool, out: &mut Vec<Line>) {
     let mut p = Printer::new(indent);
-    p.seq(&s.nodes, indent + INDENT, if s.block.is_some() { 2 } else { 0 });
+    p.seq(
+        &s.nodes,
+        indent + INDENT,
+        if s.block.is_some() { 2 } else { 0 },
+    );
     let Printer {
         mut lines, hoisted, ..
     } = p;

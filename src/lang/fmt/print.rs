@@ -63,9 +63,10 @@ impl Printer {
         self.lines.last().map_or(0, |l| l.indent)
     }
 
+    /// Starts a continuation line; `last` stays, so an operator that begins it is still known
+    /// to be binary.
     fn new_line(&mut self, indent: usize) {
         self.lines.push(Line::new(indent));
-        self.last = None;
     }
 
     fn token(&mut self, t: &Tok) {
@@ -84,7 +85,7 @@ impl Printer {
             .as_ref()
             .is_some_and(|l| space_between(l, t, self.last_unary));
         if let Some(line) = self.lines.last_mut() {
-            if space {
+            if space && !line.code.is_empty() {
                 line.code.push(' ');
             }
             line.code.push_str(&t.text);
@@ -189,7 +190,8 @@ impl Printer {
             "(" => postfix && items.iter().any(|i| i.first().kind == Kind::Comma),
             _ => false,
         };
-        listing && !items.is_empty()
+        listing
+            && !items.is_empty()
             && !items
                 .iter()
                 .any(|i| matches!(i, Node::Tok(t) if t.is(Kind::Word, "for")))
@@ -265,7 +267,7 @@ impl Printer {
 fn split(nodes: &[Node]) -> Option<Vec<&[Node]>> {
     for level in LEVELS {
         let cuts: Vec<usize> = (1..nodes.len())
-            .filter(|&k| matches!(&nodes[k], Node::Tok(t) if level(t) && binary(&nodes[k - 1])))
+            .filter(|&k| matches!(&nodes[k], Node::Tok(t) if level(t) && binary(&nodes[..k])))
             .collect();
         if cuts.is_empty() {
             continue;
@@ -282,12 +284,17 @@ fn split(nodes: &[Node]) -> Option<Vec<&[Node]>> {
     None
 }
 
-/// Whether an operator after `prev` is binary: `prev` ends an operand (a `-` after an operator
-/// or keyword is a sign, and a line must not start with a sign's operand).
-fn binary(prev: &Node) -> bool {
+/// Whether an operator after `before` is binary: the last node before it (comments aside)
+/// ends an operand. A `-` after an operator or keyword is a sign, never a break point.
+fn binary(before: &[Node]) -> bool {
+    let prev = before
+        .iter()
+        .rev()
+        .find(|n| !matches!(n, Node::Tok(t) if t.kind == Kind::Comment));
     match prev {
-        Node::Group { .. } => true,
-        Node::Tok(t) => match t.kind {
+        None => false,
+        Some(Node::Group { .. }) => true,
+        Some(Node::Tok(t)) => match t.kind {
             Kind::Word => !t.is_keyword(),
             Kind::Number | Kind::Str | Kind::Close => true,
             _ => false,
