@@ -58,10 +58,15 @@ fn shipped_rule_tests_pass() {
     }
 }
 
+/// Both shipped packs, whose rule files are kept in the canonical layout.
+const SHIPPED: [&str; 2] = ["rules/central-2020", "rules/shenzhen-2020"];
+
 #[test]
-fn shipped_pack_is_formatted() {
-    let (code, stdout, stderr) = formlint(&["rules", "fmt", "--check", PACK]);
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
+fn shipped_packs_are_formatted() {
+    for pack in SHIPPED {
+        let (code, stdout, stderr) = formlint(&["rules", "fmt", "--check", pack]);
+        assert_eq!(code, 0, "{pack}\n{stdout}\n{stderr}");
+    }
 }
 
 #[test]
@@ -77,27 +82,69 @@ fn pack_folder_with_tests_still_loads() {
 
 #[test]
 fn fmt_is_idempotent_and_keeps_the_syntax_tree() {
-    let mut n = 0;
-    for e in std::fs::read_dir(root().join(PACK)).expect("pack") {
-        let path = e.expect("entry").path();
-        if path.extension().is_none_or(|x| x != "rules") {
-            continue;
+    let mut squashed = 0;
+    for pack in SHIPPED {
+        let mut n = 0;
+        for e in std::fs::read_dir(root().join(pack)).expect("pack") {
+            let path = e.expect("entry").path();
+            if path.extension().is_none_or(|x| x != "rules") {
+                continue;
+            }
+            n += 1;
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).expect("read");
+            // from the shipped text, and from the same tokens joined onto as few lines as
+            // possible: the layout depends on the tokens only
+            squashed += usize::from(squash(&text) != text);
+            for input in [text.clone(), squash(&text)] {
+                let once = format_rules(&name, &input).expect("formats");
+                let twice = format_rules(&name, &once).expect("formats again");
+                assert_eq!(once, twice, "{name}: not idempotent");
+                assert_eq!(once, text, "{name}: not canonical");
+                assert_eq!(
+                    ast_dump(&name, &input).expect("parses"),
+                    ast_dump(&name, &once).expect("formatted parses"),
+                    "{name}: meaning changed"
+                );
+                let comments = |t: &str| t.lines().filter(|l| l.contains('#')).count();
+                assert_eq!(comments(&text), comments(&once), "{name}: comments lost");
+                assert!(
+                    once.lines().all(|l| !l.ends_with(' ')),
+                    "{name}: trailing spaces"
+                );
+            }
         }
-        n += 1;
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(&path).expect("read");
-        let once = format_rules(&name, &text).expect("formats");
-        let twice = format_rules(&name, &once).expect("formats again");
-        assert_eq!(once, twice, "{name}: not idempotent");
-        assert_eq!(
-            ast_dump(&name, &text).expect("parses"),
-            ast_dump(&name, &once).expect("formatted parses"),
-            "{name}: meaning changed"
-        );
-        let comments = |t: &str| t.lines().filter(|l| l.contains('#')).count();
-        assert_eq!(comments(&text), comments(&once), "{name}: comments lost");
+        assert!(n >= 7, "{pack}: found {n} rule files");
     }
-    assert!(n >= 7, "found {n} rule files");
+    assert!(squashed >= 5, "only {squashed} files have long statements");
+}
+
+/// A rule file with each statement's continuation lines joined onto its first line (lines
+/// indented deeper than four spaces, or starting with a closing bracket, are continuations).
+fn squash(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let continuation = !trimmed.is_empty()
+            && !trimmed.starts_with('#')
+            && !out.ends_with("{\n")
+            && ((indent >= 4 && !trimmed.starts_with('}')) || trimmed.starts_with([']', ')']));
+        if continuation && out.ends_with('\n') && !last_line(&out).contains('#') {
+            out.pop();
+            out.push(' ');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn last_line(text: &str) -> &str {
+    text.trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
 }
 
 const MESSY: &str = r#"# 文件头注释
@@ -144,6 +191,39 @@ fn fmt_canonical_layout() {
     assert_eq!(
         ast_dump("m", MESSY).expect("parses"),
         ast_dump("m", &once).expect("parses")
+    );
+    insta::assert_snapshot!(once);
+}
+
+/// Long statements, each written on one line.
+const LONG: &str = r#"
+let 等级 = if 总分得分 >= 优下限 then "优" else if 总分得分 >= 良下限 then "良" else if 总分得分 >= 中下限 then "中" else "差"
+let 合计 = [money(value(r.年度指标值)) for r in 指标 where r.二级指标 = "成本指标"] + [money(value(r.实际完成值)) for r in 指标 where r.二级指标 = "成本指标"]
+rule X001 warning "长语句" {
+  for r in 指标 where r.一级指标 = "产出指标" and r.二级指标 = "数量指标" and not blank(r.三级指标) and r.分值 > 0
+  when blank(r.年度指标值) or blank(r.实际完成值) or (r.得分 < r.分值 and r.实际完成值 in ["达成预期指标", "达成", "已达成"])
+  let 应得 = if 方向 = "正向" then (if B >= A then w else round(B * w / A, 2)) else if 方向 = "反向" then (if B <= A then w else if B >= 2 * A then 0 else round((2 * A - B) * w / A, 2)) else (if B <= 0 then w else 0)
+  let 重复 = first([x for x in 指标 where row(x) < row(r) and x.一级指标 = r.一级指标 and x.二级指标 = r.二级指标 and x.三级指标 = r.三级指标])
+  at r.得分
+  related [r.一级指标, r.二级指标, r.三级指标, r.年度指标值, r.实际完成值, r.分值, r.得分, r.偏差原因分析]
+  message "“{r.三级指标}”得分 {r.得分}"
+}
+let 余额 = if 总额 = null then -1 # 没有总额行
+  else 总额.年初预算数 + 总额.全年预算数 - 总额.全年执行数 - 总额.年初预算数 - 总额.全年预算数 - 总额.全年执行数 - -1
+let 说明 = join(["年度资金总额", "财政拨款", "其他资金", "年初预算数", "全年预算数", "全年执行数"], "、", "（单位：万元）")
+"#;
+
+#[test]
+fn fmt_long_statements() {
+    let once = format_rules("long.rules", LONG).expect("formats");
+    assert_eq!(
+        format_rules("long.rules", &once).expect("again"),
+        once,
+        "idempotent"
+    );
+    assert_eq!(
+        ast_dump("l", LONG).expect("parses"),
+        ast_dump("l", &once).expect("parses")
     );
     insta::assert_snapshot!(once);
 }
