@@ -13,6 +13,7 @@ pub mod extract;
 pub mod finding;
 pub mod form;
 pub mod lang;
+pub mod opc;
 pub mod pack;
 pub mod read;
 pub mod report;

@@ -256,44 +256,7 @@ impl<'a> Package<'a> {
     }
 }
 
-/// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels` (`""` → `_rels/.rels`).
-pub fn rels_path(part: &str) -> String {
-    let part = part.trim_start_matches('/');
-    match part.rsplit_once('/') {
-        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
-        None => format!("_rels/{part}.rels"),
-    }
-}
-
-/// Resolves a relationship target written in `source`'s `.rels` to a part name.
-pub fn resolve(source: &str, target: &str) -> String {
-    let target = target.split('#').next().unwrap_or(target);
-    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
-        return normalise(abs.split('/').collect());
-    } else {
-        source
-            .trim_start_matches('/')
-            .rsplit_once('/')
-            .map(|(d, _)| d.split('/').collect())
-            .unwrap_or_default()
-    };
-    parts.extend(target.split('/'));
-    normalise(parts)
-}
-
-fn normalise(parts: Vec<&str>) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for p in parts {
-        match p {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            p => out.push(p),
-        }
-    }
-    out.join("/")
-}
+pub use crate::opc::{rels_path, resolve};
 
 /// A target for a part as seen from `source` (relative, `../` where needed).
 pub fn relative(source: &str, part: &str) -> String {

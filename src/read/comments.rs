@@ -6,6 +6,7 @@
 //! own XML is never walked again. Anything odd (a missing part, bad XML, a dangling
 //! relationship) means "no comments" for that sheet: comments are optional, never an error.
 
+use crate::opc::{rels_path, resolve};
 use crate::sheet::CellRef;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
@@ -220,43 +221,11 @@ fn read_part(pkg: &mut Package<'_>, part: &str) -> Option<String> {
     String::from_utf8(bytes.to_vec()).ok()
 }
 
-/// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.
-fn rels_path(part: &str) -> String {
-    match part.rsplit_once('/') {
-        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
-        None => format!("_rels/{part}.rels"),
-    }
-}
-
 /// `xl/worksheets/_rels/sheet1.xml.rels` → `xl/worksheets/sheet1.xml`.
 fn source_of_rels(rels: &str) -> Option<String> {
     let rels = rels.trim_start_matches('/');
     let (dir, file) = rels.rsplit_once("_rels/")?;
     Some(format!("{dir}{}", file.strip_suffix(".rels")?))
-}
-
-/// A relationship target written in `source`'s `.rels`, as a part name.
-fn resolve(source: &str, target: &str) -> String {
-    let target = target.split('#').next().unwrap_or(target);
-    let mut parts: Vec<&str> = match target.strip_prefix('/') {
-        Some(_) => Vec::new(),
-        None => source
-            .rsplit_once('/')
-            .map(|(d, _)| d.split('/').collect())
-            .unwrap_or_default(),
-    };
-    let mut out: Vec<&str> = Vec::new();
-    parts.extend(target.trim_start_matches('/').split('/'));
-    for p in parts {
-        match p {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            p => out.push(p),
-        }
-    }
-    out.join("/")
 }
 
 #[cfg(test)]
