@@ -6,6 +6,7 @@
 
 mod csv;
 mod grid;
+mod marks;
 mod number;
 mod xlsx;
 
