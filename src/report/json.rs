@@ -104,13 +104,17 @@ pub fn render_json(ruleset: &Ruleset, files: &[FileReport]) -> String {
 
 /// Writes the JSON document piece by piece as files complete, so a batch never holds every
 /// finding: [`JsonWriter::head`] first, [`JsonWriter::file`] for each file in order, then
-/// [`JsonWriter::finish`]. Only per-file counts are kept for the closing `files` member.
-/// The pieces concatenated are exactly what `serde_json::to_string_pretty` would print.
+/// [`JsonWriter::finish`]. Only the closing `files` member is kept, already rendered into one
+/// buffer (one allocation that grows by doubling, rather than a small string per file that
+/// would pin the allocator's heap as the batch goes on). The pieces concatenated are exactly
+/// what `serde_json::to_string_pretty` would print.
 pub struct JsonWriter<'r> {
     ruleset: &'r Ruleset,
     findings: usize,
     total: Counts,
-    files: Vec<(String, usize, Counts)>,
+    files: usize,
+    forms: usize,
+    files_json: String,
 }
 
 impl<'r> JsonWriter<'r> {
@@ -120,7 +124,9 @@ impl<'r> JsonWriter<'r> {
             ruleset,
             findings: 0,
             total: Counts::default(),
-            files: Vec::new(),
+            files: 0,
+            forms: 0,
+            files_json: String::new(),
         }
     }
 
@@ -140,7 +146,16 @@ impl<'r> JsonWriter<'r> {
     pub fn file(&mut self, file: &FileReport) -> String {
         let counts = Counts::of(&file.findings);
         self.total.add(counts);
-        self.files.push((file.path.clone(), file.forms, counts));
+        let entry = JsonFile {
+            file: &file.path,
+            forms: file.forms,
+            counts,
+        };
+        self.files_json
+            .push_str(if self.files == 0 { "\n" } else { ",\n" });
+        indent_into(&mut self.files_json, &pretty(&entry), "    ");
+        self.files += 1;
+        self.forms += file.forms;
         let mut out = String::new();
         for f in &file.findings {
             out.push_str(if self.findings == 0 { "\n" } else { ",\n" });
@@ -151,33 +166,20 @@ impl<'r> JsonWriter<'r> {
     }
 
     /// The end of the document: closes `findings`, then `summary` and `files`, handed to
-    /// `write` a piece at a time (one per file) so the closing part is never held whole.
+    /// `write`.
     pub fn finish(&mut self, write: &mut dyn FnMut(&str)) {
         let mut out = String::from(if self.findings == 0 { "]" } else { "\n  ]" });
         let summary = Summary {
-            files: self.files.len(),
-            forms: self.files.iter().map(|f| f.1).sum(),
+            files: self.files,
+            forms: self.forms,
             counts: self.total,
         };
         out.push_str(",\n  \"summary\": ");
         indent_rest(&mut out, &pretty(&summary), "  ");
         out.push_str(",\n  \"files\": [");
         write(&out);
-        for (i, (file, forms, counts)) in self.files.iter().enumerate() {
-            let entry = JsonFile {
-                file,
-                forms: *forms,
-                counts: *counts,
-            };
-            let mut piece = String::from(if i == 0 { "\n" } else { ",\n" });
-            indent_into(&mut piece, &pretty(&entry), "    ");
-            write(&piece);
-        }
-        write(if self.files.is_empty() {
-            "]\n}"
-        } else {
-            "\n  ]\n}"
-        });
+        write(&std::mem::take(&mut self.files_json));
+        write(if self.files == 0 { "]\n}" } else { "\n  ]\n}" });
     }
 }
 
