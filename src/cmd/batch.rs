@@ -8,7 +8,7 @@
 //! file per thread: memory stays flat however long the batch.
 
 use formlint::pack::Pack;
-use formlint::report::{Counts, FileReport};
+use formlint::report::{FileReport, Totals};
 use formlint::run::Checked;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
@@ -30,11 +30,10 @@ pub struct BatchOptions {
     pub progress: bool,
 }
 
-/// What a batch produced: every file's report in input order, and how long it took.
+/// What a batch produced besides what `emit` was given: how long it took. The batch keeps no
+/// reports itself; the caller keeps what its output format needs.
 #[derive(Debug)]
 pub struct Batch {
-    /// One report per file, in the order the files were given.
-    pub reports: Vec<FileReport>,
     /// Wall time from the first read to the last report.
     pub elapsed: Duration,
 }
@@ -48,7 +47,7 @@ const _: () = {
 /// Checks `files` with `check` (read, choose the pack, run the rules), in parallel, calling
 /// `render` on each checked file (on a worker, while its sheets are still there) and `emit`
 /// with each report and rendering in input order, as soon as every earlier file has been
-/// emitted.
+/// emitted. `emit` owns the report from then on.
 pub fn run<R, F, E>(
     files: &[PathBuf],
     check: &(dyn Fn(&Path) -> Checked + Sync),
@@ -59,7 +58,7 @@ pub fn run<R, F, E>(
 where
     R: Send,
     F: Fn(&Checked) -> R + Sync,
-    E: FnMut(&FileReport, R),
+    E: FnMut(FileReport, R),
 {
     let start = Instant::now();
     let bar = progress_bar(files.len(), batch.progress);
@@ -68,11 +67,9 @@ where
         n => n,
     }
     .min(files.len().max(1));
-    let mut reports = Vec::with_capacity(files.len());
     let mut accept = |report: FileReport, rendered: R| {
-        emit(&report, rendered);
+        emit(report, rendered);
         bar.inc(1);
-        reports.push(report);
     };
     let pool = (jobs > 1)
         .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
@@ -116,7 +113,6 @@ where
     }
     bar.finish_and_clear();
     Batch {
-        reports,
         elapsed: start.elapsed(),
     }
 }
@@ -147,20 +143,16 @@ fn progress_bar(len: usize, wanted: bool) -> ProgressBar {
 }
 
 /// The closing table of a batch, for stderr: files, forms, findings by severity, time taken.
-pub fn summary_table(reports: &[FileReport], elapsed: Duration) -> String {
-    let forms: usize = reports.iter().map(|r| r.forms).sum();
-    let mut counts = Counts::default();
-    for r in reports {
-        counts.add(Counts::of(&r.findings));
-    }
+pub fn summary_table(totals: &Totals, elapsed: Duration) -> String {
+    let (forms, counts) = (totals.forms, totals.counts);
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
-        format!("{:.0} 个文件/秒", reports.len() as f64 / secs)
+        format!("{:.0} 个文件/秒", totals.files as f64 / secs)
     } else {
         "-".into()
     };
     let rows = [
-        ("文件 files", reports.len().to_string()),
+        ("文件 files", totals.files.to_string()),
         ("表 forms", forms.to_string()),
         ("错误 errors", counts.errors.to_string()),
         ("警告 warnings", counts.warnings.to_string()),
@@ -195,9 +187,10 @@ mod tests {
 
     fn run_with(jobs: usize, files: &[PathBuf]) -> (Vec<FileReport>, Vec<String>) {
         let mut emitted = Vec::new();
+        let mut reports = Vec::new();
         let choice = crate::cmd::packs::Choice::Fixed(Box::new(pack()));
         let opts = formlint::run::CheckOptions::default();
-        let batch = run(
+        run(
             files,
             &|p: &Path| crate::cmd::check::check_path(&choice, p, &opts),
             BatchOptions {
@@ -205,9 +198,12 @@ mod tests {
                 progress: false,
             },
             |c: &Checked| format!("{}:{}", c.report.path, c.sheets.len()),
-            |r, s| emitted.push(format!("{} {s}", r.path)),
+            |r, s| {
+                emitted.push(format!("{} {s}", r.path));
+                reports.push(r);
+            },
         );
-        (batch.reports, emitted)
+        (reports, emitted)
     }
 
     #[test]
@@ -247,7 +243,7 @@ mod tests {
     #[test]
     fn summary_table_counts_and_aligns() {
         let (reports, _) = run_with(2, &seed_files());
-        let table = summary_table(&reports, Duration::from_millis(1500));
+        let table = summary_table(&Totals::of(&reports), Duration::from_millis(1500));
         assert!(table.contains("用时 elapsed"), "{table}");
         assert!(table.contains("1.50 s"), "{table}");
         let files_line = table.lines().next().unwrap_or_default();

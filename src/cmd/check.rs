@@ -3,7 +3,6 @@
 
 use crate::cmd;
 use clap::ValueEnum;
-use formlint::finding::Severity;
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
 use formlint::sheet::Sheet;
@@ -226,20 +225,25 @@ pub fn run(args: CheckArgs) -> ExitCode {
         color,
     };
     let mut usage_error = false;
-    let mut reports = Vec::new();
-    let files = collect(&args.paths, &mut reports, &mut usage_error);
+    let mut problems = Vec::new();
+    let files = collect(&args.paths, &mut problems, &mut usage_error);
     let human_detail = args.format == OutputFormat::Human && !args.quiet;
-    // human output streams to the terminal file by file; a report for --output, and the
-    // machine formats, are written whole at the end
-    let mut out = Sink::new(args.output.is_none() && human_detail);
-    if human_detail {
-        for r in &reports {
-            out.push(&format!("{}\n", report::render_human(r, &[], &human)));
-        }
+    let json = args.format == OutputFormat::Json;
+    // human and JSON output stream to stdout file by file; a report for --output, and the
+    // other machine formats, are written whole at the end
+    let mut out = Sink::new(args.output.is_none() && (human_detail || json));
+    // human and JSON output keep only totals; the other formats render every report at the end
+    let mut kept = Kept::new(
+        json.then(|| report::JsonWriter::new(&ruleset)),
+        !matches!(args.format, OutputFormat::Human | OutputFormat::Json),
+    );
+    if let Some(w) = &kept.json {
+        out.push(&w.head());
     }
-    // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
-    let mut sheet_names: Vec<Vec<String>> = vec![Vec::new(); reports.len()];
-    let mut kept: Vec<Vec<Sheet>> = vec![Vec::new(); reports.len()];
+    for r in problems {
+        let text = human_detail.then(|| report::render_human(&r, &[], &human));
+        kept.accept(&mut out, r, text, Vec::new(), Vec::new());
+    }
     let check_one = |path: &Path| {
         let mut checked = check_path(&choice, path, &opts);
         if let Some(s) = &suppressions {
@@ -247,7 +251,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         checked
     };
+    // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
     let keep_sheets = args.format == OutputFormat::Html;
+    let mut next = 0;
     let batch = cmd::batch::run(
         &files,
         &check_one,
@@ -269,22 +275,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 },
             )
         },
-        |_, (text, names, sheets)| {
-            if let Some(t) = text {
-                out.push(&format!("{t}\n"));
+        |r, (text, names, sheets)| {
+            if let (Some(dir), Some(path)) = (&args.annotate, files.get(next)) {
+                usage_error |= !cmd::annotate::write(dir, &args.paths, path, &r.findings);
             }
-            sheet_names.push(names);
-            kept.push(sheets);
+            next += 1;
+            kept.accept(&mut out, r, text, names, sheets);
         },
     );
-    if let Some(dir) = &args.annotate {
-        for (path, r) in files.iter().zip(&batch.reports) {
-            usage_error |= !cmd::annotate::write(dir, &args.paths, path, &r.findings);
-        }
-    }
-    reports.extend(batch.reports);
     if files.len() > 1 && !args.quiet {
-        eprint!("{}", cmd::batch::summary_table(&reports, batch.elapsed));
+        eprint!("{}", cmd::batch::summary_table(&kept.totals, batch.elapsed));
     }
     if let Some(s) = &suppressions {
         let unused = s.unused();
@@ -294,31 +294,39 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 forms: 0,
                 findings: unused,
             };
-            if human_detail {
-                out.push(&format!("{}\n", report::render_human(&r, &[], &human)));
-            }
-            sheet_names.push(Vec::new());
-            kept.push(Vec::new());
-            reports.push(r);
+            let text = human_detail.then(|| report::render_human(&r, &[], &human));
+            kept.accept(&mut out, r, text, Vec::new(), Vec::new());
         }
     }
+    let reports = &kept.reports;
     match args.format {
-        OutputFormat::Human => out.push(&format!("{}\n", report::render_summary(&reports))),
-        OutputFormat::Json => out.push(&format!("{}\n", report::render_json(&ruleset, &reports))),
+        OutputFormat::Human => out.push(&format!("{}\n", report::render_summary_of(&kept.totals))),
+        OutputFormat::Json => {
+            if let Some(w) = &mut kept.json {
+                w.finish(&mut |piece| out.push(piece));
+                out.push("\n");
+            }
+        }
         OutputFormat::Sarif => out.push(&format!(
             "{}\n",
-            report::render_sarif(&ruleset, &pack.rule_meta(), &reports)
+            report::render_sarif(&ruleset, &pack.rule_meta(), reports)
         )),
-        OutputFormat::Junit => out.push(&report::render_junit(&ruleset, &reports, &sheet_names)),
-        OutputFormat::Github => out.push(&report::render_github(&reports)),
-        OutputFormat::Csv => out.push(&report::render_csv(&reports)),
+        OutputFormat::Junit => {
+            out.push(&report::render_junit(&ruleset, reports, &kept.sheet_names))
+        }
+        OutputFormat::Github => out.push(&report::render_github(reports)),
+        OutputFormat::Csv => out.push(&report::render_csv(reports)),
         OutputFormat::Html => {
-            let files: Vec<(FileReport, Vec<Sheet>)> = reports.iter().cloned().zip(kept).collect();
+            let files: Vec<(FileReport, Vec<Sheet>)> = reports
+                .iter()
+                .cloned()
+                .zip(std::mem::take(&mut kept.sheets))
+                .collect();
             out.push(&report::render_html(&ruleset, &files));
         }
     }
     let stats = if args.statistics {
-        report::render_statistics(&reports)
+        report::render_statistics_of(&kept.totals)
     } else {
         String::new()
     };
@@ -339,19 +347,62 @@ pub fn run(args: CheckArgs) -> ExitCode {
         eprintln!("error: 无法写入 {target}：{e}");
         return ExitCode::from(2);
     }
-    let count = |s: Severity| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .filter(|f| f.severity == s)
-            .count()
-    };
+    let counts = kept.totals.counts;
     if usage_error {
         ExitCode::from(2)
-    } else if count(Severity::Error) > 0 || (args.deny_warnings && count(Severity::Warning) > 0) {
+    } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// What the run keeps of each file's report once it is written out: totals always, the JSON
+/// writer's per-file counts, and whole reports (with sheet names, and sheets for HTML) only
+/// for the formats that render everything at the end (SARIF, JUnit, GitHub, CSV, HTML).
+struct Kept<'r> {
+    totals: report::Totals,
+    json: Option<report::JsonWriter<'r>>,
+    keep_reports: bool,
+    reports: Vec<FileReport>,
+    sheet_names: Vec<Vec<String>>,
+    sheets: Vec<Vec<Sheet>>,
+}
+
+impl<'r> Kept<'r> {
+    fn new(json: Option<report::JsonWriter<'r>>, keep_reports: bool) -> Self {
+        Kept {
+            totals: report::Totals::default(),
+            json,
+            keep_reports,
+            reports: Vec::new(),
+            sheet_names: Vec::new(),
+            sheets: Vec::new(),
+        }
+    }
+
+    /// Takes one file's report in input order: writes its human text or JSON findings, counts
+    /// it, and keeps it only when the format needs it at the end.
+    fn accept(
+        &mut self,
+        out: &mut Sink,
+        r: FileReport,
+        text: Option<String>,
+        names: Vec<String>,
+        sheets: Vec<Sheet>,
+    ) {
+        if let Some(t) = text {
+            out.push(&format!("{t}\n"));
+        }
+        if let Some(w) = &mut self.json {
+            out.push(&w.file(&r));
+        }
+        self.totals.add(&r);
+        if self.keep_reports {
+            self.reports.push(r);
+            self.sheet_names.push(names);
+            self.sheets.push(sheets);
+        }
     }
 }
 

@@ -7,10 +7,10 @@ use crate::finding::{Finding, Related, Severity};
 use crate::form::{Form, Place};
 use crate::lang::ast::*;
 use crate::lang::builtins::{self, CallCtx};
-use crate::lang::val::{equal, Val, V};
+use crate::lang::val::{equal, Str, Val, V};
 use crate::value::{Parsed, Units};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
@@ -29,6 +29,8 @@ pub struct Env<'p, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
+    /// Each table's list of rows, built once per form rather than each time a rule names it.
+    tables: BTreeMap<&'f str, Val<'f>>,
     /// `parse_value` results for this form, shared by all its rules.
     parsed: RefCell<HashMap<String, Arc<Parsed>>>,
 }
@@ -36,10 +38,32 @@ pub struct Env<'p, 'f> {
 impl<'p, 'f> Env<'p, 'f> {
     /// An environment over `form` with nothing bound yet.
     pub fn new(units: &'p Units, form: &'f Form) -> Self {
+        let tables = form
+            .tables
+            .iter()
+            .map(|(name, t)| {
+                let rows = t
+                    .rows
+                    .iter()
+                    .map(|r| Val {
+                        v: V::Row(r),
+                        at: t.at.as_ref(),
+                        name: None,
+                    })
+                    .collect();
+                let list = Val {
+                    v: V::List(Arc::new(rows)),
+                    at: t.at.as_ref(),
+                    name: Some(Str::Form(name)),
+                };
+                (name.as_str(), list)
+            })
+            .collect();
         Env {
             units,
             form,
             scopes: Vec::new(),
+            tables,
             parsed: RefCell::default(),
         }
     }
@@ -53,24 +77,11 @@ impl<'p, 'f> Env<'p, 'f> {
         if let Some((_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
             return Ok(v.clone());
         }
-        if let Some(f) = self.form.fields.get(name) {
-            return Ok(Val::field(&f.value, f.at.as_ref(), name));
+        if let Some((key, f)) = self.form.fields.get_key_value(name) {
+            return Ok(Val::field(&f.value, f.at.as_ref(), key));
         }
-        if let Some(t) = self.form.tables.get(name) {
-            let rows = t
-                .rows
-                .iter()
-                .map(|r| Val {
-                    v: V::Row(r),
-                    at: t.at.as_ref(),
-                    name: None,
-                })
-                .collect();
-            return Ok(Val {
-                v: V::List(Arc::new(rows)),
-                at: t.at.as_ref(),
-                name: Some(Arc::from(name)),
-            });
+        if let Some(list) = self.tables.get(name) {
+            return Ok(list.clone());
         }
         // A field or table the layout names but this form lacks reads as null.
         let _ = span;
@@ -286,12 +297,12 @@ fn items<'f>(v: &Val<'f>, span: Span) -> R<Vec<Val<'f>>> {
 
 fn member<'f>(b: &Val<'f>, field: &str, span: Span) -> R<Val<'f>> {
     match &b.v {
-        V::Row(row) => Ok(match row.cells.get(field) {
-            Some(f) => Val::field(&f.value, f.at.as_ref(), field),
+        V::Row(row) => Ok(match row.cells.get_key_value(field) {
+            Some((key, f)) => Val::field(&f.value, f.at.as_ref(), key),
             None => Val {
                 v: V::Null,
                 at: None,
-                name: Some(Arc::from(field)),
+                name: Some(Str::Shared(Arc::from(field))),
             },
         }),
         V::Map(entries) => Ok(entries

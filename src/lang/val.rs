@@ -6,6 +6,26 @@ use crate::value::Parsed;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+/// Text inside a value: borrowed from the form (no copy per field access) or shared.
+#[derive(Debug, Clone)]
+pub enum Str<'f> {
+    /// Text that lives in the form (a cell's text, a field or column name).
+    Form(&'f str),
+    /// Text made while evaluating (a literal, a rendered message, a function's result).
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Str::Form(s) => s,
+            Str::Shared(s) => s,
+        }
+    }
+}
+
 /// What a value is.
 #[derive(Debug, Clone)]
 pub enum V<'f> {
@@ -14,7 +34,7 @@ pub enum V<'f> {
     /// A number.
     Num(Decimal),
     /// Text.
-    Text(Arc<str>),
+    Text(Str<'f>),
     /// A truth value.
     Bool(bool),
     /// A list.
@@ -26,7 +46,7 @@ pub enum V<'f> {
     /// A target or actual value read by the value grammar.
     Parsed(Arc<Parsed>),
     /// Text filed where a number belongs; behaves as null in arithmetic and comparisons.
-    Invalid(Arc<str>),
+    Invalid(Str<'f>),
 }
 
 /// A value with its provenance.
@@ -37,7 +57,7 @@ pub struct Val<'f> {
     /// Where it was read from, for values taken from the form.
     pub at: Option<&'f Place>,
     /// The field or column it was read from (`得分`).
-    pub name: Option<Arc<str>>,
+    pub name: Option<Str<'f>>,
 }
 
 impl<'f> Val<'f> {
@@ -67,21 +87,21 @@ impl<'f> Val<'f> {
 
     /// Text.
     pub fn text(s: &str) -> Self {
-        Val::of(V::Text(Arc::from(s)))
+        Val::of(V::Text(Str::Shared(Arc::from(s))))
     }
 
-    /// A form value with its place and name.
-    pub fn field(value: &FieldValue, at: Option<&'f Place>, name: &str) -> Self {
+    /// A form value with its place and name, borrowing the form's text (no copies).
+    pub fn field(value: &'f FieldValue, at: Option<&'f Place>, name: &'f str) -> Self {
         let v = match value {
             FieldValue::Blank => V::Null,
             FieldValue::Number(d) => V::Num(*d),
-            FieldValue::Text(t) => V::Text(Arc::from(t.as_str())),
-            FieldValue::Invalid(t) => V::Invalid(Arc::from(t.as_str())),
+            FieldValue::Text(t) => V::Text(Str::Form(t)),
+            FieldValue::Invalid(t) => V::Invalid(Str::Form(t)),
         };
         Val {
             v,
             at,
-            name: Some(Arc::from(name)),
+            name: Some(Str::Form(name)),
         }
     }
 

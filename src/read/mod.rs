@@ -7,6 +7,7 @@
 mod comments;
 mod csv;
 mod grid;
+mod marks;
 mod number;
 mod xlsx;
 

@@ -7,6 +7,7 @@
 
 use super::comments::sheet_comments;
 use super::grid::GridBuilder;
+use super::marks::{scan_workbook, SheetMarks};
 use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
 use super::ReadError;
 use crate::sheet::{Cell, CellRange, CellRef, CellValue, Date, Sheet, Workbook};
@@ -25,6 +26,18 @@ const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Only worksheets are read (chart sheets and dialog sheets hold no cells). Encrypted files and
 /// legacy binary `.xls` files are recognised and reported, garbage is [`ReadError::Corrupt`].
 pub fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    read_bytes(bytes, true)
+}
+
+/// Reads with calamine's walks only (no one-walk scan), so tests can check the scan changes
+/// nothing.
+#[cfg(test)]
+pub(super) fn read_xlsx_unscanned(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    read_bytes(bytes, false)
+}
+
+/// [`read_xlsx`], with or without the one-walk scan for formula marks and merges.
+fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Corrupt("文件为空".into()));
     }
@@ -37,7 +50,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
         ));
     }
     // calamine is not ours: keep a panic on hostile input from taking the caller down.
-    match std::panic::catch_unwind(|| read_zip(bytes)) {
+    match std::panic::catch_unwind(|| read_zip(bytes, scan)) {
         Ok(result) => result,
         Err(_) => Err(ReadError::Corrupt(
             "文件内容损坏，解析时出现内部错误".into(),
@@ -67,8 +80,9 @@ fn compound_file_error(bytes: &[u8]) -> ReadError {
     ReadError::Encrypted
 }
 
-/// Opens the zip package and reads every worksheet.
-fn read_zip(bytes: &[u8]) -> Result<Workbook, ReadError> {
+/// Opens the zip package and reads every worksheet; `scan` takes formula marks and merges
+/// from one walk of each sheet instead of calamine's two extra walks.
+fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(xlsx_error)?;
     let names: Vec<String> = xlsx
         .sheets_metadata()
@@ -76,9 +90,23 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, ReadError> {
         .filter(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .collect();
+    // One walk per sheet for formula marks and merges; calamine's own walks if that fails.
+    let kinds: Vec<SheetType> = xlsx.sheets_metadata().iter().map(|s| s.typ).collect();
+    let scanned = if scan {
+        scan_workbook(bytes, kinds.len())
+    } else {
+        None
+    };
+    let mut marks = scanned.map(|all| {
+        all.into_iter()
+            .zip(kinds)
+            .filter(|(_, k)| *k == SheetType::WorkSheet)
+            .map(|(m, _)| m)
+    });
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        sheets.push(read_sheet(&mut xlsx, &name)?);
+        let sheet_marks = marks.as_mut().and_then(Iterator::next);
+        sheets.push(read_sheet(&mut xlsx, &name, sheet_marks)?);
     }
     let mut comments = sheet_comments(bytes);
     for sheet in &mut sheets {
@@ -90,8 +118,13 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, ReadError> {
 /// Reads one worksheet: values with their number formats, formula marks, merged regions.
 ///
 /// Cells are streamed (calamine's `worksheet_range` would allocate the whole used rectangle
-/// densely before we could check its size); positions from the stream are absolute.
-fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, ReadError> {
+/// densely before we could check its size); positions from the stream are absolute. Formula
+/// marks and merges come from `marks` when the one-walk scan managed, else from calamine.
+fn read_sheet(
+    xlsx: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    marks: Option<SheetMarks>,
+) -> Result<Sheet, ReadError> {
     let mut grid = GridBuilder::new(name);
 
     let mut cells = xlsx.worksheet_cells_reader(name).map_err(xlsx_error)?;
@@ -104,6 +137,13 @@ fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, ReadE
     }
     drop(cells);
 
+    if let Some(marks) = marks {
+        for at in marks.formulas {
+            mark_formula(&mut grid, cell_ref(at))?;
+        }
+        return grid.finish(marks.merges);
+    }
+
     let mut cells = xlsx.worksheet_cells_reader(name).map_err(xlsx_error)?;
     while let Some(record) = cells
         .next_cell_with_formula_metadata()
@@ -112,12 +152,7 @@ fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, ReadE
         if record.formula.is_none() {
             continue;
         }
-        let at = cell_ref(record.pos);
-        match grid.cell_mut(at) {
-            Some(c) => c.formula = true,
-            // A formula whose cached result is empty (or was never computed).
-            None => grid.put(at, cell(CellValue::Empty, true))?,
-        }
+        mark_formula(&mut grid, cell_ref(record.pos))?;
     }
     drop(cells);
 
@@ -128,6 +163,16 @@ fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sheet, ReadE
         .map(cell_range)
         .collect();
     grid.finish(merges)
+}
+
+/// Marks a cell as computed by a formula.
+fn mark_formula(grid: &mut GridBuilder, at: CellRef) -> Result<(), ReadError> {
+    match grid.cell_mut(at) {
+        Some(c) => c.formula = true,
+        // A formula whose cached result is empty (or was never computed).
+        None => grid.put(at, cell(CellValue::Empty, true))?,
+    }
+    Ok(())
 }
 
 /// calamine's absolute `(row, col)` as a cell reference.

@@ -6,15 +6,12 @@ use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use serde::Serialize;
 
-/// The whole document.
+/// The document's opening members, written before any finding.
 #[derive(Serialize)]
-struct Document<'a> {
+struct Head<'a> {
     tool: &'static str,
     version: &'static str,
     ruleset: &'a Ruleset,
-    summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
-    files: Vec<JsonFile<'a>>,
 }
 
 #[derive(Serialize)]
@@ -92,37 +89,123 @@ fn finding<'a>(file: &'a str, f: &'a Finding) -> JsonFinding<'a> {
     }
 }
 
-/// Renders the run as one pretty-printed JSON document: tool, version, rule pack, summary, every
-/// finding (files in the order given, each file's findings in its order) and per-file counts.
+/// Renders the run as one pretty-printed JSON document: tool, version, rule pack, every finding
+/// (files in the order given, each file's findings in its order), then the summary and per-file
+/// counts. The same text as [`JsonWriter`] streams.
 pub fn render_json(ruleset: &Ruleset, files: &[FileReport]) -> String {
-    let mut total = Counts::default();
-    let per_file: Vec<JsonFile> = files
-        .iter()
-        .map(|f| {
-            let counts = Counts::of(&f.findings);
-            total.add(counts);
-            JsonFile {
-                file: &f.path,
-                forms: f.forms,
-                counts,
-            }
-        })
-        .collect();
-    let doc = Document {
-        tool: "formlint",
-        version: env!("CARGO_PKG_VERSION"),
-        ruleset,
-        summary: Summary {
-            files: files.len(),
-            forms: files.iter().map(|f| f.forms).sum(),
-            counts: total,
-        },
-        findings: files
-            .iter()
-            .flat_map(|file| file.findings.iter().map(|f| finding(&file.path, f)))
-            .collect(),
-        files: per_file,
-    };
-    // Serialising plain structs of strings and numbers cannot fail; keep a valid document anyway.
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string())
+    let mut w = JsonWriter::new(ruleset);
+    let mut out = w.head();
+    for f in files {
+        out.push_str(&w.file(f));
+    }
+    w.finish(&mut |piece| out.push_str(piece));
+    out
+}
+
+/// Writes the JSON document piece by piece as files complete, so a batch never holds every
+/// finding: [`JsonWriter::head`] first, [`JsonWriter::file`] for each file in order, then
+/// [`JsonWriter::finish`]. Only the closing `files` member is kept, already rendered into one
+/// buffer (one allocation that grows by doubling, rather than a small string per file that
+/// would pin the allocator's heap as the batch goes on). The pieces concatenated are exactly
+/// what `serde_json::to_string_pretty` would print.
+pub struct JsonWriter<'r> {
+    ruleset: &'r Ruleset,
+    findings: usize,
+    total: Counts,
+    files: usize,
+    forms: usize,
+    files_json: String,
+}
+
+impl<'r> JsonWriter<'r> {
+    /// A writer for a run under `ruleset`.
+    pub fn new(ruleset: &'r Ruleset) -> Self {
+        JsonWriter {
+            ruleset,
+            findings: 0,
+            total: Counts::default(),
+            files: 0,
+            forms: 0,
+            files_json: String::new(),
+        }
+    }
+
+    /// The opening of the document, up to the start of the `findings` array.
+    pub fn head(&self) -> String {
+        let head = pretty(&Head {
+            tool: "formlint",
+            version: env!("CARGO_PKG_VERSION"),
+            ruleset: self.ruleset,
+        });
+        // drop the closing brace: the document goes on
+        let open = head.strip_suffix("\n}").unwrap_or(&head);
+        format!("{open},\n  \"findings\": [")
+    }
+
+    /// One file's findings, as members of the `findings` array.
+    pub fn file(&mut self, file: &FileReport) -> String {
+        let counts = Counts::of(&file.findings);
+        self.total.add(counts);
+        let entry = JsonFile {
+            file: &file.path,
+            forms: file.forms,
+            counts,
+        };
+        self.files_json
+            .push_str(if self.files == 0 { "\n" } else { ",\n" });
+        indent_into(&mut self.files_json, &pretty(&entry), "    ");
+        self.files += 1;
+        self.forms += file.forms;
+        let mut out = String::new();
+        for f in &file.findings {
+            out.push_str(if self.findings == 0 { "\n" } else { ",\n" });
+            self.findings += 1;
+            indent_into(&mut out, &pretty(&finding(&file.path, f)), "    ");
+        }
+        out
+    }
+
+    /// The end of the document: closes `findings`, then `summary` and `files`, handed to
+    /// `write`.
+    pub fn finish(&mut self, write: &mut dyn FnMut(&str)) {
+        let mut out = String::from(if self.findings == 0 { "]" } else { "\n  ]" });
+        let summary = Summary {
+            files: self.files,
+            forms: self.forms,
+            counts: self.total,
+        };
+        out.push_str(",\n  \"summary\": ");
+        indent_rest(&mut out, &pretty(&summary), "  ");
+        out.push_str(",\n  \"files\": [");
+        write(&out);
+        write(&std::mem::take(&mut self.files_json));
+        write(if self.files == 0 { "]\n}" } else { "\n  ]\n}" });
+    }
+}
+
+/// Serde's pretty printing (two-space indent); plain structs of strings and numbers cannot fail.
+fn pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_string())
+}
+
+/// Appends `text` with every line indented (JSON strings hold no raw newlines).
+fn indent_into(out: &mut String, text: &str, pad: &str) {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(pad);
+        out.push_str(line);
+    }
+}
+
+/// Appends `text` with every line but the first indented (a member's value after its key).
+fn indent_rest(out: &mut String, text: &str, pad: &str) {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(pad);
+        }
+        out.push_str(line);
+    }
 }

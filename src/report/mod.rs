@@ -18,10 +18,10 @@ pub use self::csv::render_csv;
 pub use github::render_github;
 pub use html::render_html;
 pub use human::{render_human, HumanOptions};
-pub use json::render_json;
+pub use json::{render_json, JsonWriter};
 pub use junit::render_junit;
 pub use sarif::render_sarif;
-pub use statistics::render_statistics;
+pub use statistics::{render_statistics, render_statistics_of};
 
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
@@ -167,15 +167,56 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// What a run's closing lines (summary, statistics, exit code) need from every file, kept
+/// instead of the files' findings so a long batch does not grow in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files reported.
+    pub files: usize,
+    /// Forms checked.
+    pub forms: usize,
+    /// Findings by severity.
+    pub counts: Counts,
+    /// Per code: how many findings, and the title of the first one.
+    pub by_code: std::collections::BTreeMap<String, (usize, String)>,
+}
+
+impl Totals {
+    /// Adds one file's report.
+    pub fn add(&mut self, file: &FileReport) {
+        self.files += 1;
+        self.forms += file.forms;
+        self.counts.add(Counts::of(&file.findings));
+        for f in &file.findings {
+            match self.by_code.get_mut(&f.code) {
+                Some(entry) => entry.0 += 1,
+                None => {
+                    self.by_code.insert(f.code.clone(), (1, f.title.clone()));
+                }
+            }
+        }
+    }
+
+    /// The totals of a list of reports.
+    pub fn of(files: &[FileReport]) -> Totals {
+        let mut t = Totals::default();
+        for f in files {
+            t.add(f);
+        }
+        t
+    }
+}
+
 /// The closing line of a human report: how much was checked and what was found, Chinese first,
 /// e.g. `检查了 9 个文件、9 张表：2 个错误，1 个警告，5 条提示`.
 pub fn render_summary(files: &[FileReport]) -> String {
-    let forms: usize = files.iter().map(|f| f.forms).sum();
-    let mut c = Counts::default();
-    for f in files {
-        c.add(Counts::of(&f.findings));
-    }
-    let checked = format!("检查了 {} 个文件、{} 张表", files.len(), forms);
+    render_summary_of(&Totals::of(files))
+}
+
+/// [`render_summary`] from totals kept along the way.
+pub fn render_summary_of(totals: &Totals) -> String {
+    let c = totals.counts;
+    let checked = format!("检查了 {} 个文件、{} 张表", totals.files, totals.forms);
     if c == Counts::default() {
         format!("{checked}：未发现问题")
     } else {

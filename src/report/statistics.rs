@@ -1,19 +1,20 @@
 //! `--statistics`: how often each code occurred, like `ruff --statistics`, so a batch shows
 //! at a glance which mistakes are common.
 
-use super::FileReport;
-use std::collections::BTreeMap;
+use super::{FileReport, Totals};
 
 /// One line per code: count (right-aligned), code and title, most frequent first, then by code.
 /// The title is that of the code's first finding. Empty when there are no findings.
 pub fn render_statistics(files: &[FileReport]) -> String {
-    let mut by_code: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
-    for f in files.iter().flat_map(|f| &f.findings) {
-        by_code.entry(&f.code).or_insert((0, &f.title)).0 += 1;
-    }
-    let mut rows: Vec<(&str, usize, &str)> = by_code
-        .into_iter()
-        .map(|(code, (n, title))| (code, n, title))
+    render_statistics_of(&Totals::of(files))
+}
+
+/// [`render_statistics`] from totals kept along the way.
+pub fn render_statistics_of(totals: &Totals) -> String {
+    let mut rows: Vec<(&str, usize, &str)> = totals
+        .by_code
+        .iter()
+        .map(|(code, (n, title))| (code.as_str(), *n, title.as_str()))
         .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let width = rows
