@@ -37,6 +37,25 @@ pub fn resolve(source: &str, target: &str) -> String {
     out.join("/")
 }
 
+/// A target for a part as seen from `source` (relative, `../` where needed).
+pub fn relative(source: &str, part: &str) -> String {
+    let from: Vec<&str> = source
+        .trim_start_matches('/')
+        .rsplit_once('/')
+        .map(|(d, _)| d.split('/').collect())
+        .unwrap_or_default();
+    let to: Vec<&str> = part.trim_start_matches('/').split('/').collect();
+    let common = from
+        .iter()
+        .zip(to.iter())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut out = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
