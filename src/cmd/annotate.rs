@@ -6,9 +6,16 @@ use formlint::finding::Finding;
 use formlint::run;
 use std::path::{Path, PathBuf};
 
-/// Writes `DIR/<path relative to its argument>` for a checked workbook with findings; prints
+/// Writes `DIR/<path relative to its argument>` for a checked workbook with findings, from the
+/// bytes the check already read; prints
 /// what went wrong to stderr and returns `false` when the copy could not be written.
-pub fn write(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -> bool {
+pub fn write(
+    dir: &Path,
+    args: &[PathBuf],
+    input: &Path,
+    bytes: &[u8],
+    findings: &[Finding],
+) -> bool {
     let ext = input
         .extension()
         .and_then(|e| e.to_str())
@@ -19,7 +26,7 @@ pub fn write(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -
     if findings.is_empty() || unreadable || !matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
         return true;
     }
-    match copy(dir, args, input, findings) {
+    match copy(dir, args, input, bytes, findings) {
         Ok(()) => true,
         Err(e) => {
             eprintln!(
@@ -43,7 +50,13 @@ pub fn target(dir: &Path, args: &[PathBuf], input: &Path) -> PathBuf {
     dir.join(rel)
 }
 
-fn copy(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -> Result<(), String> {
+fn copy(
+    dir: &Path,
+    args: &[PathBuf],
+    input: &Path,
+    bytes: &[u8],
+    findings: &[Finding],
+) -> Result<(), String> {
     let out = target(dir, args, input);
     let parent = out.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
@@ -54,8 +67,7 @@ fn copy(dir: &Path, args: &[PathBuf], input: &Path, findings: &[Finding]) -> Res
     if same {
         return Err("输出文件就是输入文件，不会覆盖原表 (--annotate 需要另一个文件夹)".into());
     }
-    let bytes = std::fs::read(input).map_err(|e| e.to_string())?;
-    let annotated = annotate_xlsx(&bytes, findings).map_err(|e| e.to_string())?;
+    let annotated = annotate_xlsx(bytes, findings).map_err(|e| e.to_string())?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

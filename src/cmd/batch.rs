@@ -192,7 +192,7 @@ mod tests {
         let opts = formlint::run::CheckOptions::default();
         run(
             files,
-            &|p: &Path| crate::cmd::check::check_path(&choice, p, &opts),
+            &|p: &Path| crate::cmd::check::check_path(&choice, p, &opts).0,
             BatchOptions {
                 jobs,
                 progress: false,

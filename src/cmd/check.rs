@@ -9,6 +9,7 @@ use formlint::sheet::Sheet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Options of `formlint check`.
 #[derive(clap::Args)]
@@ -156,35 +157,58 @@ pub fn display(p: &Path) -> String {
 }
 
 /// Reads and checks one file with the pack chosen for it; an unreadable file becomes an X001
-/// finding.
-pub fn check_path(choice: &cmd::packs::Choice, path: &Path, opts: &CheckOptions) -> run::Checked {
-    let name = display(path);
-    let unreadable = |f| run::Checked {
-        report: FileReport {
-            path: name.clone(),
-            forms: 0,
-            findings: vec![f],
-        },
-        sheets: Vec::new(),
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return unreadable(run::file_finding(
-                run::UNREADABLE,
-                "无法读取文件",
-                format!("无法读取文件：{e}"),
-            ))
-        }
-    };
-    let input = match run::read_input(&name, &bytes, opts) {
+/// finding. The bytes come back too, so a caller that needs them (`--annotate`) reads nothing
+/// twice.
+pub fn check_path(
+    choice: &cmd::packs::Choice,
+    path: &Path,
+    opts: &CheckOptions,
+) -> (run::Checked, Option<Vec<u8>>) {
+    match std::fs::read(path) {
+        Ok(bytes) => (
+            check_bytes(choice, &display(path), &bytes, opts),
+            Some(bytes),
+        ),
+        Err(e) => (
+            unreadable(
+                display(path),
+                run::file_finding(
+                    run::UNREADABLE,
+                    "无法读取文件",
+                    format!("无法读取文件：{e}"),
+                ),
+            ),
+            None,
+        ),
+    }
+}
+
+/// Checks one file's contents with the pack chosen for the fiscal year it states.
+fn check_bytes(
+    choice: &cmd::packs::Choice,
+    name: &str,
+    bytes: &[u8],
+    opts: &CheckOptions,
+) -> run::Checked {
+    let input = match run::read_input(name, bytes, opts) {
         Ok(i) => i,
-        Err(f) => return unreadable(*f),
+        Err(f) => return unreadable(name.to_string(), *f),
     };
     let (pack, note) = choice.for_year(input.fiscal_year());
-    let mut checked = run::check_input(pack, &name, input);
+    let mut checked = run::check_input(pack, name, input);
     checked.report.findings.splice(0..0, note);
     checked
+}
+
+fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked {
+    run::Checked {
+        report: FileReport {
+            path,
+            forms: 0,
+            findings: vec![finding],
+        },
+        sheets: Vec::new(),
+    }
 }
 
 /// Runs `formlint check`.
@@ -244,16 +268,22 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let text = human_detail.then(|| report::render_human(&r, &[], &human));
         kept.accept(&mut out, r, text, Vec::new(), Vec::new());
     }
+    // each file is read once: checked, then (with --annotate) copied from the same bytes
+    let annotate_failed = AtomicBool::new(false);
     let check_one = |path: &Path| {
-        let mut checked = check_path(&choice, path, &opts);
+        let (mut checked, bytes) = check_path(&choice, path, &opts);
         if let Some(s) = &suppressions {
             s.apply(&mut checked.report);
+        }
+        if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
+            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
+                annotate_failed.store(true, Ordering::Relaxed);
+            }
         }
         checked
     };
     // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
     let keep_sheets = args.format == OutputFormat::Html;
-    let mut next = 0;
     let batch = cmd::batch::run(
         &files,
         &check_one,
@@ -276,13 +306,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             )
         },
         |r, (text, names, sheets)| {
-            if let (Some(dir), Some(path)) = (&args.annotate, files.get(next)) {
-                usage_error |= !cmd::annotate::write(dir, &args.paths, path, &r.findings);
-            }
-            next += 1;
             kept.accept(&mut out, r, text, names, sheets);
         },
     );
+    usage_error |= annotate_failed.load(Ordering::Relaxed);
     if files.len() > 1 && !args.quiet {
         eprint!("{}", cmd::batch::summary_table(&kept.totals, batch.elapsed));
     }
