@@ -3,8 +3,8 @@
 //! canonical YAML/JSON form. The engine drops the findings they match, and reports (X007) an
 //! acceptance that matched nothing or that gives no reason, so stale notes do not pile up.
 
-use crate::config::UNUSED_SUPPRESSION;
-use crate::finding::{Finding, Severity};
+use crate::codes;
+use crate::finding::Finding;
 use crate::form::{Acceptance, Form, Place};
 use crate::sheet::{CellRange, CellRef};
 
@@ -187,8 +187,8 @@ fn unused_finding(sheet: &str, a: &Acceptance) -> Finding {
         )
     };
     Finding {
-        code: UNUSED_SUPPRESSION.into(),
-        severity: Severity::Warning,
+        code: codes::UNUSED_SUPPRESSION.code.into(),
+        severity: codes::UNUSED_SUPPRESSION.severity,
         title,
         message,
         sheet: Some(sheet.to_string()),

@@ -2,6 +2,7 @@
 //! or per file, warnings raised to errors, and findings a reviewer has accepted on one form.
 //! Suppressions that match nothing are reported, so stale ones do not pile up.
 
+use crate::codes;
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use crate::report::FileReport;
@@ -9,8 +10,6 @@ use globset::{Glob, GlobMatcher};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Code of the finding that reports a suppression that matched nothing.
-pub const UNUSED_SUPPRESSION: &str = "X007";
 
 /// The file as written.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -182,9 +181,9 @@ impl Suppressions {
         let mut unused = Vec::new();
         let mut note = |what: String| {
             unused.push(Finding {
-                code: UNUSED_SUPPRESSION.into(),
-                severity: Severity::Warning,
-                title: "未使用的豁免".into(),
+                code: codes::UNUSED_SUPPRESSION.code.into(),
+                severity: codes::UNUSED_SUPPRESSION.severity,
+                title: codes::UNUSED_SUPPRESSION.title.into(),
                 message: format!("{what} 没有匹配任何问题，可以删除 (unused suppression)"),
                 sheet: None,
                 at: None,

@@ -8,6 +8,7 @@
 
 pub mod accept;
 pub mod annotate;
+pub mod codes;
 pub mod config;
 pub mod extract;
 pub mod finding;

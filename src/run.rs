@@ -3,25 +3,15 @@
 //! nothing here panics or stops a batch.
 
 use crate::accept;
+use crate::codes;
 use crate::extract::{self, Extracted};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::pack::Pack;
 use crate::read::{self, Format, ReadError};
 use crate::report::FileReport;
+use crate::form::Place;
 use crate::sheet::{CellValue, Sheet, Workbook};
 
-/// The file could not be read (missing, corrupt, unsupported).
-pub const UNREADABLE: &str = "X001";
-/// The workbook is encrypted or password-protected.
-pub const ENCRYPTED: &str = "X002";
-/// The file holds no self-evaluation form at all.
-pub const NO_FORM: &str = "X004";
-/// A folder or argument held no file to check.
-pub const NOTHING_TO_CHECK: &str = "X008";
-/// No built-in pack covers the fiscal year a file states (info; the default pack was used).
-pub const NO_PACK_FOR_YEAR: &str = "X011";
-/// A file was checked by the built-in pack for the fiscal year it states, not the run's (info).
-pub const PACK_FOR_YEAR: &str = "X012";
 
 /// What a check needs besides the pack.
 #[derive(Debug, Clone, Default)]
@@ -39,24 +29,10 @@ pub struct Checked {
     pub sheets: Vec<Sheet>,
 }
 
-/// A finding about a whole file.
-pub fn file_finding(code: &str, title: &str, message: String) -> Finding {
-    Finding {
-        code: code.into(),
-        severity: Severity::Error,
-        title: title.into(),
-        message,
-        sheet: None,
-        at: None,
-        related: Vec::new(),
-        help: None,
-    }
-}
-
 fn read_error(e: &ReadError) -> Finding {
     match e {
-        ReadError::Encrypted => file_finding(ENCRYPTED, "工作簿已加密", format!("{e}")),
-        _ => file_finding(UNREADABLE, "无法读取文件", format!("{e}")),
+        ReadError::Encrypted => codes::ENCRYPTED.finding(e.to_string()),
+        _ => codes::UNREADABLE.finding(e.to_string()),
     }
 }
 
@@ -75,11 +51,9 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
     if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
         return match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Input::Canonical(text.to_string())),
-            Err(_) => Err(Box::new(file_finding(
-                UNREADABLE,
-                "无法读取文件",
-                "文件不是 UTF-8 编码的 YAML/JSON".into(),
-            ))),
+            Err(_) => Err(Box::new(
+                codes::UNREADABLE.finding("文件不是 UTF-8 编码的 YAML/JSON"),
+            )),
         };
     }
     let book = match read::format_of(name) {
@@ -154,17 +128,15 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
                         report.findings.extend(found);
                     }
                     if report.forms == 0 {
-                        report.findings.push(file_finding(
-                            NO_FORM,
-                            "文件中没有自评表",
-                            "文件中没有任何表单 (no form in file)".into(),
-                        ));
+                        report
+                            .findings
+                            .push(codes::NO_FORM.finding("文件中没有任何表单 (no form in file)"));
                     }
                 }
                 Err(e) => {
                     report
                         .findings
-                        .push(file_finding(UNREADABLE, "无法读取文件", e.to_string()))
+                        .push(codes::UNREADABLE.finding(e.to_string()))
                 }
             }
             return Checked {
@@ -176,12 +148,22 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
     };
     let mut skipped = Vec::new();
     for sheet in &book.sheets {
+        let problems = cell_problems(sheet);
         match extract::extract(sheet, &pack.layout) {
             Extracted::Form(form, mut found) => {
                 report.forms += 1;
+                // A cell the reader could not take has its own finding: no second one (X006)
+                // for the same cell from typing it.
+                found.retain(|f| {
+                    !problems
+                        .iter()
+                        .any(|p| p.at.is_some() && p.at == f.at && p.sheet == f.sheet)
+                });
+                found.extend(problems);
                 found.extend(pack.program.check(&form));
                 accept::apply(&form, &sheet.merges, &mut found);
                 report.findings.extend(found);
+                continue;
             }
             Extracted::NotAForm => skipped.push(sheet.name.clone()),
             Extracted::Incomplete(missing) => {
@@ -191,6 +173,7 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
                     .push(extract::incomplete_finding(&sheet.name, &missing));
             }
         }
+        report.findings.extend(problems);
     }
     if report.forms == 0 {
         let names = book
@@ -199,11 +182,9 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join("、");
-        report.findings.push(file_finding(
-            NO_FORM,
-            "文件中没有自评表",
-            format!("没有找到项目支出绩效自评表（工作表：{names}）"),
-        ));
+        report.findings.push(
+            codes::NO_FORM.finding(format!("没有找到项目支出绩效自评表（工作表：{names}）")),
+        );
     } else {
         for s in skipped {
             report.findings.push(extract::not_a_form_finding(&s));
@@ -215,6 +196,18 @@ pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
         report,
         sheets: book.sheets,
     }
+}
+
+/// The findings for the cells a sheet's reader could not take (X013, X014, …).
+fn cell_problems(sheet: &Sheet) -> Vec<Finding> {
+    sheet
+        .problems
+        .iter()
+        .map(|p| Finding {
+            at: p.at.map(Place::Cell),
+            ..p.code.on_sheet(&sheet.name, p.message.clone())
+        })
+        .collect()
 }
 
 /// Checks one file given by name (its extension picks the reader) and contents.

@@ -5,6 +5,11 @@
 use rust_decimal::Decimal;
 use std::fmt;
 
+/// Rows in a worksheet (Excel's limit, `1048576`).
+pub const MAX_ROWS: u32 = 1_048_576;
+/// Columns in a worksheet (Excel's limit, `XFD`).
+pub const MAX_COLS: u32 = 16_384;
+
 /// A zero-based cell address; displayed in A1 notation (`I16`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct CellRef {
@@ -31,6 +36,11 @@ impl CellRef {
         }
         s.reverse();
         String::from_utf8(s).expect("ascii")
+    }
+
+    /// Whether the cell lies on a worksheet (at most `XFD1048576`).
+    pub fn on_sheet(self) -> bool {
+        self.row < MAX_ROWS && self.col < MAX_COLS
     }
 
     /// Parses `I16` (case-insensitive, optional `$`) into a reference.
@@ -80,6 +90,21 @@ impl CellRange {
             && c.row <= self.end.row
             && c.col >= self.start.col
             && c.col <= self.end.col
+    }
+}
+
+impl CellRange {
+    /// The part of this range inside `bounds`, or `None` when they do not overlap.
+    pub fn clipped_to(&self, bounds: CellRange) -> Option<CellRange> {
+        let start = CellRef::new(
+            self.start.row.max(bounds.start.row),
+            self.start.col.max(bounds.start.col),
+        );
+        let end = CellRef::new(
+            self.end.row.min(bounds.end.row),
+            self.end.col.min(bounds.end.col),
+        );
+        (start.row <= end.row && start.col <= end.col).then_some(CellRange { start, end })
     }
 }
 
@@ -134,7 +159,11 @@ impl CellValue {
         match self {
             CellValue::Empty => String::new(),
             CellValue::Number(d) => d.normalize().to_string(),
-            CellValue::Percent(d) => format!("{}%", (*d * Decimal::ONE_HUNDRED).normalize()),
+            CellValue::Percent(d) => match d.checked_mul(Decimal::ONE_HUNDRED) {
+                Some(p) => format!("{}%", p.normalize()),
+                // Too large to show as a percent: show the stored fraction, as a number.
+                None => d.normalize().to_string(),
+            },
             CellValue::Date(d) => format!("{}年{}月{}日", d.year, d.month, d.day),
             CellValue::Text(t) => t.clone(),
             CellValue::Bool(b) => {
@@ -183,6 +212,21 @@ pub struct Sheet {
     /// Cell comments (notes, 批注) with their text, in the file's order; a reviewer can accept a
     /// finding on the form with one (see `crate::accept`).
     pub comments: Vec<(CellRef, String)>,
+    /// Cells the reader could not take as they are stored (an unknown error value, a number too
+    /// large, a reference past the last row or column): each is left blank and reported, so the
+    /// rest of the sheet is still read.
+    pub problems: Vec<CellProblem>,
+}
+
+/// A cell the reader left blank because its stored content cannot be read as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellProblem {
+    /// Where: the cell, or `None` when its reference itself is unusable.
+    pub at: Option<CellRef>,
+    /// Which engine code reports it.
+    pub code: crate::codes::Code,
+    /// What was found, for the filer (Chinese).
+    pub message: String,
 }
 
 impl Sheet {
@@ -222,12 +266,20 @@ impl Sheet {
 
     /// Copies each merged region's top-left value into all its cells and marks them as merged.
     /// Readers call this once after filling the grid.
+    ///
+    /// Only the part of a region inside the used range (the rows and columns that hold cells
+    /// before spreading) is filled: past it no label or value can be read, and a region such
+    /// as `XFD1:XFD20000` would otherwise pad twenty thousand rows out to column XFD.
     pub fn spread_merges(&mut self) {
         let merges = self.merges.clone();
+        let used = self.used_range();
         for m in merges {
+            let Some(area) = used.and_then(|u| m.clipped_to(u)) else {
+                continue;
+            };
             let anchor = self.cell(m.start).cloned().unwrap_or_else(Cell::empty);
-            for r in m.start.row..=m.end.row {
-                for c in m.start.col..=m.end.col {
+            for r in area.start.row..=area.end.row {
+                for c in area.start.col..=area.end.col {
                     let formula = if CellRef::new(r, c) == m.start {
                         anchor.formula
                     } else {
@@ -244,6 +296,15 @@ impl Sheet {
                 }
             }
         }
+    }
+
+    /// `A1` to the last row and the widest row's last column, or `None` for an empty grid.
+    pub fn used_range(&self) -> Option<CellRange> {
+        let (height, width) = (self.height(), self.width());
+        (height > 0 && width > 0).then(|| CellRange {
+            start: CellRef::new(0, 0),
+            end: CellRef::new(height - 1, width - 1),
+        })
     }
 }
 

@@ -27,11 +27,7 @@ fn seed_reports(pack: &pack::Pack) -> Vec<FileReport> {
     reports.push(FileReport {
         path: "/tmp/缺失 的.xlsx".into(),
         forms: 0,
-        findings: vec![run::file_finding(
-            run::UNREADABLE,
-            "无法读取文件",
-            "文件不存在".into(),
-        )],
+        findings: vec![formlint::codes::UNREADABLE.finding("文件不存在")],
     });
     reports
 }

@@ -1,3 +1,4 @@
+use crate::finding::Severity;
 use super::*;
 use crate::form::Form;
 

@@ -3,7 +3,6 @@
 
 use formlint::annotate::annotate_xlsx;
 use formlint::finding::Finding;
-use formlint::run;
 use std::path::{Path, PathBuf};
 
 /// Writes `DIR/<path relative to its argument>` for a checked workbook with findings, from the
@@ -22,7 +21,7 @@ pub fn write(
         .map(str::to_ascii_lowercase);
     let unreadable = findings
         .iter()
-        .any(|f| f.code == run::UNREADABLE || f.code == run::ENCRYPTED);
+        .any(|f| f.code == formlint::codes::UNREADABLE.code || f.code == formlint::codes::ENCRYPTED.code);
     if findings.is_empty() || unreadable || !matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
         return true;
     }

@@ -231,7 +231,7 @@ mod tests {
         let files = vec![PathBuf::from("tests/fixtures/no-such-file.xlsx")];
         let (reports, _) = run_with(2, &files);
         assert_eq!(reports.len(), 1);
-        assert_eq!(reports[0].findings[0].code, formlint::run::UNREADABLE);
+        assert_eq!(reports[0].findings[0].code, formlint::codes::UNREADABLE.code);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::cmd;
 use clap::ValueEnum;
+use formlint::codes;
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
 use formlint::sheet::Sheet;
@@ -126,11 +127,7 @@ fn collect(
                 problems.push(FileReport {
                     path: display(p),
                     forms: 0,
-                    findings: vec![run::file_finding(
-                        run::NOTHING_TO_CHECK,
-                        "没有可检查的文件",
-                        format!("文件夹中没有 {exts} 文件"),
-                    )],
+                    findings: vec![codes::NOTHING_TO_CHECK.finding(format!("文件夹中没有 {exts} 文件"))],
                 });
             }
         } else if p.exists() {
@@ -140,11 +137,7 @@ fn collect(
             problems.push(FileReport {
                 path: display(p),
                 forms: 0,
-                findings: vec![run::file_finding(
-                    run::UNREADABLE,
-                    "无法读取文件",
-                    "文件不存在 (no such file)".into(),
-                )],
+                findings: vec![codes::UNREADABLE.finding("文件不存在 (no such file)")],
             });
         }
     }
@@ -172,11 +165,7 @@ pub fn check_path(
         Err(e) => (
             unreadable(
                 display(path),
-                run::file_finding(
-                    run::UNREADABLE,
-                    "无法读取文件",
-                    format!("无法读取文件：{e}"),
-                ),
+                codes::UNREADABLE.finding(format!("无法读取文件：{e}")),
             ),
             None,
         ),

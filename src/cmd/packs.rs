@@ -156,28 +156,18 @@ impl Choice {
             Some(p) if std::ptr::eq(p, &packs[0]) => (p, None),
             Some(p) => {
                 // reports name the run's pack; say so when a file was checked by another
-                let mut note = formlint::run::file_finding(
-                    formlint::run::PACK_FOR_YEAR,
-                    "按年度选用规则包",
-                    format!(
+                let note = formlint::codes::PACK_FOR_YEAR.finding(format!(
                         "表中写的是 {y} 年度，已按规则包 {} {} 检查",
-                        p.manifest.name, p.manifest.version
-                    ),
-                );
-                note.severity = formlint::finding::Severity::Info;
+                    p.manifest.name, p.manifest.version
+                ));
                 (p, Some(note))
             }
             None => {
                 let d = &packs[0].manifest;
-                let mut note = formlint::run::file_finding(
-                    formlint::run::NO_PACK_FOR_YEAR,
-                    "没有该年度的规则包",
-                    format!(
+                let mut note = formlint::codes::NO_PACK_FOR_YEAR.finding(format!(
                         "表中写的是 {y} 年度，没有适用的内置规则包，已按默认规则包 {} {} 检查",
-                        d.name, d.version
-                    ),
-                );
-                note.severity = formlint::finding::Severity::Info;
+                    d.name, d.version
+                ));
                 note.help = Some("用 --rules 或 formlint.toml 的 rules 指定规则包".into());
                 (&packs[0], Some(note))
             }

@@ -21,18 +21,11 @@ pub use layout::{parse_layout, Layout, LayoutError};
 pub use normalise::{is_dash, normalise, parse_number, Normalised};
 pub use yaml::SourceError;
 
-use crate::finding::{Finding, Severity};
+use crate::codes;
+use crate::finding::Finding;
 use crate::form::Form;
 use crate::sheet::Sheet;
 
-/// Info: a sheet that is not a self-evaluation form was skipped.
-pub const NOT_A_FORM: &str = "X003";
-/// Error: a sheet looks like a form but lacks labels or table headers the layout requires.
-pub const INCOMPLETE: &str = "X005";
-/// Error: text filed in a cell the layout types as a number.
-pub const TEXT_IN_NUMBER: &str = "X006";
-/// A number or date filed where the layout wants words (a name): warning.
-pub const NUMBER_IN_WORDS: &str = "X010";
 
 /// What came of one sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,34 +52,22 @@ pub fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
 
 /// The X003 info finding for a skipped sheet, so every caller words it the same.
 pub fn not_a_form_finding(sheet: &str) -> Finding {
-    Finding {
-        code: NOT_A_FORM.to_string(),
-        severity: Severity::Info,
-        title: "不是自评表，已跳过".to_string(),
-        message: format!("工作表“{sheet}”中没有找到自评表的标志性标签，已跳过"),
-        sheet: Some(sheet.to_string()),
-        at: None,
-        related: Vec::new(),
-        help: None,
-    }
+    codes::NOT_A_FORM.on_sheet(
+        sheet,
+        format!("工作表“{sheet}”中没有找到自评表的标志性标签，已跳过"),
+    )
 }
 
 /// The X005 error finding for a sheet that lacks required labels or headers.
 pub fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
     Finding {
-        code: INCOMPLETE.to_string(),
-        severity: Severity::Error,
-        title: "自评表缺少必要的栏目".to_string(),
-        message: format!(
-            "工作表“{sheet}”像是自评表，但找不到：{}",
-            missing.join("、")
-        ),
-        sheet: Some(sheet.to_string()),
-        at: None,
-        related: Vec::new(),
         help: Some(
             "请使用标准模板，不要删除或改写栏目标签。Use the standard template; keep its labels."
                 .to_string(),
         ),
+        ..codes::INCOMPLETE.on_sheet(
+            sheet,
+            format!("工作表“{sheet}”像是自评表，但找不到：{}", missing.join("、")),
+        )
     }
 }

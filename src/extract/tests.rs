@@ -223,7 +223,7 @@ fn rows_added_and_text_problems() {
         .expect("invalid 得分");
     let place = bad.cells["得分"].at.clone();
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0].code, TEXT_IN_NUMBER);
+    assert_eq!(findings[0].code, crate::codes::TEXT_IN_NUMBER.code);
     assert_eq!(findings[0].at, place);
     assert_eq!(findings[0].message, "得分应为数字，实际填写“暂缓举办”");
     assert_eq!(findings[0].sheet.as_deref(), Some("增行"));
@@ -297,9 +297,9 @@ fn not_a_form_and_incomplete() {
         other => panic!("{other:?}"),
     }
     let f = incomplete_finding("缺表头", &["年度指标值".into()]);
-    assert_eq!(f.code, INCOMPLETE);
+    assert_eq!(f.code, crate::codes::INCOMPLETE.code);
     assert!(f.message.contains("年度指标值"));
-    assert_eq!(not_a_form_finding("说明").code, NOT_A_FORM);
+    assert_eq!(not_a_form_finding("说明").code, crate::codes::NOT_A_FORM.code);
 }
 
 #[test]
@@ -386,7 +386,7 @@ fn reads_canonical_yaml() {
     );
     assert_eq!(f.tables["指标"].rows[0].cells.len(), 9);
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].code, TEXT_IN_NUMBER);
+    assert_eq!(findings[0].code, crate::codes::TEXT_IN_NUMBER.code);
     assert_eq!(findings[0].at, path("forms[0].tables.指标[0].得分"));
     assert_eq!(findings[0].sheet.as_deref(), Some("P1-办公设备采购"));
 }

@@ -2,8 +2,8 @@
 //! by the kind the layout gives it, and reporting text where a number belongs.
 
 use super::normalise::{is_dash, parse_number};
-use super::{NUMBER_IN_WORDS, TEXT_IN_NUMBER};
-use crate::finding::{Finding, Severity};
+use crate::codes;
+use crate::finding::Finding;
 use crate::form::{FieldValue, Kind, Place};
 use crate::sheet::CellValue;
 use rust_decimal::Decimal;
@@ -61,9 +61,9 @@ pub fn type_number(n: Decimal, kind: Kind) -> FieldValue {
 /// The X006 finding for text filed where the layout wants a number.
 pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding {
     Finding {
-        code: TEXT_IN_NUMBER.to_string(),
-        severity: Severity::Error,
-        title: "数值单元格填写了文字".to_string(),
+        code: codes::TEXT_IN_NUMBER.code.to_string(),
+        severity: codes::TEXT_IN_NUMBER.severity,
+        title: codes::TEXT_IN_NUMBER.title.to_string(),
         message: format!("{name}应为数字，实际填写“{text}”"),
         sheet: Some(sheet.to_string()),
         at: Some(at),
@@ -78,9 +78,9 @@ pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding
 /// The X010 finding for a number or date filed where the layout wants words (a name).
 pub fn number_in_words(sheet: &str, name: &str, shown: &str, at: Place) -> Finding {
     Finding {
-        code: NUMBER_IN_WORDS.to_string(),
-        severity: Severity::Warning,
-        title: "文字单元格填写了数字".to_string(),
+        code: codes::NUMBER_IN_WORDS.code.to_string(),
+        severity: codes::NUMBER_IN_WORDS.severity,
+        title: codes::NUMBER_IN_WORDS.title.to_string(),
         message: format!("{name}应为文字，实际填写了数字或日期“{shown}”"),
         sheet: Some(sheet.to_string()),
         at: Some(at),

@@ -1,6 +1,7 @@
 //! The functions rules may call. Each entry documents itself; `formlint` lists them in the
 //! language reference and the checker uses their arity and types.
 
+use crate::form::Place;
 use crate::lang::types::Ty;
 use crate::lang::val::{equal, Val, V};
 use crate::value::{self, Comparator, Parsed, Units};
@@ -16,6 +17,25 @@ pub struct CallCtx<'u> {
     /// Values already parsed while checking this form, by text: the rules of a pack parse the
     /// same target and actual values many times, and parsing is the costliest builtin.
     pub parsed: &'u RefCell<HashMap<String, Arc<Parsed>>>,
+    /// Where arithmetic went out of `Decimal`'s range on this form (the operands' cells, or
+    /// `None` for computed operands): the result is unknown, and the form gets an X013 there.
+    pub overflow: &'u RefCell<Vec<Option<Place>>>,
+}
+
+/// Records that arithmetic on `args` overflowed: the cells they (or their list items) came
+/// from, or the form itself when none was read from a cell.
+pub fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>]) {
+    let mut sink = sink.borrow_mut();
+    let before = sink.len();
+    for a in args {
+        match &a.v {
+            V::List(items) => sink.extend(items.iter().filter_map(|v| v.at.cloned().map(Some))),
+            _ => sink.extend(a.at.cloned().map(Some)),
+        }
+    }
+    if sink.len() == before {
+        sink.push(None);
+    }
 }
 
 /// A function's implementation.
@@ -392,10 +412,19 @@ fn max<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
         .unwrap_or_else(Val::null))
 }
 
-fn sum<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
-    Ok(nums(&args)
-        .map(|n| Val::num(n.into_iter().sum()))
-        .unwrap_or_else(Val::null))
+fn sum<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+    let Some(n) = nums(&args) else {
+        return Ok(Val::null());
+    };
+    Ok(
+        match n.into_iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x)) {
+            Some(total) => Val::num(total),
+            None => {
+                note_overflow(ctx.overflow, &args);
+                Val::null()
+            }
+        },
+    )
 }
 
 fn count<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
@@ -579,7 +608,13 @@ fn money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
         Some(q) => match q.unit.as_deref() {
             Some(u) if ctx.units.is_money(u) => {
                 let (factor, _) = ctx.units.base(u);
-                Val::num(q.amount * factor)
+                match q.amount.checked_mul(factor) {
+                    Some(m) => Val::num(m),
+                    None => {
+                        note_overflow(ctx.overflow, &args);
+                        Val::null()
+                    }
+                }
             }
             _ => Val::null(),
         },
@@ -591,7 +626,13 @@ fn to_base<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
     Ok(match (args[0].as_num(), args[1].as_text()) {
         (Some(d), Some(u)) => {
             let (factor, _) = ctx.units.base(u.trim());
-            Val::num(d * factor)
+            match d.checked_mul(factor) {
+                Some(m) => Val::num(m),
+                None => {
+                    note_overflow(ctx.overflow, &args);
+                    Val::null()
+                }
+            }
         }
         _ => Val::null(),
     })

@@ -3,7 +3,8 @@
 //! check fires only when every `when` is true — so a blank cell is reported by the rule about
 //! blanks, not again by every rule that reads it.
 
-use crate::finding::{Finding, Related, Severity};
+use crate::codes;
+use crate::finding::{Finding, Related};
 use crate::form::{Form, Place};
 use crate::lang::ast::*;
 use crate::lang::builtins::{self, CallCtx};
@@ -33,6 +34,8 @@ pub struct Env<'p, 'f> {
     tables: BTreeMap<&'f str, Val<'f>>,
     /// `parse_value` results for this form, shared by all its rules.
     parsed: RefCell<HashMap<String, Arc<Parsed>>>,
+    /// Where arithmetic overflowed on this form (see [`CallCtx::overflow`]).
+    overflow: RefCell<Vec<Option<Place>>>,
 }
 
 impl<'p, 'f> Env<'p, 'f> {
@@ -65,7 +68,19 @@ impl<'p, 'f> Env<'p, 'f> {
             scopes: Vec::new(),
             tables,
             parsed: RefCell::default(),
+            overflow: RefCell::default(),
         }
+    }
+
+    /// The places where arithmetic overflowed so far, each once, in the order met.
+    pub fn overflows(&self) -> Vec<Option<Place>> {
+        let mut out: Vec<Option<Place>> = Vec::new();
+        for p in self.overflow.borrow().iter() {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
     }
 
     /// Binds a global (`param` or file-level `let`).
@@ -154,6 +169,7 @@ impl<'p, 'f> Env<'p, 'f> {
                     &CallCtx {
                         units: self.units,
                         parsed: &self.parsed,
+                        overflow: &self.overflow,
                     },
                     vals,
                 )
@@ -241,7 +257,7 @@ impl<'p, 'f> Env<'p, 'f> {
                 (V::List(x), V::List(y)) => Val::of(V::List(Arc::new(
                     x.iter().chain(y.iter()).cloned().collect(),
                 ))),
-                _ => arith(op, &l, &r),
+                _ => self.arith(op, &l, &r),
             },
             _ => match (l.as_num(), r.as_num()) {
                 (Some(x), Some(y)) => match op {
@@ -249,7 +265,7 @@ impl<'p, 'f> Env<'p, 'f> {
                     BinOp::Le => Val::bool(x <= y),
                     BinOp::Gt => Val::bool(x > y),
                     BinOp::Ge => Val::bool(x >= y),
-                    _ => arith(op, &l, &r),
+                    _ => self.arith(op, &l, &r),
                 },
                 _ => Val::null(),
             },
@@ -269,17 +285,28 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 }
 
-fn arith<'f>(op: BinOp, l: &Val<'f>, r: &Val<'f>) -> Val<'f> {
-    match (l.as_num(), r.as_num()) {
-        (Some(x), Some(y)) => match op {
-            BinOp::Add => x.checked_add(y).map(Val::num).unwrap_or_else(Val::null),
-            BinOp::Sub => x.checked_sub(y).map(Val::num).unwrap_or_else(Val::null),
-            BinOp::Mul => x.checked_mul(y).map(Val::num).unwrap_or_else(Val::null),
-            BinOp::Div if y.is_zero() => Val::null(),
-            BinOp::Div => x.checked_div(y).map(Val::num).unwrap_or_else(Val::null),
-            _ => Val::null(),
-        },
-        _ => Val::null(),
+impl<'p, 'f> Env<'p, 'f> {
+    /// `l op r` on numbers; unknown when either is, or on division by zero. A result out of
+    /// `Decimal`'s range is unknown too, and noted (X013) at the operands' cells.
+    fn arith(&self, op: BinOp, l: &Val<'f>, r: &Val<'f>) -> Val<'f> {
+        let (Some(x), Some(y)) = (l.as_num(), r.as_num()) else {
+            return Val::null();
+        };
+        let result = match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            BinOp::Div if y.is_zero() => return Val::null(),
+            BinOp::Div => x.checked_div(y),
+            _ => return Val::null(),
+        };
+        match result {
+            Some(d) => Val::num(d),
+            None => {
+                builtins::note_overflow(&self.overflow, &[l.clone(), r.clone()]);
+                Val::null()
+            }
+        }
     }
 }
 
@@ -456,9 +483,9 @@ pub fn eval_failure(
     line: usize,
 ) -> Finding {
     Finding {
-        code: "X009".into(),
-        severity: Severity::Error,
-        title: "规则无法执行".into(),
+        code: codes::RULE_FAILED.code.into(),
+        severity: codes::RULE_FAILED.severity,
+        title: codes::RULE_FAILED.title.into(),
         message: format!(
             "{what} 在本表上无法执行：{}（{file_name}:{line}）",
             e.message

@@ -1,6 +1,7 @@
 //! A compiled rule pack: rule files parsed and checked once per run, then evaluated on any
 //! number of forms (the program is shared, read-only, across threads).
 
+use crate::codes;
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::form::{Form, Schema};
@@ -356,6 +357,19 @@ impl Program {
                     }
                 }
             }
+        }
+        for at in env.overflows() {
+            let what = match &at {
+                Some(p) => format!("{p} 的数值"),
+                None => "本表的数值".to_string(),
+            };
+            out.push(Finding {
+                at,
+                ..codes::OUT_OF_RANGE.on_sheet(
+                    &form.sheet,
+                    format!("{what}在计算中超出可计算的范围，相关检查按无法识别处理"),
+                )
+            });
         }
         out
     }

@@ -5,9 +5,10 @@
 //! budget is far above any real form and far below what would hurt a browser tab.
 
 use super::ReadError;
-use crate::sheet::{Cell, CellRange, CellRef, Sheet};
+use crate::sheet::{Cell, CellProblem, CellRange, CellRef, Sheet};
 
-/// Most grid slots (cells plus rows) one sheet may allocate (about 110 MB).
+/// Most grid slots (cells plus rows) one sheet may allocate (about 110 MB), counted as what
+/// is really allocated: rows are dense from column A, so a far cell costs its whole row.
 pub(crate) const MAX_GRID_CELLS: u64 = 2_000_000;
 
 /// A sheet under construction, counting every slot it allocates.
@@ -28,12 +29,51 @@ impl GridBuilder {
         }
     }
 
-    /// Puts `cell` at `at`, failing if the grid would grow past the budget.
+    /// Puts `cell` at `at`, failing if the grid would grow past the budget. A cell past the
+    /// last row or column of a worksheet is not placed but reported at the sheet.
     pub(crate) fn put(&mut self, at: CellRef, cell: Cell) -> Result<(), ReadError> {
+        if !at.on_sheet() {
+            self.off_sheet(&at.to_string());
+            return Ok(());
+        }
         let growth = self.growth(at);
         self.charge(growth)?;
         self.sheet.set(at, cell);
         Ok(())
+    }
+
+    /// Reports a cell (or merged region) whose reference lies past `XFD1048576`.
+    pub(crate) fn off_sheet(&mut self, reference: &str) {
+        self.problem(
+            None,
+            format!("单元格位置 {reference} 超出工作表范围（最大为 XFD1048576），已忽略该单元格"),
+        );
+    }
+
+    /// Leaves a cell blank and records why (code X014 or as given).
+    pub(crate) fn problem(&mut self, at: Option<CellRef>, message: String) {
+        self.problem_with(crate::codes::BAD_CELL, at, message);
+    }
+
+    /// Records a problem with its own code (e.g. X013 for a number out of range).
+    pub(crate) fn problem_with(
+        &mut self,
+        code: crate::codes::Code,
+        at: Option<CellRef>,
+        message: String,
+    ) {
+        // One hostile sheet could hold a million bad cells: keep the first ones, count the rest.
+        const MAX_PROBLEMS: usize = 100;
+        let problems = &mut self.sheet.problems;
+        if problems.len() < MAX_PROBLEMS {
+            problems.push(CellProblem { at, code, message });
+        } else if problems.len() == MAX_PROBLEMS {
+            problems.push(CellProblem {
+                at: None,
+                code,
+                message: format!("本表还有更多无法识别的单元格，只列出前 {MAX_PROBLEMS} 个"),
+            });
+        }
     }
 
     /// The cell already placed at `at`, if the grid reaches it.
@@ -45,17 +85,42 @@ impl GridBuilder {
     }
 
     /// Adds the merged regions, spreads their values and returns the finished sheet.
-    /// Regions given corner-first in either order are normalised to top-left / bottom-right.
+    /// Regions given corner-first in either order are normalised to top-left / bottom-right;
+    /// a region reaching past the sheet's last row or column is reported and dropped.
     pub(crate) fn finish(mut self, merges: Vec<CellRange>) -> Result<Sheet, ReadError> {
-        let merges: Vec<CellRange> = merges.into_iter().map(normalized).collect();
-        // Upper bound on what spreading may allocate: every region's area, plus new rows.
-        for m in &merges {
+        let mut kept = Vec::with_capacity(merges.len());
+        for m in merges.into_iter().map(normalized) {
+            if m.end.on_sheet() {
+                kept.push(m);
+            } else {
+                self.off_sheet(&m.to_string());
+            }
+        }
+        // What spreading really allocates: every region's cells are written, and rows are
+        // dense from column A, so each row of a region is padded out to its last column.
+        // Spreading fills only the used range (see `Sheet::spread_merges`): charge that part.
+        let used = self.sheet.used_range();
+        let mut widths: Vec<u32> = self.sheet.rows.iter().map(|r| r.len() as u32).collect();
+        for m in kept.iter().filter_map(|m| used.and_then(|u| m.clipped_to(u))) {
+            let m = &m;
             let rows = u64::from(m.end.row - m.start.row) + 1;
             let cols = u64::from(m.end.col - m.start.col) + 1;
-            let new_rows = u64::from(m.end.row + 1).saturating_sub(self.sheet.rows.len() as u64);
-            self.charge(rows.saturating_mul(cols).saturating_add(new_rows))?;
+            // The area first: it bounds the row loop below.
+            self.charge(rows.saturating_mul(cols))?;
+            let needed_rows = m.end.row as usize + 1;
+            if widths.len() < needed_rows {
+                self.charge((needed_rows - widths.len()) as u64)?;
+                widths.resize(needed_rows, 0);
+            }
+            let width = m.end.col + 1;
+            for w in &mut widths[m.start.row as usize..needed_rows] {
+                if *w < width {
+                    self.charge(u64::from(width - *w))?;
+                    *w = width;
+                }
+            }
         }
-        self.sheet.merges = merges;
+        self.sheet.merges = kept;
         self.sheet.spread_merges();
         Ok(self.sheet)
     }
@@ -73,7 +138,7 @@ impl GridBuilder {
     fn charge(&mut self, slots: u64) -> Result<(), ReadError> {
         self.used = self.used.saturating_add(slots);
         if self.used > MAX_GRID_CELLS {
-            return Err(ReadError::Unsupported(format!(
+            return Err(ReadError::SheetTooLarge(format!(
                 "工作表“{}”的数据范围过大（超过 {MAX_GRID_CELLS} 个单元格），不像是一张自评表",
                 self.sheet.name
             )));
@@ -109,38 +174,68 @@ mod tests {
         let mut g = GridBuilder::new("远");
         g.put(CellRef::new(1_048_575, 16_383), text("a")).unwrap();
         let err = (0..200).try_for_each(|r| g.put(CellRef::new(r, 16_383), text("b")));
-        assert!(matches!(err, Err(ReadError::Unsupported(_))));
+        assert!(matches!(err, Err(ReadError::SheetTooLarge(_))));
         // Many rows with one cell each are fine.
         let mut g = GridBuilder::new("长");
         g.put(CellRef::new(100_000, 2), text("x")).unwrap();
     }
 
+    fn range(a: &str) -> CellRange {
+        let (s, e) = a.split_once(':').unwrap();
+        CellRange {
+            start: CellRef::parse(s).unwrap(),
+            end: CellRef::parse(e).unwrap(),
+        }
+    }
+
+    /// A form-sized grid: values in A1..H30.
+    fn form_grid(name: &str) -> GridBuilder {
+        let mut g = GridBuilder::new(name);
+        for r in 0..30 {
+            g.put(CellRef::new(r, 7), text("x")).unwrap();
+        }
+        g
+    }
+
     #[test]
-    fn huge_merges_are_refused() {
-        let g = GridBuilder::new("并");
-        let whole = CellRange {
-            start: CellRef::new(0, 0),
-            end: CellRef::new(1_048_575, 16_383),
-        };
+    fn merges_spread_only_inside_the_used_range() {
+        // A tall merge at the last column: nothing to spread, nothing allocated, kept as declared.
+        let sheet = form_grid("高").finish(vec![range("XFD1:XFD20000")]).unwrap();
+        assert_eq!((sheet.height(), sheet.width()), (30, 8));
+        assert_eq!(sheet.merges, vec![range("XFD1:XFD20000")]);
+        // A title merged across the whole row fills the used columns only.
+        let sheet = form_grid("宽").finish(vec![range("A1:XFD1")]).unwrap();
+        assert_eq!(sheet.width(), 8);
+        assert_eq!(sheet.cell(CellRef::new(0, 5)).unwrap().merged, Some(range("A1:XFD1")));
+        // A merge over a really used area is charged for what it allocates.
+        let mut g = GridBuilder::new("满");
+        g.put(CellRef::new(1_048_575, 16_383), text("a")).unwrap();
+        g.put(CellRef::new(0, 0), text("b")).unwrap();
         assert!(matches!(
-            g.finish(vec![whole]),
-            Err(ReadError::Unsupported(_))
+            g.finish(vec![range("A1:XFD1048576")]),
+            Err(ReadError::SheetTooLarge(_))
         ));
-        let g = GridBuilder::new("并");
-        let row = CellRange {
-            start: CellRef::new(0, 0),
-            end: CellRef::new(0, 16_383),
-        };
-        let sheet = g.finish(vec![row]).unwrap();
-        assert_eq!(sheet.width(), 16_384);
         // Corners given bottom-right first.
-        let g = GridBuilder::new("反");
         let reversed = CellRange {
             start: CellRef::new(3, 2),
             end: CellRef::new(1, 1),
         };
-        let sheet = g.finish(vec![reversed]).unwrap();
-        assert_eq!(sheet.merges[0].start, CellRef::new(1, 1));
-        assert_eq!(sheet.merges[0].end, CellRef::new(3, 2));
+        let sheet = form_grid("反").finish(vec![reversed]).unwrap();
+        assert_eq!(sheet.merges[0], range("B2:C4"));
+    }
+
+    #[test]
+    fn references_past_the_sheet_are_reported_not_placed() {
+        let mut g = form_grid("外");
+        g.put(CellRef::new(0, 16_384), text("XFE1")).unwrap();
+        g.put(CellRef::new(1_048_576, 0), text("A1048577")).unwrap();
+        let sheet = g.finish(vec![range("XFE1:XFE20000")]).unwrap();
+        assert_eq!(sheet.width(), 8);
+        assert!(sheet.merges.is_empty());
+        let found: Vec<&str> = sheet.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("XFE1") && found[1].contains("A1048577"), "{found:?}");
+        assert!(found[2].contains("XFE1:XFE20000"), "{found:?}");
+        assert!(sheet.problems.iter().all(|p| p.code.code == "X014"));
     }
 }

@@ -83,4 +83,8 @@ pub enum ReadError {
     /// A format or size the reader does not handle (legacy `.xls`, unknown extension).
     #[error("不支持的文件：{0}")]
     Unsupported(String),
+    /// One sheet would need more cells than the grid budget allows (the other sheets of the
+    /// workbook are still read).
+    #[error("{0}")]
+    SheetTooLarge(String),
 }

@@ -106,7 +106,16 @@ fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let sheet_marks = marks.as_mut().and_then(Iterator::next);
-        sheets.push(read_sheet(&mut xlsx, &name, sheet_marks)?);
+        match read_sheet(&mut xlsx, &name, sheet_marks) {
+            Ok(sheet) => sheets.push(sheet),
+            // One oversized sheet is skipped and reported; the workbook's other sheets are read.
+            Err(ReadError::SheetTooLarge(why)) => {
+                let mut grid = GridBuilder::new(&name);
+                grid.problem_with(crate::codes::UNREADABLE, None, format!("{why}，未读取本表"));
+                sheets.push(grid.finish(Vec::new())?);
+            }
+            Err(e) => return Err(e),
+        }
     }
     let mut comments = sheet_comments(bytes);
     for sheet in &mut sheets {
@@ -130,9 +139,19 @@ fn read_sheet(
     let mut cells = xlsx.worksheet_cells_reader(name).map_err(xlsx_error)?;
     while let Some((c, style_id)) = cells.next_cell_with_style_id().map_err(xlsx_error)? {
         let data: Data = c.get_value().clone().into();
+        let at = cell_ref(c.get_position());
         let value = cell_value(&data, cells.styles().get(style_id));
+        if let Data::Float(f) = data {
+            if decimal_from_f64(f).is_none() && at.on_sheet() {
+                grid.problem_with(
+                    crate::codes::OUT_OF_RANGE,
+                    Some(at),
+                    format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
+                );
+            }
+        }
         if value != CellValue::Empty {
-            grid.put(cell_ref(c.get_position()), cell(value, false))?;
+            grid.put(at, cell(value, false))?;
         }
     }
     drop(cells);

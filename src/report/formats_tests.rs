@@ -41,11 +41,7 @@ fn odd_files() -> Vec<FileReport> {
         FileReport {
             path: "missing, \"quoted\".xlsx".to_string(),
             forms: 0,
-            findings: vec![run::file_finding(
-                run::UNREADABLE,
-                "无法读取文件",
-                "文件不存在 (no such file)".into(),
-            )],
+            findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
         },
         FileReport {
             path: "in/说明 100%.xlsx".to_string(),

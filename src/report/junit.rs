@@ -3,7 +3,7 @@
 //! fails (one `<failure>` listing them); its warnings and notes go to `<system-out>`.
 
 use super::{place_text, FileReport, Ruleset};
-use crate::extract::NOT_A_FORM;
+use crate::codes::NOT_A_FORM;
 use crate::finding::{Finding, Severity};
 
 /// Escapes text for XML content and attribute values; characters XML 1.0 forbids (most
@@ -54,7 +54,7 @@ fn form_names(file: &FileReport, sheets: &[String]) -> Vec<String> {
     let skipped: Vec<&str> = file
         .findings
         .iter()
-        .filter(|f| f.code == NOT_A_FORM)
+        .filter(|f| f.code == NOT_A_FORM.code)
         .filter_map(|f| f.sheet.as_deref())
         .collect();
     let mut names: Vec<String> = Vec::new();
@@ -147,7 +147,7 @@ pub fn render_junit(ruleset: &Ruleset, files: &[FileReport], sheets: &[Vec<Strin
                 .as_deref()
                 .and_then(|s| cases.iter_mut().find(|c| c.name == s));
             match form {
-                Some(case) if f.code != NOT_A_FORM => case.findings.push(f),
+                Some(case) if f.code != NOT_A_FORM.code => case.findings.push(f),
                 _ if f.severity == Severity::Error => file_case.findings.push(f),
                 _ => loose.push(f),
             }
