@@ -170,7 +170,7 @@ pub const BAD_CELL: Code = Code {
     severity: Severity::Error,
     title: "单元格内容无法识别",
     title_en: "Cell value cannot be read",
-    description: "该单元格保存的内容不合规范（未知的错误值、格式错误的数字或逻辑值、超出工作表范围的位置等），已按空白处理，其余单元格照常读取。请在 Excel 中重新填写该单元格。",
+    description: "该单元格保存的内容不合规范（未知的错误值、格式错误的数字或逻辑值、超出工作表范围的位置等），按无法识别处理（相关检查不再使用它），其余单元格照常读取。请在 Excel 中重新填写该单元格。",
 };
 
 /// The engine failed on this file (an internal error, caught at the file boundary).

@@ -32,6 +32,7 @@ pub struct Checked {
 fn read_error(e: &ReadError) -> Finding {
     match e {
         ReadError::Encrypted => codes::ENCRYPTED.finding(e.to_string()),
+        ReadError::SheetTooLarge(why) => codes::UNREADABLE.finding(why.clone()),
         _ => codes::UNREADABLE.finding(e.to_string()),
     }
 }
@@ -110,8 +111,43 @@ pub fn sheet_fiscal_year(sheet: &Sheet) -> Option<i32> {
     None
 }
 
-/// Checks a file already read.
+/// Checks a file already read. A panic anywhere in extracting or evaluating (a bug, or a pack
+/// rule that trips one) is caught here and becomes an X015 finding naming the file, so one file
+/// never stops a batch.
 pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
+    isolated(name, || check_input_unguarded(pack, name, input))
+}
+
+/// Runs `f` for the file `name`; a panic becomes that file's X015 finding.
+pub fn isolated(name: &str, f: impl FnOnce() -> Checked) -> Checked {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| internal_error(name, &panic_text(payload.as_ref())))
+}
+
+/// The text of a caught panic.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "未知错误".to_string())
+}
+
+/// A file whose check broke off: its X015 finding and nothing else.
+pub fn internal_error(name: &str, why: &str) -> Checked {
+    Checked {
+        report: FileReport {
+            path: name.to_string(),
+            forms: 0,
+            findings: vec![codes::INTERNAL.finding(format!(
+                "检查该文件时发生内部错误，已跳过该文件（{why}）"
+            ))],
+        },
+        sheets: Vec::new(),
+    }
+}
+
+fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
     let mut report = FileReport {
         path: name.to_string(),
         forms: 0,
@@ -212,6 +248,10 @@ fn cell_problems(sheet: &Sheet) -> Vec<Finding> {
 
 /// Checks one file given by name (its extension picks the reader) and contents.
 pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
+    isolated(name, || check_file_unguarded(pack, name, bytes, opts))
+}
+
+fn check_file_unguarded(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
     match read_input(name, bytes, opts) {
         Ok(input) => check_input(pack, name, input),
         Err(f) => Checked {

@@ -72,7 +72,13 @@ where
         bar.inc(1);
     };
     let pool = (jobs > 1)
-        .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs)
+                // Rules evaluate recursively (depth-limited, see lang::depth): room for that.
+                .stack_size(16 << 20)
+                .build()
+        })
         .and_then(Result::ok);
     match pool {
         None => {
@@ -123,9 +129,19 @@ fn check_one<R>(
     check: &(dyn Fn(&Path) -> Checked + Sync),
     render: &impl Fn(&Checked) -> R,
 ) -> (FileReport, R) {
-    let checked = check(path);
-    let rendered = render(&checked);
-    (checked.report, rendered)
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let name = crate::cmd::check::display(path);
+    let checked = formlint::run::isolated(&name, || check(path));
+    // A report format that trips over this file must not take the batch down either.
+    match catch_unwind(AssertUnwindSafe(|| render(&checked))) {
+        Ok(rendered) => (checked.report, rendered),
+        Err(payload) => {
+            let why = formlint::run::panic_text(payload.as_ref());
+            let failed = formlint::run::internal_error(&name, &format!("生成报告时出错：{why}"));
+            let rendered = render(&failed);
+            (failed.report, rendered)
+        }
+    }
 }
 
 /// A progress bar on stderr for large batches on a terminal; hidden otherwise.

@@ -98,11 +98,16 @@ fn collect(
     for p in paths {
         if p.is_dir() {
             let before = out.len();
-            for entry in walkdir::WalkDir::new(p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
+            // Symlinks are followed (walkdir stops at a loop and says so); an entry that cannot
+            // be read is reported with the OS error, never dropped.
+            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        problems.push(walk_error(p, &e));
+                        continue;
+                    }
+                };
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
                 let ext = path
@@ -144,6 +149,24 @@ fn collect(
     out
 }
 
+/// An X001 report for a folder entry the walk could not read (permissions, a symlink loop, a
+/// dangling link).
+fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
+    let path = e.path().unwrap_or(root);
+    let why = if let Some(ancestor) = e.loop_ancestor() {
+        format!("符号链接形成循环（指向上级文件夹 {}），未进入", display(ancestor))
+    } else if let Some(io) = e.io_error() {
+        format!("无法读取：{io}")
+    } else {
+        format!("无法读取：{e}")
+    };
+    FileReport {
+        path: display(path),
+        forms: 0,
+        findings: vec![codes::UNREADABLE.finding(why)],
+    }
+}
+
 /// A path as reports show it (forward slashes).
 pub fn display(p: &Path) -> String {
     p.display().to_string().replace('\\', "/")
@@ -157,7 +180,7 @@ pub fn check_path(
     path: &Path,
     opts: &CheckOptions,
 ) -> (run::Checked, Option<Vec<u8>>) {
-    match std::fs::read(path) {
+    match read_bounded(path) {
         Ok(bytes) => (
             check_bytes(choice, &display(path), &bytes, opts),
             Some(bytes),
@@ -172,8 +195,53 @@ pub fn check_path(
     }
 }
 
+/// Most bytes an input file may have (a form is well under 1 MB; see docs/limits.md).
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Reads a regular file of at most [`MAX_INPUT_BYTES`]. A FIFO, device or socket is refused
+/// before it is opened (opening a FIFO would wait for a writer forever), and the read itself is
+/// capped, so a file that grows while read cannot exhaust memory either.
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "不是普通文件（设备、管道或套接字），不读取",
+        ));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "文件超过 {} MB 上限，不像是一张自评表",
+                MAX_INPUT_BYTES >> 20
+            ),
+        )
+    };
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Checks one file's contents with the pack chosen for the fiscal year it states.
 fn check_bytes(
+    choice: &cmd::packs::Choice,
+    name: &str,
+    bytes: &[u8],
+    opts: &CheckOptions,
+) -> run::Checked {
+    run::isolated(name, || check_bytes_unguarded(choice, name, bytes, opts))
+}
+
+fn check_bytes_unguarded(
     choice: &cmd::packs::Choice,
     name: &str,
     bytes: &[u8],

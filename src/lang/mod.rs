@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod builtins;
 pub mod check;
+pub mod depth;
 pub mod error;
 pub mod eval;
 pub mod fmt;

@@ -3,6 +3,7 @@
 
 use crate::finding::Severity;
 use crate::lang::ast::*;
+use crate::lang::depth;
 use crate::lang::error::{RuleError, SourceFile};
 use pest::iterators::Pair;
 use pest::Parser;
@@ -20,15 +21,38 @@ pub fn parse_file(file: &SourceFile) -> (File, Vec<RuleError>) {
     let text = file.text.as_str();
     for (start, end) in chunks(text) {
         let chunk = &text[start..end];
+        if let Some(at) = depth::too_deep(chunk) {
+            errors.push(nesting_error(file, Span::new(start + at.start, start + at.end)));
+            continue;
+        }
         match RulesParser::parse(Rule::file, chunk) {
             Ok(mut pairs) => {
                 let file_pair = pairs.next().expect("file rule");
-                let b = Builder { offset: start };
+                let b = Builder {
+                    offset: start,
+                    deep: std::cell::Cell::new(None),
+                };
                 for item in file_pair.into_inner() {
                     match item.as_rule() {
-                        Rule::param => out.params.push(b.param(item)),
-                        Rule::form_let => out.lets.push(b.param(item)),
-                        Rule::rule_def => out.rules.push(b.rule(item)),
+                        Rule::param | Rule::form_let => {
+                            let is_param = item.as_rule() == Rule::param;
+                            let p = b.param(item);
+                            let deep = b.deep.take();
+                            if let Some(at) = deep.or_else(|| depth::too_deep_tree(&p.value)) {
+                                errors.push(nesting_error(file, at));
+                            } else if is_param {
+                                out.params.push(p);
+                            } else {
+                                out.lets.push(p);
+                            }
+                        }
+                        Rule::rule_def => {
+                            let r = b.rule(item);
+                            match b.deep.take().or_else(|| depth::too_deep_rule(&r)) {
+                                Some(at) => errors.push(nesting_error(file, at)),
+                                None => out.rules.push(r),
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -37,6 +61,24 @@ pub fn parse_file(file: &SourceFile) -> (File, Vec<RuleError>) {
         }
     }
     (out, errors)
+}
+
+/// The error for an expression nested (or chained) deeper than the language allows.
+fn nesting_error(file: &SourceFile, span: Span) -> RuleError {
+    RuleError {
+        code: "formlint::rules::too-deep",
+        message: format!(
+            "表达式嵌套过深：括号或 if 最多嵌套 {} 层，一个表达式最多 {} 层运算 (expression nested too deeply)",
+            depth::MAX_NESTING,
+            depth::MAX_TREE_DEPTH
+        ),
+        span,
+        label: "从这里开始超出".to_string(),
+        help: Some(
+            "把表达式拆成几个 let，或用 sum([...]) 代替很长的 a + b + … 连加".to_string(),
+        ),
+        file: file.clone(),
+    }
 }
 
 /// Splits a file at lines that start (unindented) with `param`, `let` or `rule`.
@@ -166,6 +208,9 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
 
 struct Builder {
     offset: usize,
+    /// Where a chain of operators grew past the tree limit (the chain is cut there, so no
+    /// deep tree is ever built, or dropped, recursively).
+    deep: std::cell::Cell<Option<Span>>,
 }
 
 impl Builder {
@@ -317,7 +362,11 @@ impl Builder {
                 let mut it = p.into_inner();
                 let mut left = self.expr(it.next().expect("operand"));
                 if is_coalesce {
-                    for right in it {
+                    for (n, right) in it.enumerate() {
+                        if n >= depth::MAX_TREE_DEPTH {
+                            self.deep.set(Some(self.span(&right)));
+                            break;
+                        }
                         let right = self.expr(right);
                         let s = Span::new(left.span.start, right.span.end);
                         left = Expr {
@@ -331,7 +380,13 @@ impl Builder {
                     }
                     return left;
                 }
+                let mut n = 0;
                 while let Some(op) = it.next() {
+                    n += 1;
+                    if n > depth::MAX_TREE_DEPTH {
+                        self.deep.set(Some(self.span(&op)));
+                        break;
+                    }
                     let op = binop(op.as_str());
                     let right = self.expr(it.next().expect("operand"));
                     let s = Span::new(left.span.start, right.span.end);
@@ -347,7 +402,10 @@ impl Builder {
                 let inner: Vec<Pair<Rule>> = p.into_inner().collect();
                 let (ops, operand) = inner.split_at(inner.len() - 1);
                 let mut e = self.expr(operand[0].clone());
-                for op in ops.iter().rev() {
+                if ops.len() > depth::MAX_TREE_DEPTH {
+                    self.deep.set(Some(self.span(&ops[0])));
+                }
+                for op in ops.iter().rev().take(depth::MAX_TREE_DEPTH + 1) {
                     let s = Span::new(self.span(op).start, e.span.end);
                     let kind = if is_not {
                         ExprKind::Not(Box::new(e))

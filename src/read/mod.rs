@@ -9,6 +9,8 @@ mod csv;
 mod grid;
 mod marks;
 mod number;
+mod package;
+mod repair;
 mod xlsx;
 
 #[cfg(test)]
@@ -16,6 +18,7 @@ mod tests;
 
 pub use self::csv::read_csv;
 pub use self::number::decimal_from_f64;
+pub use self::package::{MAX_PART_BYTES, MAX_WORKBOOK_XML_BYTES};
 pub use self::xlsx::read_xlsx;
 
 use crate::sheet::Workbook;

@@ -10,7 +10,7 @@ use super::grid::GridBuilder;
 use super::marks::{scan_workbook, SheetMarks};
 use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
 use super::ReadError;
-use crate::sheet::{Cell, CellRange, CellRef, CellValue, Date, Sheet, Workbook};
+use crate::sheet::{Cell, CellProblem, CellRange, CellRef, CellValue, Date, Sheet, Workbook};
 use calamine::{
     open_workbook_from_rs, Data, Dimensions, ExcelDateTime, Reader, SheetType, Style, Xlsx,
     XlsxError,
@@ -49,7 +49,39 @@ fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
             "文件不是 xlsx 格式（缺少 ZIP 文件头），可能已损坏或扩展名有误".into(),
         ));
     }
-    // calamine is not ours: keep a panic on hostile input from taking the caller down.
+    // Bombs and damaged parts are refused before any XML is parsed.
+    super::package::verify(bytes)?;
+    match guarded_read(bytes, scan) {
+        // A few malformed cells: read a copy without them, and report each at its cell.
+        Err(ReadError::Corrupt(why)) => match super::repair::repair(bytes) {
+            Some((fixed, cuts)) => {
+                let mut book = guarded_read(&fixed, scan).map_err(|_| ReadError::Corrupt(why))?;
+                let names = super::repair::sheet_names_by_part(bytes);
+                for cut in cuts {
+                    let name = names.get(&cut.part);
+                    let sheet = match book.sheets.iter_mut().position(|s| Some(&s.name) == name) {
+                        Some(i) => &mut book.sheets[i],
+                        None => match book.sheets.first_mut() {
+                            Some(s) => s,
+                            None => break,
+                        },
+                    };
+                    sheet.problems.push(CellProblem {
+                        at: cut.at,
+                        code: crate::codes::BAD_CELL,
+                        message: cut.message,
+                    });
+                }
+                Ok(book)
+            }
+            None => Err(ReadError::Corrupt(why)),
+        },
+        other => other,
+    }
+}
+
+/// [`read_zip`], with a panic inside calamine (not ours) reported as a damaged file.
+fn guarded_read(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     match std::panic::catch_unwind(|| read_zip(bytes, scan)) {
         Ok(result) => result,
         Err(_) => Err(ReadError::Corrupt(

@@ -26,7 +26,10 @@ fn field(s: &str) -> String {
 }
 
 fn row(out: &mut String, fields: &[&str]) {
-    let cells: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    let cells: Vec<String> = fields
+        .iter()
+        .map(|f| field(&super::escape_controls(f)))
+        .collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");
 }

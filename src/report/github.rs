@@ -6,7 +6,8 @@ use crate::finding::{Finding, Severity};
 
 /// Escapes a command's message, as GitHub's toolkit does: `%`, CR and LF.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::escape_controls(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -42,7 +42,8 @@ pub fn render_human(file: &FileReport, sheets: &[Sheet], opts: &HumanOptions) ->
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&render_finding(&file.path, f, sheets, opts));
+        let f = super::escaped_finding(f);
+        out.push_str(&render_finding(&super::escape_controls(&file.path), &f, sheets, opts));
     }
     out
 }

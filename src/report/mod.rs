@@ -243,3 +243,45 @@ pub(crate) fn place_text(sheet: Option<&str>, at: Option<&Place>) -> String {
         (None, None) => String::new(),
     }
 }
+
+/// Text from a form shown on a terminal or in a log: control characters other than tab and
+/// newline (ESC, BEL, NUL, CR …) and the Unicode bidirectional overrides appear as `\u{1b}`,
+/// so a cell cannot move the cursor, recolour or hide what the report says.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A finding with every text field passed through [`escape_controls`].
+pub fn escaped_finding(f: &Finding) -> Finding {
+    let e = |s: &str| escape_controls(s).into_owned();
+    Finding {
+        title: e(&f.title),
+        message: e(&f.message),
+        sheet: f.sheet.as_deref().map(e),
+        help: f.help.as_deref().map(e),
+        related: f
+            .related
+            .iter()
+            .map(|r| crate::finding::Related {
+                at: r.at.clone(),
+                label: e(&r.label),
+            })
+            .collect(),
+        ..f.clone()
+    }
+}

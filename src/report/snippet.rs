@@ -238,7 +238,7 @@ fn shown_text(sheet: &Sheet, r: u32, c: u32, marked: bool) -> String {
     if !marked && continues_left(sheet, r, c) {
         return String::new();
     }
-    let shown = sheet.value(CellRef::new(r, c)).display();
+    let shown = super::escape_controls(&sheet.value(CellRef::new(r, c)).display()).into_owned();
     shown
         .split_whitespace()
         .collect::<Vec<_>>()
