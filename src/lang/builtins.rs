@@ -22,15 +22,37 @@ pub struct CallCtx<'u> {
     pub overflow: &'u RefCell<Vec<Option<Place>>>,
 }
 
+/// How arithmetic overflowed, which decides which operands are to blame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// A sum: only the operands large enough to cause it (of `n` terms each below
+    /// `Decimal::MAX / n`, no sum overflows), so ordinary cells of the column stay unblamed.
+    Sum,
+    /// A product or quotient: every operand read from a cell.
+    Product,
+}
+
 /// Records that arithmetic on `args` overflowed: the cells they (or their list items) came
 /// from, or the form itself when none was read from a cell.
-pub fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>]) {
-    let mut sink = sink.borrow_mut();
-    let before = sink.len();
+pub fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>], how: Overflow) {
+    let mut items: Vec<&Val<'_>> = Vec::new();
     for a in args {
         match &a.v {
-            V::List(items) => sink.extend(items.iter().filter_map(|v| v.at.cloned().map(Some))),
-            _ => sink.extend(a.at.cloned().map(Some)),
+            V::List(list) => items.extend(list.iter()),
+            _ => items.push(a),
+        }
+    }
+    let numbers = items.iter().filter(|v| v.as_num().is_some()).count().max(1);
+    let large = Decimal::MAX / Decimal::from(numbers);
+    let mut sink = sink.borrow_mut();
+    let before = sink.len();
+    for v in items {
+        let blamed = match how {
+            Overflow::Sum => v.as_num().is_some_and(|x| x.abs() >= large),
+            Overflow::Product => true,
+        };
+        if blamed {
+            sink.extend(v.at.cloned().map(Some));
         }
     }
     if sink.len() == before {
@@ -420,7 +442,7 @@ fn sum<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
         match n.into_iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x)) {
             Some(total) => Val::num(total),
             None => {
-                note_overflow(ctx.overflow, &args);
+                note_overflow(ctx.overflow, &args, Overflow::Sum);
                 Val::null()
             }
         },
@@ -611,7 +633,7 @@ fn money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
                 match q.amount.checked_mul(factor) {
                     Some(m) => Val::num(m),
                     None => {
-                        note_overflow(ctx.overflow, &args);
+                        note_overflow(ctx.overflow, &args, Overflow::Product);
                         Val::null()
                     }
                 }
@@ -629,7 +651,7 @@ fn to_base<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
             match d.checked_mul(factor) {
                 Some(m) => Val::num(m),
                 None => {
-                    note_overflow(ctx.overflow, &args);
+                    note_overflow(ctx.overflow, &args, Overflow::Product);
                     Val::null()
                 }
             }

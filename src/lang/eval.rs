@@ -303,7 +303,11 @@ impl<'p, 'f> Env<'p, 'f> {
         match result {
             Some(d) => Val::num(d),
             None => {
-                builtins::note_overflow(&self.overflow, &[l.clone(), r.clone()]);
+                let how = match op {
+                    BinOp::Add | BinOp::Sub => builtins::Overflow::Sum,
+                    _ => builtins::Overflow::Product,
+                };
+                builtins::note_overflow(&self.overflow, &[l.clone(), r.clone()], how);
                 Val::null()
             }
         }

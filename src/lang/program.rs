@@ -360,14 +360,16 @@ impl Program {
         }
         for at in env.overflows() {
             let what = match &at {
-                Some(p) => format!("{p} 的数值"),
-                None => "本表的数值".to_string(),
+                Some(_) => "该数值",
+                None => "本表有数值",
             };
             out.push(Finding {
                 at,
                 ..codes::OUT_OF_RANGE.on_sheet(
                     &form.sheet,
-                    format!("{what}在计算中超出可计算的范围，相关检查按无法识别处理"),
+                    format!(
+                        "{what}在计算中超出可计算的范围（约 ±7.9×10²⁸），相关检查按无法识别处理"
+                    ),
                 )
             });
         }
