@@ -102,3 +102,36 @@ fn shipped_rule_tests_pass_and_cover_every_rule() {
         }
     }
 }
+
+#[test]
+fn deep_rules_are_refused_by_check_fmt_and_check_of_forms_without_a_crash() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = tmp.path().join("pack");
+    copy_dir(&root().join("rules/shenzhen-2020"), &pack);
+    let path = pack.join("params.rules");
+    let mut text = std::fs::read_to_string(&path).expect("params");
+    text.push_str(&format!("\nparam 深 = {}1{}\n", "(".repeat(800), ")".repeat(800)));
+    text.push_str(&format!("\nparam 长 = {}\n", vec!["1"; 15_000].join(" + ")));
+    std::fs::write(&path, text).expect("write");
+    let dir = pack.to_str().expect("utf8");
+    let (code, _, stderr) = formlint(&["rules", "check", dir]);
+    assert_eq!(code, 1, "{stderr:.2000}");
+    assert_eq!(stderr.matches("formlint::rules::too-deep").count(), 2, "{stderr:.2000}");
+    let (code, _, stderr) = formlint(&["rules", "fmt", "--check", dir]);
+    assert!(matches!(code, 1 | 2), "{stderr:.2000}");
+    let (code, _, stderr) = formlint(&[
+        "check",
+        "--rules",
+        dir,
+        "tests/fixtures/seed/P4-进出口预警事务.xlsx",
+    ]);
+    assert_eq!(code, 2, "{stderr:.2000}");
+    assert!(stderr.contains("表达式嵌套过深"), "{stderr:.2000}");
+}
+
+#[test]
+fn explain_shows_an_engine_code_from_the_registry() {
+    let (code, stdout, _) = formlint(&["rules", "explain", "X006"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+}

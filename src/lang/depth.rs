@@ -11,7 +11,7 @@ use crate::lang::ast::{Expr, ExprKind, Part, Rule, Span, Stmt, Template};
 /// Most brackets `( [ {` (and `if`s) open at once in one statement.
 pub const MAX_NESTING: usize = 128;
 /// Most levels of one expression tree (a chain `a + b + …` counts one level per operator).
-pub const MAX_TREE_DEPTH: usize = 256;
+pub const MAX_TREE_DEPTH: usize = 100;
 
 /// The first place in `text` where more than [`MAX_NESTING`] brackets or `if`s are open, as a
 /// span of the opening that went too deep.
@@ -117,6 +117,38 @@ fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::If(a, b, c) => vec![a, b, c],
         ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(_) => vec![],
     }
+}
+
+/// Runs `f` where the stack has room for pest's descent: each bracket level costs tens of KB
+/// in a debug build, more than a 2 MB thread (a test's, a worker's) allows at the nesting the
+/// language permits ([`MAX_NESTING`]); the checker's walk is recursive too. On targets without threads `f` runs in place.
+pub fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        const STACK: usize = 256 << 20;
+        let result = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn_scoped(s, f)
+                .map(|h| h.join())
+        });
+        match result {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread could be started: parse in place (the limits still hold in release).
+            Err(_) => unreachable_thread(),
+        }
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        f()
+    }
+}
+
+/// A thread for the parser could not be spawned (the system is out of threads or memory).
+#[cfg(not(target_family = "wasm"))]
+fn unreachable_thread() -> ! {
+    panic!("无法为规则解析创建线程（系统资源不足）")
 }
 
 #[cfg(test)]

@@ -16,6 +16,10 @@ struct RulesParser;
 
 /// Parses one rule file. Returns what parsed and every syntax error found.
 pub fn parse_file(file: &SourceFile) -> (File, Vec<RuleError>) {
+    depth::with_stack(|| parse_here(file))
+}
+
+fn parse_here(file: &SourceFile) -> (File, Vec<RuleError>) {
     let mut out = File::default();
     let mut errors = Vec::new();
     let text = file.text.as_str();

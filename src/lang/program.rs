@@ -81,6 +81,15 @@ pub fn compile_layers(
     units: Units,
     overrides: &Overrides,
 ) -> Result<Program, RuleErrors> {
+    crate::lang::depth::with_stack(|| compile_here(sources, schema, units, overrides))
+}
+
+fn compile_here(
+    sources: &[(SourceFile, usize)],
+    schema: &Schema,
+    units: Units,
+    overrides: &Overrides,
+) -> Result<Program, RuleErrors> {
     let mut errors = RuleErrors::default();
     let mut files = Vec::new();
     for (src, layer) in sources {

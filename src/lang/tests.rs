@@ -255,3 +255,50 @@ rule B008 error "缺少 message" {
     assert_eq!(e.errors.len(), 3);
     insta::assert_snapshot!(render(&e));
 }
+
+#[test]
+fn deep_nesting_and_long_chains_are_refused_at_their_place_not_overflowed() {
+    // 700 nested parentheses (pest's descent overflowed near here), deep `if`s, a 15,000-term
+    // sum, and 10,000 `not`s: each one error naming the place, nothing overflows.
+    let parens = format!("param 深 = {}1{}\n", "(".repeat(700), ")".repeat(700));
+    let ifs = format!("param 如果 = {}0\n", "if true then 1 else ".repeat(300));
+    let sum = format!("param 和 = {}\n", vec!["1"; 15_000].join(" + "));
+    let nots = format!("param 非 = {}true\n", "not ".repeat(10_000));
+    for (src, expect_at) in [
+        (parens.as_str(), "(".repeat(10)),
+        (ifs.as_str(), "if true then".to_string()),
+        (sum.as_str(), "+ 1".to_string()),
+        (nots.as_str(), "not not".to_string()),
+    ] {
+        let e = compile(&[SourceFile::new("t.rules", src)], &schema(), units())
+            .expect_err("too deep");
+        assert_eq!(e.errors.len(), 1, "{src:.40}: {e:?}");
+        let err = &e.errors[0];
+        assert_eq!(err.code, "formlint::rules::too-deep");
+        assert!(
+            src[err.span.start..].starts_with(&expect_at),
+            "{src:.40} at {:?}",
+            &src[err.span.start..(err.span.start + 20).min(src.len())]
+        );
+    }
+    // Right below the limits everything compiles and runs.
+    let fine = format!(
+        "param 浅 = {}1{}\nparam 长 = {}\n",
+        "(".repeat(100),
+        ")".repeat(100),
+        vec!["1"; 90].join(" + ")
+    );
+    compile(&[SourceFile::new("t.rules", &fine)], &schema(), units()).expect("compiles");
+}
+
+#[test]
+fn the_deepest_allowed_expression_checks_and_runs_on_a_small_stack() {
+    // 120 brackets inside a chain just under the tree limit, evaluated on a 2 MB test thread.
+    let deep = format!("{}r.得分{}", "(".repeat(120), ")".repeat(120));
+    let chain = vec![deep.as_str(); crate::lang::depth::MAX_TREE_DEPTH - 5].join(" + ");
+    let src = format!(
+        "rule Z001 error \"深\" {{\n  for r in 指标\n  when {chain} > 1000000\n  at r.得分\n  message \"x\"\n}}\n"
+    );
+    let out = run(&src);
+    assert!(out.is_empty(), "{out:?}");
+}
