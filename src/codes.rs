@@ -206,6 +206,19 @@ pub fn lookup(code: &str) -> Option<&'static Code> {
     ALL.iter().find(|c| c.code.eq_ignore_ascii_case(code))
 }
 
+/// The registry as a Markdown table (code, severity, title), for README.md and docs: a test
+/// keeps the committed table equal to this.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | severity | meaning |\n|---|---|---|\n");
+    for c in ALL {
+        out.push_str(&format!(
+            "| {} | {} | {} ({}): {} |\n",
+            c.code, c.severity, c.title, c.title_en, c.description
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

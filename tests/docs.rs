@@ -139,3 +139,13 @@ fn every_builtin_is_documented_and_every_documented_function_exists() {
         );
     }
 }
+
+#[test]
+fn readme_lists_the_engine_codes_of_the_registry() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let table = formlint::codes::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's input-code table differs from src/codes.rs; put this in:\n{table}"
+    );
+}

@@ -7,9 +7,10 @@
 use super::ReadError;
 use crate::sheet::{Cell, CellProblem, CellRange, CellRef, Sheet};
 
-/// Most grid slots (cells plus rows) one sheet may allocate (about 110 MB), counted as what
-/// is really allocated: rows are dense from column A, so a far cell costs its whole row.
-pub(crate) const MAX_GRID_CELLS: u64 = 2_000_000;
+/// Most cells one sheet may allocate (about 60 MB), counted as what is really allocated: rows
+/// are dense from column A, so a far cell costs its whole row. Rows themselves are not counted:
+/// a sheet has at most 1,048,576 of them (25 MB of empty rows).
+pub(crate) const MAX_GRID_CELLS: u64 = 1_000_000;
 
 /// A sheet under construction, counting every slot it allocates.
 pub(crate) struct GridBuilder {
@@ -109,7 +110,6 @@ impl GridBuilder {
             self.charge(rows.saturating_mul(cols))?;
             let needed_rows = m.end.row as usize + 1;
             if widths.len() < needed_rows {
-                self.charge((needed_rows - widths.len()) as u64)?;
                 widths.resize(needed_rows, 0);
             }
             let width = m.end.col + 1;
@@ -125,13 +125,11 @@ impl GridBuilder {
         Ok(self.sheet)
     }
 
-    /// Slots `set(at, …)` would add: new rows, and new cells in the target row.
+    /// Cells `set(at, …)` would add to the target row.
     fn growth(&self, at: CellRef) -> u64 {
         let rows = &self.sheet.rows;
-        let new_rows = (u64::from(at.row) + 1).saturating_sub(rows.len() as u64);
         let row_len = rows.get(at.row as usize).map_or(0, Vec::len) as u64;
-        let new_cells = (u64::from(at.col) + 1).saturating_sub(row_len);
-        new_rows + new_cells
+        (u64::from(at.col) + 1).saturating_sub(row_len)
     }
 
     /// Books `slots` against the budget.
