@@ -5,7 +5,7 @@
 use crate::codes;
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
-use crate::report::FileReport;
+use crate::outcome::FileReport;
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod form;
 pub mod lang;
 pub mod opc;
+pub mod outcome;
 pub mod pack;
 pub mod read;
 pub mod report;

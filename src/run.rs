@@ -8,9 +8,9 @@ use crate::extract::{self, Extracted};
 use crate::finding::Finding;
 use crate::pack::Pack;
 use crate::read::{self, Format, ReadError};
-use crate::report::FileReport;
+use crate::outcome::FileReport;
 use crate::form::Place;
-use crate::sheet::{CellValue, Sheet, Workbook};
+use crate::sheet::{CellValue, ProblemKind, Sheet, Workbook};
 
 
 /// What a check needs besides the pack.
@@ -227,7 +227,7 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
         }
     }
     let order: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
-    crate::report::sort_findings(&mut report.findings, &order);
+    crate::outcome::sort_findings(&mut report.findings, &order);
     Checked {
         report,
         sheets: book.sheets,
@@ -239,9 +239,16 @@ fn cell_problems(sheet: &Sheet) -> Vec<Finding> {
     sheet
         .problems
         .iter()
-        .map(|p| Finding {
-            at: p.at.map(Place::Cell),
-            ..p.code.on_sheet(&sheet.name, p.message.clone())
+        .map(|p| {
+            let code = match p.kind {
+                ProblemKind::Malformed => codes::BAD_CELL,
+                ProblemKind::OutOfRange => codes::OUT_OF_RANGE,
+                ProblemKind::SheetNotRead => codes::UNREADABLE,
+            };
+            Finding {
+                at: p.at.map(Place::Cell),
+                ..code.on_sheet(&sheet.name, p.message.clone())
+            }
         })
         .collect()
 }

@@ -223,10 +223,22 @@ pub struct Sheet {
 pub struct CellProblem {
     /// Where: the cell, or `None` when its reference itself is unusable.
     pub at: Option<CellRef>,
-    /// Which engine code reports it.
-    pub code: crate::codes::Code,
+    /// What kind of problem it is (the pipeline picks the finding code from it).
+    pub kind: ProblemKind,
     /// What was found, for the filer (Chinese).
     pub message: String,
+}
+
+/// Why the reader left a cell (or a sheet) unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The stored content is malformed: an unknown error value, a boolean other than 0/1, a
+    /// string index out of range, an unusable reference or one past `XFD1048576`.
+    Malformed,
+    /// A number outside the range money and scores are computed in.
+    OutOfRange,
+    /// The whole sheet was not read (it would need more cells than the grid budget).
+    SheetNotRead,
 }
 
 impl Sheet {

@@ -432,11 +432,11 @@ fn literal(v: &serde_json::Value) -> Expr {
 
 impl Pack {
     /// The pack's rules as the report stage describes them (SARIF rule metadata), in file order.
-    pub fn rule_meta(&self) -> Vec<crate::report::RuleMeta> {
+    pub fn rule_meta(&self) -> Vec<crate::outcome::RuleMeta> {
         let meta = |r: &lang::ast::Rule, key: &str| r.meta(key).map(str::to_string);
         self.program
             .rules()
-            .map(|r| crate::report::RuleMeta {
+            .map(|r| crate::outcome::RuleMeta {
                 code: r.code.text.clone(),
                 severity: r.severity,
                 title: r.title.clone(),

@@ -5,7 +5,7 @@
 //! budget is far above any real form and far below what would hurt a browser tab.
 
 use super::ReadError;
-use crate::sheet::{Cell, CellProblem, CellRange, CellRef, Sheet};
+use crate::sheet::{Cell, CellProblem, CellRange, CellRef, ProblemKind, Sheet};
 
 /// Most cells one sheet may allocate (about 60 MB), counted as what is really allocated: rows
 /// are dense from column A, so a far cell costs its whole row. Rows themselves are not counted:
@@ -51,15 +51,15 @@ impl GridBuilder {
         );
     }
 
-    /// Leaves a cell blank and records why (code X014 or as given).
+    /// Records a malformed cell (or reference) the reader left out.
     pub(crate) fn problem(&mut self, at: Option<CellRef>, message: String) {
-        self.problem_with(crate::codes::BAD_CELL, at, message);
+        self.problem_with(ProblemKind::Malformed, at, message);
     }
 
-    /// Records a problem with its own code (e.g. X013 for a number out of range).
+    /// Records a problem of a given kind (e.g. a number out of range).
     pub(crate) fn problem_with(
         &mut self,
-        code: crate::codes::Code,
+        kind: ProblemKind,
         at: Option<CellRef>,
         message: String,
     ) {
@@ -67,11 +67,11 @@ impl GridBuilder {
         const MAX_PROBLEMS: usize = 100;
         let problems = &mut self.sheet.problems;
         if problems.len() < MAX_PROBLEMS {
-            problems.push(CellProblem { at, code, message });
+            problems.push(CellProblem { at, kind, message });
         } else if problems.len() == MAX_PROBLEMS {
             problems.push(CellProblem {
                 at: None,
-                code,
+                kind,
                 message: format!("本表还有更多无法识别的单元格，只列出前 {MAX_PROBLEMS} 个"),
             });
         }
@@ -234,6 +234,6 @@ mod tests {
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].contains("XFE1") && found[1].contains("A1048577"), "{found:?}");
         assert!(found[2].contains("XFE1:XFE20000"), "{found:?}");
-        assert!(sheet.problems.iter().all(|p| p.code.code == "X014"));
+        assert!(sheet.problems.iter().all(|p| p.kind == ProblemKind::Malformed));
     }
 }

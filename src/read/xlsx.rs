@@ -10,7 +10,9 @@ use super::grid::GridBuilder;
 use super::marks::{scan_workbook, SheetMarks};
 use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
 use super::ReadError;
-use crate::sheet::{Cell, CellProblem, CellRange, CellRef, CellValue, Date, Sheet, Workbook};
+use crate::sheet::{
+    Cell, CellProblem, CellRange, CellRef, CellValue, Date, ProblemKind, Sheet, Workbook,
+};
 use calamine::{
     open_workbook_from_rs, Data, Dimensions, ExcelDateTime, Reader, SheetType, Style, Xlsx,
     XlsxError,
@@ -68,7 +70,7 @@ fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
                     };
                     sheet.problems.push(CellProblem {
                         at: cut.at,
-                        code: crate::codes::BAD_CELL,
+                        kind: ProblemKind::Malformed,
                         message: cut.message,
                     });
                 }
@@ -143,7 +145,7 @@ fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
             // One oversized sheet is skipped and reported; the workbook's other sheets are read.
             Err(ReadError::SheetTooLarge(why)) => {
                 let mut grid = GridBuilder::new(&name);
-                grid.problem_with(crate::codes::UNREADABLE, None, format!("{why}，未读取本表"));
+                grid.problem_with(ProblemKind::SheetNotRead, None, format!("{why}，未读取本表"));
                 sheets.push(grid.finish(Vec::new())?);
             }
             Err(e) => return Err(e),
@@ -176,7 +178,7 @@ fn read_sheet(
         if let Data::Float(f) = data {
             if decimal_from_f64(f).is_none() && at.on_sheet() {
                 grid.problem_with(
-                    crate::codes::OUT_OF_RANGE,
+                    ProblemKind::OutOfRange,
                     Some(at),
                     format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
                 );

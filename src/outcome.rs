@@ -1,0 +1,189 @@
+//! What a check produces, below every report format: one file's findings in report order
+//! ([`FileReport`]), the run's closing counts ([`Totals`]), and what machine formats say about a
+//! rule ([`RuleMeta`]). The pipeline (run, config, pack) makes these; report only renders them,
+//! so no stage has to import the report stage to hand over its results.
+
+use crate::finding::{Finding, Severity};
+use crate::form::Place;
+use std::cmp::Ordering;
+
+/// Which rule pack produced the report, so a JSON report says what it was checked against.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Ruleset {
+    /// The pack's name (`shenzhen-2020`).
+    pub name: String,
+    /// The pack's version (`1.0.0`).
+    pub version: String,
+}
+
+/// What the machine formats (SARIF) say about a rule: the pack's metadata, free of the rule
+/// language's types. Built by `Pack::rule_meta`, read by the SARIF format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// The rule code (`B001`).
+    pub code: String,
+    /// The rule's default severity.
+    pub severity: Severity,
+    /// Chinese title.
+    pub title: String,
+    /// English title (`title_en`), when the pack gives one.
+    pub title_en: Option<String>,
+    /// What the rule checks (`description`).
+    pub description: Option<String>,
+    /// The clause of the regulation the rule comes from (`source`).
+    pub source: Option<String>,
+}
+
+/// The findings of one input file (a workbook, CSV or canonical YAML), in report order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileReport {
+    /// The file as the user named it (shown as is).
+    pub path: String,
+    /// How many forms the file held.
+    pub forms: usize,
+    /// Its findings, sorted with [`sort_findings`].
+    pub findings: Vec<Finding>,
+}
+
+/// Counts of findings by severity, for summaries and exit codes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub info: usize,
+}
+
+impl Counts {
+    /// Counts the findings by severity.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.info += 1,
+            }
+        }
+        c
+    }
+
+    /// Adds another count to this one.
+    pub fn add(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.info += other.info;
+    }
+}
+
+/// Sorts findings into report order, so output follows the sheet as a reader scans it: findings
+/// without a sheet first (file-level), then by sheet in `sheet_order` (sheets not listed come
+/// after, by name), then findings without a place, then by row, column (or path, numbers in
+/// paths compared as numbers), then code. The sort is stable.
+pub fn sort_findings(findings: &mut [Finding], sheet_order: &[String]) {
+    findings.sort_by(|a, b| {
+        sheet_key(a, sheet_order)
+            .cmp(&sheet_key(b, sheet_order))
+            .then_with(|| place_cmp(a.at.as_ref(), b.at.as_ref()))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+}
+
+/// Sheet position: (0, 0, "") for none, (1, index, "") for listed sheets, (2, 0, name) otherwise.
+fn sheet_key<'a>(f: &'a Finding, order: &[String]) -> (u8, usize, &'a str) {
+    match &f.sheet {
+        None => (0, 0, ""),
+        Some(s) => match order.iter().position(|o| o == s) {
+            Some(i) => (1, i, ""),
+            None => (2, 0, s.as_str()),
+        },
+    }
+}
+
+fn place_cmp(a: Option<&Place>, b: Option<&Place>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(Place::Cell(x)), Some(Place::Cell(y))) => x.cmp(y),
+        (Some(Place::Cell(_)), Some(Place::Path(_))) => Ordering::Less,
+        (Some(Place::Path(_)), Some(Place::Cell(_))) => Ordering::Greater,
+        (Some(Place::Path(x)), Some(Place::Path(y))) => natural_cmp(x, y),
+    }
+}
+
+/// Compares strings with runs of ASCII digits compared as numbers (`指标[2]` before `指标[10]`).
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let xe = x.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(x.len());
+                let ye = y.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(y.len());
+                let (xn, yn) = (
+                    x[..xe].trim_start_matches('0'),
+                    y[..ye].trim_start_matches('0'),
+                );
+                let ord = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[xe..];
+                y = &y[ye..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
+}
+
+/// What a run's closing lines (summary, statistics, exit code) need from every file, kept
+/// instead of the files' findings so a long batch does not grow in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files reported.
+    pub files: usize,
+    /// Forms checked.
+    pub forms: usize,
+    /// Findings by severity.
+    pub counts: Counts,
+    /// Per code: how many findings, and the title of the first one.
+    pub by_code: std::collections::BTreeMap<String, (usize, String)>,
+}
+
+impl Totals {
+    /// Adds one file's report.
+    pub fn add(&mut self, file: &FileReport) {
+        self.files += 1;
+        self.forms += file.forms;
+        self.counts.add(Counts::of(&file.findings));
+        for f in &file.findings {
+            match self.by_code.get_mut(&f.code) {
+                Some(entry) => entry.0 += 1,
+                None => {
+                    self.by_code.insert(f.code.clone(), (1, f.title.clone()));
+                }
+            }
+        }
+    }
+
+    /// The totals of a list of reports.
+    pub fn of(files: &[FileReport]) -> Totals {
+        let mut t = Totals::default();
+        for f in files {
+            t.add(f);
+        }
+        t
+    }
+}
+
