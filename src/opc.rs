@@ -1,6 +1,302 @@
-//! Part names inside an Office Open XML package (Open Packaging Conventions): where a part's
-//! relationships live and what a relationship target points at. Shared by the reader (cell
-//! comments) and the annotator.
+//! The Office Open XML package (Open Packaging Conventions): one reader for every part of
+//! formlint that looks inside an xlsx — the cell reader's checks, the formula/merge walk, the
+//! comment reader, the repair of malformed cells and the annotator. It opens the zip once,
+//! finds parts case-insensitively, reads each under a size cap, resolves relationship targets
+//! against their source part, and finds the workbook through the root relationships (not by
+//! assuming `xl/workbook.xml`). Path helpers for part names sit below it.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::io::{Cursor, Read};
+use zip::ZipArchive;
+
+/// Most bytes one part may inflate to (a real form's sheet is ~100 KB).
+pub const MAX_PART_BYTES: u64 = 64 << 20;
+/// Most bytes all XML parts of one package may inflate to together.
+pub const MAX_PACKAGE_XML_BYTES: u64 = 256 << 20;
+/// Most entries a package may hold (a form has about a dozen).
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// Why a package or one of its parts cannot be read; messages for the filer, Chinese first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpcError {
+    /// Not a zip archive, or its directory is damaged.
+    #[error("文件不是有效的 xlsx 压缩包，可能已损坏或不完整（{0}）")]
+    NotZip(String),
+    /// More entries than any workbook has.
+    #[error("压缩包中有 {0} 个部件，超过上限 {MAX_ENTRIES}，不像是一张自评表")]
+    TooManyEntries(usize),
+    /// A part cannot be inflated, or its CRC does not match.
+    #[error("部件“{part}”已损坏（解压失败或校验和不符：{why}），文件可能在传输中损坏")]
+    Damaged {
+        /// The part's name.
+        part: String,
+        /// What the zip reader said.
+        why: String,
+    },
+    /// A part inflates past [`MAX_PART_BYTES`].
+    #[error("部件“{0}”解压后超过 64 MB 上限，不像是一张自评表（可能是压缩炸弹）")]
+    PartTooLarge(String),
+    /// All XML parts together inflate past [`MAX_PACKAGE_XML_BYTES`].
+    #[error("工作簿解压后的内容超过 256 MB 上限，不像是一张自评表（可能是压缩炸弹）")]
+    PackageTooLarge,
+    /// A part that must be text is not UTF-8.
+    #[error("部件“{0}”不是 UTF-8 文本")]
+    NotText(String),
+    /// A relationships part is not well-formed XML.
+    #[error("部件“{part}”不是有效的 XML：{why}")]
+    Xml {
+        /// The part's name.
+        part: String,
+        /// What the XML reader said.
+        why: String,
+    },
+}
+
+/// One relationship of a `.rels` part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rel {
+    /// `rId…`.
+    pub id: String,
+    /// The type URI.
+    pub kind: String,
+    /// The target as written.
+    pub target: String,
+    /// Whether the target is outside the package (then it names no part).
+    pub external: bool,
+    /// The part the target names, resolved against the source part.
+    pub part: String,
+}
+
+impl Rel {
+    /// Whether the type URI ends with `/name` (transitional or strict namespace alike).
+    pub fn is(&self, name: &str) -> bool {
+        self.kind.rsplit('/').next() == Some(name)
+    }
+}
+
+/// A sheet of the workbook, in workbook order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPart {
+    /// The sheet's name.
+    pub name: String,
+    /// Its part (`xl/worksheets/sheet1.xml`).
+    pub part: String,
+    /// The relationship type's last segment: `worksheet`, `chartsheet`, `dialogsheet` …
+    pub kind: String,
+}
+
+/// An opened package.
+pub struct Package<'a> {
+    archive: ZipArchive<Cursor<&'a [u8]>>,
+    /// Entry names in archive order.
+    names: Vec<String>,
+}
+
+impl<'a> Package<'a> {
+    /// Opens a zip package (its directory only; no part is inflated yet).
+    pub fn open(bytes: &'a [u8]) -> Result<Self, OpcError> {
+        let archive =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| OpcError::NotZip(e.to_string()))?;
+        if archive.len() > MAX_ENTRIES {
+            return Err(OpcError::TooManyEntries(archive.len()));
+        }
+        let mut names = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            match archive.name_for_index(i) {
+                Some(Ok(n)) => names.push(n.into_owned()),
+                _ => return Err(OpcError::NotZip(format!("无法读取第 {} 个压缩条目", i + 1))),
+            }
+        }
+        Ok(Package { archive, names })
+    }
+
+    /// Entry names in archive order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The zip archive, for copying entries raw (the annotator, the repair of cells).
+    pub fn archive(&mut self) -> &mut ZipArchive<Cursor<&'a [u8]>> {
+        &mut self.archive
+    }
+
+    /// The entry name of a part, matched case-insensitively as OPC requires.
+    pub fn entry(&self, part: &str) -> Option<&str> {
+        let part = part.trim_start_matches('/');
+        self.names
+            .iter()
+            .find(|n| n.trim_start_matches('/').eq_ignore_ascii_case(part))
+            .map(String::as_str)
+    }
+
+    /// A part's bytes (inflated, at most [`MAX_PART_BYTES`]), or `None` when it does not exist.
+    pub fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, OpcError> {
+        let Some(name) = self.entry(part).map(str::to_string) else {
+            return Ok(None);
+        };
+        let damaged = |e: &dyn std::fmt::Display| OpcError::Damaged {
+            part: name.clone(),
+            why: e.to_string(),
+        };
+        let file = self.archive.by_name(&name).map_err(|e| damaged(&e))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PART_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| damaged(&e))?;
+        if bytes.len() as u64 > MAX_PART_BYTES {
+            return Err(OpcError::PartTooLarge(name));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// A part's text (UTF-8, a byte-order mark dropped), or `None` when it does not exist.
+    pub fn read_text(&mut self, part: &str) -> Result<Option<String>, OpcError> {
+        let Some(bytes) = self.read(part)? else {
+            return Ok(None);
+        };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| OpcError::NotText(part.trim_start_matches('/').to_string()))
+    }
+
+    /// The relationships of `part` (`""` for the package's own), empty when it has none.
+    pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, OpcError> {
+        let path = rels_path(part);
+        match self.read_text(&path)? {
+            Some(text) => parse_rels(part, &text),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The workbook part: the target of the package's `officeDocument` relationship, or
+    /// `xl/workbook.xml` when the package has no root relationships.
+    pub fn workbook_part(&mut self) -> Result<String, OpcError> {
+        let root = self.rels("")?;
+        Ok(root
+            .into_iter()
+            .find(|r| r.is("officeDocument") && !r.external)
+            .map(|r| r.part)
+            .unwrap_or_else(|| "xl/workbook.xml".to_string()))
+    }
+
+    /// Every sheet of the workbook in workbook order (all kinds), with its part; `None` when
+    /// the workbook part is missing or a sheet's relationship cannot be found.
+    pub fn sheets(&mut self) -> Result<Option<Vec<SheetPart>>, OpcError> {
+        let workbook = self.workbook_part()?;
+        let Some(book) = self.read_text(&workbook)? else {
+            return Ok(None);
+        };
+        let rels = self.rels(&workbook)?;
+        let mut out = Vec::new();
+        let mut r = Reader::from_reader(book.as_bytes());
+        loop {
+            match r.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                    let (Some(name), Some(id)) = (attr(&e, |k| k == "name"), rel_id(&e)) else {
+                        return Ok(None);
+                    };
+                    let Some(rel) = rels.iter().find(|r| r.id == id && !r.external) else {
+                        return Ok(None);
+                    };
+                    let kind = rel.kind.rsplit('/').next().unwrap_or("").to_string();
+                    out.push(SheetPart {
+                        name,
+                        part: rel.part.clone(),
+                        kind,
+                    });
+                }
+                Ok(Event::Eof) => return Ok(Some(out)),
+                Err(_) => return Ok(None),
+                _ => {}
+            }
+        }
+    }
+
+    /// Inflates every XML part (`.xml`, `.rels`, `.vml`) once under the caps and verifies its
+    /// CRC, so a bomb or a damaged entry is refused, naming the part, before anything parses
+    /// it. Media are never read by formlint and are skipped.
+    pub fn verify(&mut self) -> Result<(), OpcError> {
+        let mut total: u64 = 0;
+        let mut sink = std::io::sink();
+        for i in 0..self.archive.len() {
+            let name = self.names[i].clone();
+            let lower = name.to_ascii_lowercase();
+            if lower.ends_with('/')
+                || !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))
+            {
+                continue;
+            }
+            let damaged = |e: &dyn std::fmt::Display| OpcError::Damaged {
+                part: name.clone(),
+                why: e.to_string(),
+            };
+            let mut part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
+            let copied = std::io::copy(&mut (&mut part).take(MAX_PART_BYTES + 1), &mut sink)
+                .map_err(|e| damaged(&e))?;
+            if copied > MAX_PART_BYTES {
+                return Err(OpcError::PartTooLarge(name));
+            }
+            total += copied;
+            if total > MAX_PACKAGE_XML_BYTES {
+                return Err(OpcError::PackageTooLarge);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The relationships of a `.rels` part whose source is `source`.
+pub fn parse_rels(source: &str, text: &str) -> Result<Vec<Rel>, OpcError> {
+    let mut out = Vec::new();
+    let mut r = Reader::from_reader(text.as_bytes());
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                let external = attr(&e, |k| k == "TargetMode").is_some_and(|m| m == "External");
+                let target = attr(&e, |k| k == "Target").unwrap_or_default();
+                out.push(Rel {
+                    id: attr(&e, |k| k == "Id").unwrap_or_default(),
+                    kind: attr(&e, |k| k == "Type").unwrap_or_default(),
+                    part: if external {
+                        String::new()
+                    } else {
+                        resolve(source, &target)
+                    },
+                    target,
+                    external,
+                });
+            }
+            Ok(Event::Eof) => return Ok(out),
+            Err(e) => {
+                return Err(OpcError::Xml {
+                    part: rels_path(source),
+                    why: e.to_string(),
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The unescaped value of the first attribute whose full name `key` accepts.
+pub fn attr(e: &BytesStart<'_>, key: impl Fn(&str) -> bool) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| key(a.key.as_ref()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// The `r:id` of an element, whatever prefix the relationships namespace has.
+pub fn rel_id(e: &BytesStart<'_>) -> Option<String> {
+    attr(e, |k| k.ends_with(":id") && !k.starts_with("xmlns"))
+}
 
 /// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels` (`""` → `_rels/.rels`).
 pub fn rels_path(part: &str) -> String {

@@ -43,7 +43,9 @@ impl CellRef {
         self.row < MAX_ROWS && self.col < MAX_COLS
     }
 
-    /// Parses `I16` (case-insensitive, optional `$`) into a reference.
+    /// Parses `I16` as people write it (case-insensitive, optional `$`, spaces around) into a
+    /// reference; columns may go past `XFD` (a reader reports such a cell rather than
+    /// mistaking it), rows are 1 to 1,048,576.
     pub fn parse(a1: &str) -> Option<CellRef> {
         let s = a1.trim().replace('$', "");
         let split = s.find(|c: char| c.is_ascii_digit())?;
@@ -65,6 +67,30 @@ impl CellRef {
             row: row - 1,
             col: col - 1,
         })
+    }
+
+    /// Parses a reference exactly as a workbook stores it (`B7`: one to three letters, then the
+    /// row 1 ..= 1,048,576, nothing else), as calamine accepts it.
+    pub fn from_a1(s: &str) -> Option<CellRef> {
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = s.as_bytes().split_at(split);
+        if letters.is_empty() || letters.len() > 3 || !letters.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let col = letters
+            .iter()
+            .fold(0u32, |col, c| col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1);
+        let row = CellRef::row_from_a1(std::str::from_utf8(digits).ok()?)?;
+        Some(CellRef { row, col: col - 1 })
+    }
+
+    /// A row number as stored (`7`: digits only, 1 ..= 1,048,576), zero-based.
+    pub fn row_from_a1(s: &str) -> Option<u32> {
+        if s.is_empty() || s.len() > 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = s.parse().ok()?;
+        (1..=MAX_ROWS).contains(&n).then(|| n - 1)
     }
 }
 

@@ -21,7 +21,7 @@ pub use styles::fill_rgb;
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use crate::sheet::CellRef;
-use package::{free_id, rel_type, relative, resolve, Package, Rel};
+use package::{free_id, rel_type, relative, Package, Rel};
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
 use styles::StyleBook;
@@ -39,6 +39,12 @@ pub enum AnnotateError {
     /// The package lacks something the copy needs.
     #[error("不支持的工作簿结构：{0}")]
     Unsupported(String),
+}
+
+impl From<crate::opc::OpcError> for AnnotateError {
+    fn from(e: crate::opc::OpcError) -> Self {
+        AnnotateError::Zip(e.to_string())
+    }
 }
 
 const CT_WORKSHEET: &str =
@@ -71,7 +77,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         .rels("")?
         .into_iter()
         .find(|r| r.is("officeDocument") && !r.external)
-        .map(|r| resolve("", &r.target))
+        .map(|r| r.part)
         .unwrap_or_else(|| "xl/workbook.xml".into());
     let wb_text = pkg
         .read(&workbook)?
@@ -81,7 +87,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
     let styles_rel = wb_rels
         .iter()
         .find(|r| r.is("styles") && !r.external)
-        .map(|r| resolve(&workbook, &r.target));
+        .map(|r| r.part.clone());
     let styles_part = styles_rel
         .clone()
         .unwrap_or_else(|| pkg.free_name("xl/styles", "xml"));
@@ -149,7 +155,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         let existing = rels
             .iter()
             .find(|r| r.is("comments") && !r.external)
-            .map(|r| resolve(part, &r.target));
+            .map(|r| r.part.clone());
         let mut already = Default::default();
         match existing.as_ref() {
             Some(cpart) if pkg.exists(cpart) => {
@@ -167,6 +173,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
                     kind: rel_type::COMMENTS.into(),
                     target: relative(part, &cpart),
                     external: false,
+                    part: String::new(),
                 });
             }
         }
@@ -179,7 +186,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         let vml = scan.legacy_rid.as_ref().and_then(|rid| {
             rels.iter()
                 .find(|r| &r.id == rid && !r.external)
-                .map(|r| resolve(part, &r.target))
+                .map(|r| r.part.clone())
         });
         let mut legacy = None;
         match vml {
@@ -199,6 +206,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
                     kind: rel_type::VML.into(),
                     target: relative(part, &vpart),
                     external: false,
+                    part: String::new(),
                 });
                 if scan.legacy_rid.is_none() {
                     legacy = Some(id);
@@ -228,6 +236,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         kind: rel_type::WORKSHEET.into(),
         target: relative(&workbook, &sheet_part),
         external: false,
+        part: String::new(),
     }];
     if styles_rel.is_none() {
         wb_new.push(Rel {
@@ -235,6 +244,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
             kind: rel_type::STYLES.into(),
             target: relative(&workbook, &styles_part),
             external: false,
+            part: String::new(),
         });
     }
     if styles_missing {
@@ -278,7 +288,7 @@ fn list_sheets(part: &str, text: &str, rels: &[Rel]) -> Result<Vec<SheetEntry>, 
                     id: attr(&e, "sheetId")
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(0),
-                    part: target.map(|t| resolve(part, &t.target)),
+                    part: target.map(|t| t.part.clone()),
                 });
             }
             Event::Eof => return Ok(out),

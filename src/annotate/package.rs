@@ -5,9 +5,9 @@ use super::xml::{self, attr, local, next};
 use super::AnnotateError;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipWriter};
 
 /// Relationship type URIs of the parts we create.
 pub mod rel_type {
@@ -25,31 +25,12 @@ pub mod rel_type {
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 }
 
-/// One relationship of a `.rels` part.
-#[derive(Debug, Clone)]
-pub struct Rel {
-    /// `rId…`.
-    pub id: String,
-    /// The type URI.
-    pub kind: String,
-    /// The target as written.
-    pub target: String,
-    /// Whether the target is outside the package.
-    pub external: bool,
-}
-
-impl Rel {
-    /// Whether the type URI ends with `/name` (transitional or strict namespace alike).
-    pub fn is(&self, name: &str) -> bool {
-        self.kind.rsplit('/').next() == Some(name)
-    }
-}
+pub use crate::opc::Rel;
 
 /// An opened package with its pending changes.
 pub struct Package<'a> {
-    archive: ZipArchive<Cursor<&'a [u8]>>,
-    /// Entry names in archive order.
-    names: Vec<String>,
+    /// The original package, read through the one package reader.
+    original: crate::opc::Package<'a>,
     /// Patched or new parts by entry name.
     changed: BTreeMap<String, Vec<u8>>,
     /// New parts in creation order.
@@ -59,23 +40,8 @@ pub struct Package<'a> {
 impl<'a> Package<'a> {
     /// Opens a zip package.
     pub fn open(bytes: &'a [u8]) -> Result<Self, AnnotateError> {
-        let archive =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|e| AnnotateError::Zip(e.to_string()))?;
-        let mut names = Vec::with_capacity(archive.len());
-        for i in 0..archive.len() {
-            match archive.name_for_index(i) {
-                Some(Ok(n)) => names.push(n.into_owned()),
-                _ => {
-                    return Err(AnnotateError::Zip(format!(
-                        "无法读取第 {} 个压缩条目",
-                        i + 1
-                    )))
-                }
-            }
-        }
         Ok(Package {
-            archive,
-            names,
+            original: crate::opc::Package::open(bytes)?,
             changed: BTreeMap::new(),
             added: Vec::new(),
         })
@@ -87,17 +53,17 @@ impl<'a> Package<'a> {
         if self.changed.contains_key(part) {
             return Some(part.to_string());
         }
-        self.names
-            .iter()
-            .chain(self.added.iter())
-            .find(|n| n.eq_ignore_ascii_case(part))
-            .cloned()
+        self.original
+            .entry(part)
+            .map(str::to_string)
+            .or_else(|| self.added.iter().find(|n| n.eq_ignore_ascii_case(part)).cloned())
     }
 
     /// How many parts end with `.ext` (case-insensitive).
     pub fn count_ext(&self, ext: &str) -> usize {
         let dot = format!(".{}", ext.to_ascii_lowercase());
-        self.names
+        self.original
+            .names()
             .iter()
             .chain(self.added.iter())
             .filter(|n| n.to_ascii_lowercase().ends_with(&dot))
@@ -117,14 +83,10 @@ impl<'a> Package<'a> {
         if let Some(b) = self.changed.get(&name) {
             return xml::text(&name, b).map(Some);
         }
-        let mut f = self
-            .archive
-            .by_name(&name)
-            .map_err(|e| AnnotateError::Zip(format!("{name}: {e}")))?;
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf)
-            .map_err(|e| AnnotateError::Zip(format!("{name}: {e}")))?;
-        xml::text(&name, &buf).map(Some)
+        match self.original.read(&name)? {
+            Some(buf) => xml::text(&name, &buf).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Replaces or creates a part.
@@ -132,7 +94,7 @@ impl<'a> Package<'a> {
         let name = self
             .entry(part)
             .unwrap_or_else(|| part.trim_start_matches('/').to_string());
-        if !self.names.contains(&name) && !self.added.contains(&name) {
+        if self.original.entry(&name).is_none() && !self.added.contains(&name) {
             self.added.push(name.clone());
         }
         self.changed.insert(name, text.into_bytes());
@@ -150,7 +112,7 @@ impl<'a> Package<'a> {
     pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, AnnotateError> {
         let path = rels_path(part);
         match self.read(&path)? {
-            Some(text) => parse_rels(&path, &text),
+            Some(text) => Ok(crate::opc::parse_rels(part, &text)?),
             None => Ok(Vec::new()),
         }
     }
@@ -234,8 +196,9 @@ impl<'a> Package<'a> {
         let ioerr = |e: std::io::Error| AnnotateError::Zip(e.to_string());
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
         let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-        for i in 0..self.archive.len() {
-            let file = self.archive.by_index_raw(i).map_err(zerr)?;
+        let archive = self.original.archive();
+        for i in 0..archive.len() {
+            let file = archive.by_index_raw(i).map_err(zerr)?;
             let name = file.name().map_err(zerr)?.into_owned();
             match self.changed.get(&name) {
                 Some(bytes) => {
@@ -256,7 +219,7 @@ impl<'a> Package<'a> {
     }
 }
 
-pub use crate::opc::{relative, rels_path, resolve};
+pub use crate::opc::{relative, rels_path};
 
 /// A relationship id not yet used in `rels`.
 pub fn free_id(rels: &[Rel], taken: &[String]) -> String {
@@ -264,23 +227,6 @@ pub fn free_id(rels: &[Rel], taken: &[String]) -> String {
         .map(|n| format!("rId{n}"))
         .find(|id| !rels.iter().any(|r| &r.id == id) && !taken.contains(id))
         .unwrap_or_default()
-}
-
-fn parse_rels(part: &str, text: &str) -> Result<Vec<Rel>, AnnotateError> {
-    let mut out = Vec::new();
-    let mut r = xml::reader(text);
-    loop {
-        match next(&mut r, part)? {
-            Event::Empty(e) | Event::Start(e) if local(&e) == "Relationship" => out.push(Rel {
-                id: attr(&e, "Id").unwrap_or_default(),
-                kind: attr(&e, "Type").unwrap_or_default(),
-                target: attr(&e, "Target").unwrap_or_default(),
-                external: attr(&e, "TargetMode").is_some_and(|m| m == "External"),
-            }),
-            Event::Eof => return Ok(out),
-            _ => {}
-        }
-    }
 }
 
 /// Inserts serialised children before the root element's end tag (expanding `<root/>`).

@@ -9,11 +9,9 @@
 //! and edge cases behave exactly as before.
 
 use crate::sheet::{CellRange, CellRef};
+use crate::opc::Package;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use std::collections::HashMap;
-use std::io::{Cursor, Read};
-use zip::ZipArchive;
 
 /// What one walk of a worksheet finds besides values.
 #[derive(Debug, Default)]
@@ -26,77 +24,15 @@ pub(super) struct SheetMarks {
 
 /// The marks of every sheet in workbook order (all sheet types, like calamine's metadata),
 /// or `None` when the package is not laid out the usual way.
-pub(super) fn scan_workbook(bytes: &[u8], sheet_count: usize) -> Option<Vec<SheetMarks>> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let paths = sheet_paths(&mut zip)?;
-    if paths.len() != sheet_count {
+pub(super) fn scan_workbook(pkg: &mut Package<'_>, sheet_count: usize) -> Option<Vec<SheetMarks>> {
+    let sheets = pkg.sheets().ok()??;
+    if sheets.len() != sheet_count {
         return None;
     }
-    let mut xml = Vec::new();
-    paths
+    sheets
         .iter()
-        .map(|path| {
-            xml.clear();
-            zip.by_name(path).ok()?.read_to_end(&mut xml).ok()?;
-            scan_sheet(&xml)
-        })
+        .map(|sheet| scan_sheet(&pkg.read(&sheet.part).ok()??))
         .collect()
-}
-
-/// Worksheet part paths in workbook order, from `xl/workbook.xml` and its relationships.
-fn sheet_paths(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<Vec<String>> {
-    let rels = read_part(zip, "xl/_rels/workbook.xml.rels")?;
-    let mut targets: HashMap<String, String> = HashMap::new();
-    let mut reader = Reader::from_reader(rels.as_slice());
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let id = attr(&e, "Id")?;
-                let target = attr(&e, "Target")?;
-                let path = match target.strip_prefix('/') {
-                    Some(abs) => abs.to_string(),
-                    None => format!("xl/{target}"),
-                };
-                targets.insert(id, path);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let workbook = read_part(zip, "xl/workbook.xml")?;
-    let mut reader = Reader::from_reader(workbook.as_slice());
-    let mut paths = Vec::new();
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let id = e.attributes().find_map(|a| {
-                    let a = a.ok()?;
-                    (a.key.local_name().as_ref() == "id" && a.key.as_ref() != "sheetId")
-                        .then(|| a.value.into_owned())
-                })?;
-                paths.push(targets.get(&id)?.clone());
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Some(paths)
-}
-
-/// One package part's bytes.
-fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    zip.by_name(path).ok()?.read_to_end(&mut out).ok()?;
-    Some(out)
-}
-
-/// An attribute's raw value (these never hold entities in practice; one that does gives up).
-fn attr(e: &BytesStart, key: &str) -> Option<String> {
-    let a = e.try_get_attribute(key).ok()??;
-    if a.value.contains('&') {
-        return None;
-    }
-    Some(a.value.into_owned())
 }
 
 /// Walks one sheet's XML: the cells holding `<f>` and the `<mergeCell>` regions.
@@ -218,28 +154,12 @@ fn merge(e: &BytesStart) -> Option<CellRange> {
     })
 }
 
-/// `B7` → `(6, 1)`; letters then digits only, within Excel's limits.
+/// `B7` → `(6, 1)`, with the one strict A1 parser ([`CellRef::from_a1`]).
 fn parse_ref(s: &str) -> Option<(u32, u32)> {
-    let split = s.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = s.as_bytes().split_at(split);
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
-    }
-    let mut col: u32 = 0;
-    for c in letters {
-        if !c.is_ascii_alphabetic() {
-            return None;
-        }
-        col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
-    }
-    Some((parse_row(std::str::from_utf8(digits).ok()?)?, col - 1))
+    CellRef::from_a1(s).map(|c| (c.row, c.col))
 }
 
 /// `7` → `6`; digits only, 1 ..= 1 048 576.
 fn parse_row(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n: u32 = s.parse().ok()?;
-    (1..=1_048_576).contains(&n).then(|| n - 1)
+    CellRef::row_from_a1(s)
 }

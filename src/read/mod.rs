@@ -9,7 +9,6 @@ mod csv;
 mod grid;
 mod marks;
 mod number;
-mod package;
 mod repair;
 mod xlsx;
 
@@ -18,7 +17,7 @@ mod tests;
 
 pub use self::csv::read_csv;
 pub use self::number::decimal_from_f64;
-pub use self::package::{MAX_PART_BYTES, MAX_WORKBOOK_XML_BYTES};
+pub use crate::opc::{MAX_PACKAGE_XML_BYTES, MAX_PART_BYTES};
 pub use self::xlsx::read_xlsx;
 
 use crate::sheet::Workbook;

@@ -9,10 +9,11 @@
 use crate::sheet::CellRef;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use crate::opc::Package;
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
-use zip::{ZipArchive, ZipWriter};
+use zip::ZipWriter;
 
 /// A cell cut out of a sheet part: where (if its reference is usable) and why.
 #[derive(Debug, Clone)]
@@ -42,24 +43,18 @@ const MAX_CUTS: usize = 10_000;
 
 /// The package with its malformed cells removed, and what was removed; `None` when nothing
 /// malformed was found (the failure has another cause) or the package cannot be rewritten.
-pub(super) fn repair(bytes: &[u8]) -> Option<(Vec<u8>, Vec<CutCell>)> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let strings = shared_string_count(&mut zip);
+pub(super) fn repair(pkg: &mut Package<'_>) -> Option<(Vec<u8>, Vec<CutCell>)> {
+    let strings = shared_string_count(pkg);
     let mut fixed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut cuts = Vec::new();
-    for i in 0..zip.len() {
-        let mut part = zip.by_index(i).ok()?;
-        let name = part.name().ok()?.to_string();
+    let names: Vec<String> = pkg.names().to_vec();
+    for name in &names {
         let lower = name.to_ascii_lowercase();
         if !(lower.contains("worksheets/") && lower.ends_with(".xml")) {
             continue;
         }
-        let mut xml = Vec::new();
-        (&mut part)
-            .take(super::package::MAX_PART_BYTES)
-            .read_to_end(&mut xml)
-            .ok()?;
-        let (ranges, found) = malformed_cells(&xml, strings, &name)?;
+        let xml = pkg.read(name).ok()??;
+        let (ranges, found) = malformed_cells(&xml, strings, name)?;
         if ranges.is_empty() {
             continue;
         }
@@ -67,35 +62,31 @@ pub(super) fn repair(bytes: &[u8]) -> Option<(Vec<u8>, Vec<CutCell>)> {
         if cuts.len() > MAX_CUTS {
             return None;
         }
-        fixed.insert(name, splice_out(&xml, &ranges));
+        fixed.insert(name.clone(), splice_out(&xml, &ranges));
     }
     if fixed.is_empty() {
         return None;
     }
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let part = zip.by_index_raw(i).ok()?;
-        let name = part.name().ok()?.to_string();
-        match fixed.remove(&name) {
+    let archive = pkg.archive();
+    for (i, name) in names.iter().enumerate() {
+        match fixed.remove(name) {
             Some(xml) => {
-                drop(part);
-                out.start_file(name, SimpleFileOptions::default()).ok()?;
+                out.start_file(name.as_str(), SimpleFileOptions::default()).ok()?;
                 out.write_all(&xml).ok()?;
             }
-            None => out.raw_copy_file(part).ok()?,
+            None => out.raw_copy_file(archive.by_index_raw(i).ok()?).ok()?,
         }
     }
     Some((out.finish().ok()?.into_inner(), cuts))
 }
 
 /// How many shared strings the workbook has (`<si>` entries), if it has a table.
-fn shared_string_count(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<usize> {
-    let mut xml = Vec::new();
-    zip.by_name("xl/sharedStrings.xml")
-        .ok()?
-        .take(super::package::MAX_PART_BYTES)
-        .read_to_end(&mut xml)
-        .ok()?;
+fn shared_string_count(pkg: &mut Package<'_>) -> Option<usize> {
+    let workbook = pkg.workbook_part().ok()?;
+    let rels = pkg.rels(&workbook).ok()?;
+    let part = rels.iter().find(|r| r.is("sharedStrings") && !r.external)?;
+    let xml = pkg.read(&part.part.clone()).ok()??;
     let mut reader = Reader::from_reader(xml.as_slice());
     let mut n = 0;
     loop {
@@ -216,51 +207,3 @@ fn splice_out(xml: &[u8], ranges: &[(usize, usize, String)]) -> Vec<u8> {
     out
 }
 
-/// Each worksheet part's sheet name, from `xl/workbook.xml` and its relationships.
-pub(super) fn sheet_names_by_part(bytes: &[u8]) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    let mut text = |name: &str| -> Option<Vec<u8>> {
-        let mut xml = Vec::new();
-        zip.by_name(name)
-            .ok()?
-            .take(super::package::MAX_PART_BYTES)
-            .read_to_end(&mut xml)
-            .ok()?;
-        Some(xml)
-    };
-    let (Some(rels), Some(book)) = (text("xl/_rels/workbook.xml.rels"), text("xl/workbook.xml"))
-    else {
-        return out;
-    };
-    let mut targets = BTreeMap::new();
-    let mut reader = Reader::from_reader(rels.as_slice());
-    while let Ok(event) = reader.read_event() {
-        match event {
-            Event::Start(e) | Event::Empty(e) => {
-                if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
-                    targets.insert(id, crate::opc::resolve("xl/workbook.xml", &target));
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let mut reader = Reader::from_reader(book.as_slice());
-    while let Ok(event) = reader.read_event() {
-        match event {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
-                    if let Some(part) = targets.get(&id) {
-                        out.insert(part.clone(), name);
-                    }
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    out
-}

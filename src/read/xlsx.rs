@@ -13,6 +13,7 @@ use super::ReadError;
 use crate::sheet::{
     Cell, CellProblem, CellRange, CellRef, CellValue, Date, ProblemKind, Sheet, Workbook,
 };
+use crate::opc::{OpcError, Package};
 use calamine::{
     open_workbook_from_rs, Data, Dimensions, ExcelDateTime, Reader, SheetType, Style, Xlsx,
     XlsxError,
@@ -51,16 +52,23 @@ fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
             "文件不是 xlsx 格式（缺少 ZIP 文件头），可能已损坏或扩展名有误".into(),
         ));
     }
-    // Bombs and damaged parts are refused before any XML is parsed.
-    super::package::verify(bytes)?;
-    match guarded_read(bytes, scan) {
+    // One package reader for the whole workbook; bombs and damaged parts are refused before
+    // any XML is parsed.
+    let mut pkg = Package::open(bytes).map_err(package_error)?;
+    pkg.verify().map_err(package_error)?;
+    match guarded_read(bytes, &mut pkg, scan) {
         // A few malformed cells: read a copy without them, and report each at its cell.
-        Err(ReadError::Corrupt(why)) => match super::repair::repair(bytes) {
+        Err(ReadError::Corrupt(why)) => match super::repair::repair(&mut pkg) {
             Some((fixed, cuts)) => {
-                let mut book = guarded_read(&fixed, scan).map_err(|_| ReadError::Corrupt(why))?;
-                let names = super::repair::sheet_names_by_part(bytes);
+                let mut fixed_pkg = Package::open(&fixed).map_err(package_error)?;
+                let mut book = guarded_read(&fixed, &mut fixed_pkg, scan)
+                    .map_err(|_| ReadError::Corrupt(why))?;
+                let names: Vec<(String, String)> = match pkg.sheets() {
+                    Ok(Some(sheets)) => sheets.into_iter().map(|s| (s.part, s.name)).collect(),
+                    _ => Vec::new(),
+                };
                 for cut in cuts {
-                    let name = names.get(&cut.part);
+                    let name = names.iter().find(|(p, _)| *p == cut.part).map(|(_, n)| n);
                     let sheet = match book.sheets.iter_mut().position(|s| Some(&s.name) == name) {
                         Some(i) => &mut book.sheets[i],
                         None => match book.sheets.first_mut() {
@@ -82,9 +90,24 @@ fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     }
 }
 
+/// The reader's error for a package problem: too large is unsupported, anything else damaged.
+fn package_error(e: OpcError) -> ReadError {
+    match e {
+        OpcError::TooManyEntries(_) | OpcError::PartTooLarge(_) | OpcError::PackageTooLarge => {
+            ReadError::Unsupported(e.to_string())
+        }
+        OpcError::NotZip(_)
+        | OpcError::Damaged { .. }
+        | OpcError::NotText(_)
+        | OpcError::Xml { .. } => {
+            ReadError::Corrupt(e.to_string())
+        }
+    }
+}
+
 /// [`read_zip`], with a panic inside calamine (not ours) reported as a damaged file.
-fn guarded_read(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
-    match std::panic::catch_unwind(|| read_zip(bytes, scan)) {
+fn guarded_read(bytes: &[u8], pkg: &mut Package<'_>, scan: bool) -> Result<Workbook, ReadError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_zip(bytes, pkg, scan))) {
         Ok(result) => result,
         Err(_) => Err(ReadError::Corrupt(
             "文件内容损坏，解析时出现内部错误".into(),
@@ -116,7 +139,7 @@ fn compound_file_error(bytes: &[u8]) -> ReadError {
 
 /// Opens the zip package and reads every worksheet; `scan` takes formula marks and merges
 /// from one walk of each sheet instead of calamine's two extra walks.
-fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
+fn read_zip(bytes: &[u8], pkg: &mut Package<'_>, scan: bool) -> Result<Workbook, ReadError> {
     let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(xlsx_error)?;
     let names: Vec<String> = xlsx
         .sheets_metadata()
@@ -127,7 +150,7 @@ fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     // One walk per sheet for formula marks and merges; calamine's own walks if that fails.
     let kinds: Vec<SheetType> = xlsx.sheets_metadata().iter().map(|s| s.typ).collect();
     let scanned = if scan {
-        scan_workbook(bytes, kinds.len())
+        scan_workbook(pkg, kinds.len())
     } else {
         None
     };
@@ -151,7 +174,7 @@ fn read_zip(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
             Err(e) => return Err(e),
         }
     }
-    let mut comments = sheet_comments(bytes);
+    let mut comments = sheet_comments(pkg);
     for sheet in &mut sheets {
         sheet.comments = comments.remove(&sheet.name).unwrap_or_default();
     }
