@@ -2,6 +2,7 @@
 //! the seed forms, plus a few hand-made findings that exercise input codes and escaping.
 
 use super::*;
+use crate::finding::Severity;
 use crate::finding::Related;
 use crate::pack;
 use crate::run::{self, CheckOptions};

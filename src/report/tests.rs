@@ -1,6 +1,7 @@
 //! Snapshot tests of the report stage on a hand-made copy of a seed form's sheet.
 
 use super::*;
+use crate::finding::Severity;
 use crate::finding::Related;
 use crate::sheet::{Cell, CellRange, CellRef, CellValue, Sheet};
 use rust_decimal::Decimal;
