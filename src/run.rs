@@ -75,16 +75,7 @@ impl Input {
     pub fn fiscal_year(&self) -> Option<i32> {
         match self {
             Input::Book(book) => book.sheets.iter().find_map(sheet_fiscal_year),
-            Input::Canonical(text) => text.lines().find_map(|l| {
-                let v = l
-                    .strip_prefix("fiscal_year:")
-                    .or_else(|| l.trim().strip_prefix("\"fiscal_year\":"))?;
-                v.trim()
-                    .trim_end_matches(',')
-                    .trim_matches('"')
-                    .parse()
-                    .ok()
-            }),
+            Input::Canonical(text) => extract::canonical_fiscal_year(text),
         }
     }
 }
@@ -253,6 +244,39 @@ fn cell_problems(sheet: &Sheet) -> Vec<Finding> {
         .collect()
 }
 
+/// Checks one file with the pack `choice` gives for the fiscal year it states: what
+/// `formlint check` does for every file. A file checked by a pack other than the run's, or
+/// stating a year no pack covers, starts with an info note (X012/X011).
+pub fn check_chosen(
+    choice: &crate::pack::PackChoice,
+    name: &str,
+    bytes: &[u8],
+    opts: &CheckOptions,
+) -> Checked {
+    isolated(name, || {
+        let input = match read_input(name, bytes, opts) {
+            Ok(i) => i,
+            Err(f) => return unread(name, *f),
+        };
+        let (pack, note) = choice.for_year(input.fiscal_year());
+        let mut checked = check_input(pack, name, input);
+        checked.report.findings.splice(0..0, note);
+        checked
+    })
+}
+
+/// A file that could not be read: `f` is its only finding.
+fn unread(name: &str, f: Finding) -> Checked {
+    Checked {
+        report: FileReport {
+            path: name.to_string(),
+            forms: 0,
+            findings: vec![f],
+        },
+        sheets: Vec::new(),
+    }
+}
+
 /// Checks one file given by name (its extension picks the reader) and contents.
 pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
     isolated(name, || check_file_unguarded(pack, name, bytes, opts))
@@ -261,13 +285,6 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
 fn check_file_unguarded(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
     match read_input(name, bytes, opts) {
         Ok(input) => check_input(pack, name, input),
-        Err(f) => Checked {
-            report: FileReport {
-                path: name.to_string(),
-                forms: 0,
-                findings: vec![*f],
-            },
-            sheets: Vec::new(),
-        },
+        Err(f) => unread(name, *f),
     }
 }

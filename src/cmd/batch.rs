@@ -204,7 +204,7 @@ mod tests {
     fn run_with(jobs: usize, files: &[PathBuf]) -> (Vec<FileReport>, Vec<String>) {
         let mut emitted = Vec::new();
         let mut reports = Vec::new();
-        let choice = crate::cmd::packs::Choice::Fixed(Box::new(pack()));
+        let choice = formlint::pack::PackChoice::Fixed(Box::new(pack()));
         let opts = formlint::run::CheckOptions::default();
         run(
             files,

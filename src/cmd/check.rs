@@ -4,6 +4,7 @@
 use crate::cmd;
 use clap::ValueEnum;
 use formlint::codes;
+use formlint::pack::PackChoice;
 use formlint::report::{self, FileReport, HumanOptions, Ruleset};
 use formlint::run::{self, CheckOptions};
 use formlint::sheet::Sheet;
@@ -176,7 +177,7 @@ pub fn display(p: &Path) -> String {
 /// finding. The bytes come back too, so a caller that needs them (`--annotate`) reads nothing
 /// twice.
 pub fn check_path(
-    choice: &cmd::packs::Choice,
+    choice: &PackChoice,
     path: &Path,
     opts: &CheckOptions,
 ) -> (run::Checked, Option<Vec<u8>>) {
@@ -232,29 +233,8 @@ pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Checks one file's contents with the pack chosen for the fiscal year it states.
-fn check_bytes(
-    choice: &cmd::packs::Choice,
-    name: &str,
-    bytes: &[u8],
-    opts: &CheckOptions,
-) -> run::Checked {
-    run::isolated(name, || check_bytes_unguarded(choice, name, bytes, opts))
-}
-
-fn check_bytes_unguarded(
-    choice: &cmd::packs::Choice,
-    name: &str,
-    bytes: &[u8],
-    opts: &CheckOptions,
-) -> run::Checked {
-    let input = match run::read_input(name, bytes, opts) {
-        Ok(i) => i,
-        Err(f) => return unreadable(name.to_string(), *f),
-    };
-    let (pack, note) = choice.for_year(input.fiscal_year());
-    let mut checked = run::check_input(pack, name, input);
-    checked.report.findings.splice(0..0, note);
-    checked
+fn check_bytes(choice: &PackChoice, name: &str, bytes: &[u8], opts: &CheckOptions) -> run::Checked {
+    run::check_chosen(choice, name, bytes, opts)
 }
 
 fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked {
@@ -280,7 +260,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
     });
     let suppressions = config.map(|(s, _)| s);
-    let choice = match cmd::packs::Choice::load(spec.as_deref(), args.year) {
+    let choice = match cmd::packs::choose(spec.as_deref(), args.year) {
         Ok(c) => c,
         Err(code) => return code,
     };

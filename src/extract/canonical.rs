@@ -29,6 +29,18 @@ use serde_saphyr::Spanned;
 use std::fmt;
 use std::str::FromStr;
 
+/// The `fiscal_year` a canonical document states, read from the parsed document (not its
+/// text lines), before any pack is chosen — the year is what chooses it. `None` when the
+/// document states none or does not parse (the full read then reports why).
+pub fn canonical_fiscal_year(text: &str) -> Option<i32> {
+    #[derive(Deserialize)]
+    struct YearOnly {
+        #[serde(default)]
+        fiscal_year: Option<i32>,
+    }
+    serde_saphyr::from_str::<YearOnly>(text).ok()?.fiscal_year
+}
+
 /// A bad canonical file: message and the place in its text.
 pub type CanonicalError = SourceError;
 

@@ -16,7 +16,7 @@ mod yaml;
 #[cfg(test)]
 mod tests;
 
-pub use canonical::{read_canonical, read_canonical_named, CanonicalError};
+pub use canonical::{canonical_fiscal_year, read_canonical, read_canonical_named, CanonicalError};
 pub use layout::{parse_layout, Layout, LayoutError};
 pub use normalise::{is_dash, normalise, parse_number, Normalised};
 pub use yaml::SourceError;

@@ -1,0 +1,54 @@
+//! Embeds the shipped rule packs (`rules/*/pack.yaml` and the files each manifest lists) into
+//! the library, so the list of built-in packs and their files comes from the manifests
+//! themselves and is never repeated by hand.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// What the embedding needs of a manifest (the library parses the whole of it).
+#[derive(serde::Deserialize)]
+struct Manifest {
+    name: String,
+    layout: Option<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("rules/ folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("pack.yaml").is_file())
+        .collect();
+    dirs.sort();
+    let mut out = String::from("static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n");
+    for dir in dirs {
+        let manifest_path = dir.join("pack.yaml");
+        let text = std::fs::read_to_string(&manifest_path).expect("pack.yaml");
+        let manifest: Manifest = serde_saphyr::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", manifest_path.display()));
+        let folder = dir.file_name().and_then(|n| n.to_str()).expect("folder name");
+        assert_eq!(
+            manifest.name, folder,
+            "{}: a shipped pack's name must be its folder's",
+            manifest_path.display()
+        );
+        let mut files = vec!["pack.yaml".to_string()];
+        files.extend(manifest.layout);
+        files.extend(manifest.rules);
+        writeln!(out, "    ({:?}, &[", manifest.name).unwrap();
+        for f in files {
+            let path = dir.join(&f);
+            assert!(path.is_file(), "{} lists {f}, which is missing", manifest_path.display());
+            writeln!(out, "        ({f:?}, include_str!({:?})),", path.display().to_string())
+                .unwrap();
+        }
+        out.push_str("    ]),\n");
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_packs.rs");
+    std::fs::write(dest, out).expect("write embedded_packs.rs");
+}
