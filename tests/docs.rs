@@ -54,12 +54,10 @@ fn tutorial_walkthrough_works() {
         .into_iter()
         .find(|b| b.contains("S101"))
         .expect("its tests");
-    // two levels below the root, like rules/shenzhen-2020, so the tests' fixture paths resolve
-    let pack = root()
-        .join("target")
-        .join(format!("tutorial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&pack);
-    copy_tree(&root().join("rules/shenzhen-2020"), &pack);
+    // the pack's tests carry their own workbooks (tests/forms/), so any folder will do
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = tmp.path().join("shenzhen-2021");
+    common::copy_tree(&root().join("rules/shenzhen-2020"), &pack);
     let scores = pack.join("scores.rules");
     let text = std::fs::read_to_string(&scores).expect("scores");
     std::fs::write(&scores, format!("{text}\n{rule}")).expect("write");
@@ -95,20 +93,6 @@ fn tutorial_walkthrough_works() {
         2,
         "产出 and 效益 both off: {out}"
     );
-    let _ = std::fs::remove_dir_all(&pack);
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read dir") {
-        let e = e.expect("entry");
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).expect("copy");
-        }
-    }
 }
 
 #[test]
