@@ -113,14 +113,21 @@ fn copied_packs_pass_their_own_tests() {
         copy_tree(&root().join("rules").join(pack), &copy);
         let (code, stdout, stderr) = formlint(&["rules", "test", copy.to_str().expect("utf8")]);
         assert_eq!(code, 0, "{pack}: {stdout}\n{stderr}");
-        assert!(stdout.trim_end().ends_with("passed, 0 failed"), "{pack}: {stdout}");
+        assert!(
+            stdout.trim_end().ends_with("passed, 0 failed"),
+            "{pack}: {stdout}"
+        );
         let dir = root().join("tests/fixtures").join(fixtures);
         let mut n = 0;
         for e in std::fs::read_dir(&dir).expect("fixtures") {
             let path = e.expect("entry").path();
             if path.extension().is_some_and(|x| x == "xlsx") {
                 let name = path.file_name().expect("name");
-                let in_pack = root().join("rules").join(pack).join("tests/forms").join(name);
+                let in_pack = root()
+                    .join("rules")
+                    .join(pack)
+                    .join("tests/forms")
+                    .join(name);
                 assert!(
                     std::fs::read(&in_pack).ok() == std::fs::read(&path).ok(),
                     "{} differs from {}: copy it again",
