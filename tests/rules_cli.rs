@@ -1,7 +1,7 @@
 //! `formlint rules check|doc|explain` on the shipped pack and on broken copies.
 
 mod common;
-use common::{copy_dir, formlint, root};
+use common::{copy_dir, copy_tree, formlint, root};
 
 const PACKS: &[&str] = &["shenzhen-2020", "central-2020"];
 
@@ -100,6 +100,44 @@ fn shipped_rule_tests_pass_and_cover_every_rule() {
                 .count();
             assert!(n >= 2, "{pack}: {code} has {n} test(s)");
         }
+    }
+}
+
+/// A shipped pack carries what its tests need: a copy in an unrelated folder passes them all,
+/// and its workbooks (`tests/forms/*.xlsx`) are the same files as the repository's fixtures.
+#[test]
+fn copied_packs_pass_their_own_tests() {
+    for (pack, fixtures) in [("shenzhen-2020", "seed"), ("central-2020", "central")] {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let copy = tmp.path().join(pack);
+        copy_tree(&root().join("rules").join(pack), &copy);
+        let (code, stdout, stderr) = formlint(&["rules", "test", copy.to_str().expect("utf8")]);
+        assert_eq!(code, 0, "{pack}: {stdout}\n{stderr}");
+        assert!(
+            stdout.trim_end().ends_with("passed, 0 failed"),
+            "{pack}: {stdout}"
+        );
+        let dir = root().join("tests/fixtures").join(fixtures);
+        let mut n = 0;
+        for e in std::fs::read_dir(&dir).expect("fixtures") {
+            let path = e.expect("entry").path();
+            if path.extension().is_some_and(|x| x == "xlsx") {
+                let name = path.file_name().expect("name");
+                let in_pack = root()
+                    .join("rules")
+                    .join(pack)
+                    .join("tests/forms")
+                    .join(name);
+                assert!(
+                    std::fs::read(&in_pack).ok() == std::fs::read(&path).ok(),
+                    "{} differs from {}: copy it again",
+                    in_pack.display(),
+                    path.display()
+                );
+                n += 1;
+            }
+        }
+        assert_eq!(n, 9, "{pack}");
     }
 }
 

@@ -36,6 +36,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Copies a folder with its subfolders into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}
+
 /// The findings of a JSON report, each as the listed fields (`"form"` is the file's `P3`-style
 /// id: its name up to the first `-`; missing fields read as "").
 pub fn json_fields(stdout: &str, fields: &[&str]) -> Vec<Vec<String>> {
