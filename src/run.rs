@@ -288,3 +288,23 @@ fn check_file_unguarded(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptio
         Err(f) => unread(name, *f),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_checking_becomes_the_files_x015() {
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let checked = isolated("坏.xlsx", || panic!("规则出错"));
+        let by_string = isolated("坏2.xlsx", || panic!("{}", String::from("格式化的")));
+        std::panic::set_hook(quiet);
+        assert_eq!(checked.report.path, "坏.xlsx");
+        assert_eq!(checked.report.findings.len(), 1);
+        let f = &checked.report.findings[0];
+        assert_eq!(f.code, codes::INTERNAL.code);
+        assert!(f.message.contains("规则出错"), "{}", f.message);
+        assert!(by_string.report.findings[0].message.contains("格式化的"));
+    }
+}

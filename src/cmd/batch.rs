@@ -266,3 +266,54 @@ mod tests {
         assert!(files_line.ends_with(&reports.len().to_string()));
     }
 }
+
+#[cfg(test)]
+mod isolation {
+    use super::*;
+
+    #[test]
+    fn a_file_that_panics_is_reported_and_the_batch_goes_on() {
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let files: Vec<PathBuf> = ["a.xlsx", "boom.xlsx", "c.xlsx"].map(PathBuf::from).to_vec();
+        let check = |p: &Path| -> Checked {
+            if p.ends_with("boom.xlsx") {
+                panic!("检查器内部错误");
+            }
+            Checked {
+                report: FileReport {
+                    path: p.display().to_string(),
+                    forms: 1,
+                    findings: Vec::new(),
+                },
+                sheets: Vec::new(),
+            }
+        };
+        for jobs in [1, 2] {
+            let mut reports = Vec::new();
+            run(
+                &files,
+                &check,
+                BatchOptions {
+                    jobs,
+                    progress: false,
+                },
+                // A report format that trips over one file is isolated too.
+                |c: &Checked| {
+                    if c.report.path == "c.xlsx" && c.report.forms == 1 {
+                        panic!("渲染出错");
+                    }
+                },
+                |r, _| reports.push(r),
+            );
+            let paths: Vec<&str> = reports.iter().map(|r| r.path.as_str()).collect();
+            assert_eq!(paths, ["a.xlsx", "boom.xlsx", "c.xlsx"], "--jobs {jobs}");
+            assert!(reports[0].findings.is_empty());
+            assert_eq!(reports[1].findings[0].code, "X015");
+            assert!(reports[1].findings[0].message.contains("检查器内部错误"));
+            assert_eq!(reports[2].findings[0].code, "X015");
+            assert!(reports[2].findings[0].message.contains("渲染出错"));
+        }
+        std::panic::set_hook(quiet);
+    }
+}
