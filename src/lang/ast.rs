@@ -100,19 +100,29 @@ pub struct Check {
 pub enum Stmt {
     /// `for x in list [where cond]`: runs the rest once per element.
     For {
+        /// The loop variable.
         var: Name,
+        /// The list iterated.
         list: Expr,
+        /// The `where` filter, if any.
         filter: Option<Expr>,
     },
     /// `let x = expr`.
-    Let { var: Name, value: Expr },
+    Let {
+        /// The name bound.
+        var: Name,
+        /// Its value.
+        value: Expr,
+    },
     /// `when cond`: the finding needs every `when` to be true.
     When(Expr),
     /// `at expr`: the primary place of the finding.
     At(Expr),
     /// `related expr ["label"]`: explaining places (a value or a list of values).
     Related {
+        /// The related value (its places are the related cells).
         value: Expr,
+        /// How the related cells are labelled, if given.
         label: Option<Template>,
     },
     /// `message "…{expr}…"`.

@@ -9,9 +9,14 @@ use pest::Parser;
 mod build;
 use build::Builder;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "grammar/rules.pest"]
-struct RulesParser;
+/// The pest parser of grammar/rules.pest (its generated `Rule` enum names the grammar rules).
+#[allow(missing_docs)]
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar/rules.pest"]
+    pub(super) struct RulesParser;
+}
+use grammar::{Rule, RulesParser};
 
 /// Parses one rule file. Returns what parsed and every syntax error found.
 pub fn parse_file(file: &SourceFile) -> (File, Vec<RuleError>) {

@@ -101,7 +101,7 @@ fn row_of(value: &Value, path: &str) -> Result<Row, String> {
 }
 
 /// Applies one `patch` entry to a form.
-pub fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), String> {
+pub(crate) fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), String> {
     match target(path)? {
         Target::Field(name) => {
             if let (Some(rows), Value::Array(list)) =
@@ -156,7 +156,7 @@ pub fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), Str
 
 /// An expected place in the short form findings are shown with (`资金[3].全年执行数`); row
 /// texts are turned into positions using `form` when given.
-pub fn resolve(path: &str, form: Option<&InlineForm>) -> Result<String, String> {
+pub(crate) fn resolve(path: &str, form: Option<&InlineForm>) -> Result<String, String> {
     match target(path)? {
         Target::Field(name) => Ok(name.to_string()),
         Target::Row { table, row, column } => {
@@ -183,7 +183,7 @@ pub fn resolve(path: &str, form: Option<&InlineForm>) -> Result<String, String> 
 }
 
 /// A finding's place as tests name it: `F9`, `项目名称`, `资金[3].全年执行数`.
-pub fn short_place(place: &Place) -> String {
+pub(crate) fn short_place(place: &Place) -> String {
     match place {
         Place::Cell(c) => c.to_string(),
         Place::Path(p) => {
@@ -197,7 +197,7 @@ pub fn short_place(place: &Place) -> String {
 }
 
 /// The canonical JSON text of one inline form named `name`.
-pub fn canonical_json(name: &str, form: &InlineForm) -> String {
+pub(crate) fn canonical_json(name: &str, form: &InlineForm) -> String {
     let map = |pairs: &Row| -> Value {
         Value::Object(pairs.0.iter().cloned().collect::<Map<String, Value>>())
     };
