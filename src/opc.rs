@@ -188,7 +188,14 @@ impl<'a> Package<'a> {
         let Some(book) = self.read_text(&workbook)? else {
             return Ok(None);
         };
-        let rels = self.rels(&workbook)?;
+        // By id: a workbook may list thousands of sheets (a linear search per sheet was
+        // quadratic, found by fuzzing).
+        let rels: std::collections::HashMap<String, Rel> = self
+            .rels(&workbook)?
+            .into_iter()
+            .filter(|r| !r.external)
+            .map(|r| (r.id.clone(), r))
+            .collect();
         let mut out = Vec::new();
         let mut r = Reader::from_reader(book.as_bytes());
         loop {
@@ -197,7 +204,7 @@ impl<'a> Package<'a> {
                     let (Some(name), Some(id)) = (attr(&e, |k| k == "name"), rel_id(&e)) else {
                         return Ok(None);
                     };
-                    let Some(rel) = rels.iter().find(|r| r.id == id && !r.external) else {
+                    let Some(rel) = rels.get(&id) else {
                         return Ok(None);
                     };
                     let kind = rel.kind.rsplit('/').next().unwrap_or("").to_string();

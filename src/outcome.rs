@@ -83,20 +83,29 @@ impl Counts {
 /// after, by name), then findings without a place, then by row, column (or path, numbers in
 /// paths compared as numbers), then code. The sort is stable.
 pub fn sort_findings(findings: &mut [Finding], sheet_order: &[String]) {
+    // Sheet positions looked up once: a workbook may have thousands of sheets (a linear
+    // search per comparison made sorting quadratic, found by fuzzing).
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, s) in sheet_order.iter().enumerate() {
+        index.entry(s.as_str()).or_insert(i);
+    }
     findings.sort_by(|a, b| {
-        sheet_key(a, sheet_order)
-            .cmp(&sheet_key(b, sheet_order))
+        sheet_key(a, &index)
+            .cmp(&sheet_key(b, &index))
             .then_with(|| place_cmp(a.at.as_ref(), b.at.as_ref()))
             .then_with(|| a.code.cmp(&b.code))
     });
 }
 
 /// Sheet position: (0, 0, "") for none, (1, index, "") for listed sheets, (2, 0, name) otherwise.
-fn sheet_key<'a>(f: &'a Finding, order: &[String]) -> (u8, usize, &'a str) {
+fn sheet_key<'a>(
+    f: &'a Finding,
+    order: &std::collections::HashMap<&str, usize>,
+) -> (u8, usize, &'a str) {
     match &f.sheet {
         None => (0, 0, ""),
-        Some(s) => match order.iter().position(|o| o == s) {
-            Some(i) => (1, i, ""),
+        Some(s) => match order.get(s.as_str()) {
+            Some(&i) => (1, i, ""),
             None => (2, 0, s.as_str()),
         },
     }
