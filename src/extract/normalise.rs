@@ -4,6 +4,7 @@
 //! `其中：当年财政拨款`, `产出指标（５０分）`); the layout names each label once, and
 //! [`normalise`] maps every spelling onto that one name.
 
+use crate::text::compact;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -16,16 +17,6 @@ pub struct Normalised {
     pub suffix: Option<String>,
 }
 
-/// Full-width ASCII (U+FF01–U+FF5E) to half-width; other characters unchanged.
-pub fn half_width(c: char) -> char {
-    let u = c as u32;
-    if (0xFF01..=0xFF5E).contains(&u) {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else {
-        c
-    }
-}
-
 /// Normalises a label so that different spellings of the same label compare equal.
 ///
 /// In order:
@@ -36,11 +27,7 @@ pub fn half_width(c: char) -> char {
 /// 5. a trailing parenthesised suffix `(…)` is split off into [`Normalised::suffix`]
 ///    (`项目资金\n（万元）` → core `项目资金`, suffix `万元`), unless nothing would remain before it.
 pub fn normalise(text: &str) -> Normalised {
-    let flat: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let flat = compact(text);
     let mut s = flat.trim_start_matches('*');
     if let Some(rest) = s.strip_prefix("其中:") {
         s = rest;
@@ -86,11 +73,7 @@ fn split_suffix(s: &str) -> Option<(&str, &str)> {
 /// Whether a text means "nothing here" in a number cell: a dash or slash only
 /// (`-`, `—`, `–`, `_`, `／`, `/`, also repeated such as `——`).
 pub fn is_dash(text: &str) -> bool {
-    let t: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let t = compact(text);
     !t.is_empty()
         && t.chars()
             .all(|c| matches!(c, '-' | '—' | '–' | '_' | '/' | '−' | '―'))
@@ -101,11 +84,7 @@ pub fn is_dash(text: &str) -> bool {
 /// percent-formatted cell). Full-width digits and surrounding spaces are accepted.
 /// Returns `None` for anything else (`暂缓举办`, `5场`, `1,33`).
 pub fn parse_number(text: &str) -> Option<Decimal> {
-    let t: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let t = compact(text);
     let (t, percent) = match t.strip_suffix('%') {
         Some(rest) => (rest, true),
         None => (t.as_str(), false),

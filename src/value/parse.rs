@@ -3,6 +3,7 @@
 use super::grammar::{Rule, ValueParser};
 use super::units::{normalize_separators, Units};
 use super::{Comparator, Parsed, Quantity};
+use crate::text::half_width;
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
@@ -52,8 +53,7 @@ fn normalize_width(text: &str) -> String {
         .map(|c| match c {
             '，' => c,
             '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
+            c => half_width(c),
         })
         .collect()
 }
