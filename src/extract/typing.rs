@@ -1,11 +1,12 @@
 //! Turning a raw value (a sheet cell or a canonical scalar) into a typed [`FieldValue`]
 //! by the kind the layout gives it, and reporting text where a number belongs.
 
-use super::normalise::{is_dash, parse_number};
+use super::normalise::is_dash;
 use crate::codes;
 use crate::finding::Finding;
 use crate::form::{FieldValue, Kind, Place};
 use crate::sheet::CellValue;
+use crate::value::parse_number_or_percent;
 use rust_decimal::Decimal;
 
 /// Types a sheet cell: numbers stay numbers in number columns and become their displayed
@@ -41,7 +42,7 @@ pub fn type_text(text: &str, kind: Kind) -> FieldValue {
         Kind::Number | Kind::Money => {
             if is_dash(t) {
                 FieldValue::Blank
-            } else if let Some(n) = parse_number(t) {
+            } else if let Some(n) = parse_number_or_percent(t) {
                 FieldValue::Number(n)
             } else {
                 FieldValue::Invalid(t.to_string())

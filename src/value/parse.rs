@@ -3,7 +3,7 @@
 use super::grammar::{Rule, ValueParser};
 use super::units::{normalize_separators, Units};
 use super::{Comparator, Parsed, Quantity};
-use crate::text::half_width;
+use crate::text::{compact, half_width};
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
@@ -33,12 +33,33 @@ pub fn parse(text: &str, units: &Units) -> Parsed {
     words()
 }
 
-/// Reads a cell that should hold a plain number: digits, optional sign, `,` thousands separators
-/// in groups of three, a decimal point; full-width digits accepted (`1,330,000.00`, ` 56000 `,
-/// `９５`, `-3.5`). Anything else, `%`, `-` and `—` included, is `None`: callers decide.
+/// The one parser for a number typed as text: optional sign, digits with optional thousands
+/// separators `,` or `，` in groups of three after a first group of one to three, optional decimal
+/// part. Full-width forms are folded and white space anywhere is dropped first
+/// ([`compact`]): `1,330,000.00`, ` 56000 `, `９５`, `１２３．５`, `1，330`, `+5`, `-3.5`.
+/// Anything else, `%`, `-` and `—` included, is `None`: callers decide (a number cell reads
+/// `%` with [`parse_number_or_percent`], a dash as blank).
 pub fn parse_number(text: &str) -> Option<Decimal> {
-    let normalized = normalize_width(text.trim());
-    let mut pairs = ValueParser::parse(Rule::plain_number, &normalized).ok()?;
+    plain_number(&compact(text))
+}
+
+/// [`parse_number`], also reading a trailing `%` or `％` as a fraction: `96%` → 0.96.
+///
+/// This is what a number cell (and a `（50分）` weight) filed as text needs: Excel stores a
+/// percent-formatted cell as the fraction (`CellValue::Percent(0.96)`, shown `96%`), so the
+/// same `96%` typed as text must be the same number. Target and actual values ([`parse`]) keep
+/// `96%` as 96 with the unit `%` instead, because they compare percentages as written.
+pub fn parse_number_or_percent(text: &str) -> Option<Decimal> {
+    let t = compact(text);
+    match t.strip_suffix('%') {
+        Some(rest) => plain_number(rest).map(|n| n / Decimal::ONE_HUNDRED),
+        None => plain_number(&t),
+    }
+}
+
+/// The grammar's `plain_number` on text already [`compact`]ed.
+fn plain_number(compacted: &str) -> Option<Decimal> {
+    let mut pairs = ValueParser::parse(Rule::plain_number, compacted).ok()?;
     let number = pairs
         .next()?
         .into_inner()

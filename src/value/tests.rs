@@ -181,16 +181,73 @@ fn words_are_never_errors() {
 
 #[test]
 fn plain_numbers() {
-    assert_eq!(parse_number("1,330,000.00"), Some(d("1330000.00")));
-    assert_eq!(parse_number(" 56000 "), Some(d("56000")));
-    assert_eq!(parse_number("９５"), Some(d("95")));
-    assert_eq!(parse_number("-3.5"), Some(d("-3.5")));
-    assert_eq!(parse_number("0.00"), Some(d("0")));
+    for (text, n) in [
+        ("1,330,000.00", "1330000.00"),
+        (" 56000 ", "56000"),
+        (" 82694.30 ", "82694.30"),
+        ("９５", "95"),
+        ("１２３．５", "123.5"),
+        ("-3.5", "-3.5"),
+        ("+5", "5"),
+        ("0.00", "0"),
+        ("007", "7"),
+        ("0,123", "123"),
+    ] {
+        assert_eq!(parse_number(text), Some(d(n)), "{text}");
+        assert_eq!(parse_number_or_percent(text), Some(d(n)), "{text}");
+    }
     for text in [
-        "96%", "-", "—", "", "1，330", "1,33", "12,3456", "约5", "5万元", ">5", "1.2.3",
+        "96%", "96％", "-", "—", "", "1,33", "12,3456", "1,,000", ",100", "100,", "约5", "5万元",
+        ">5", "1.2.3", "1.", ".5", "e5", "5场", "暂缓举办", "--5", "−5",
+        "99999999999999999999999999999999999",
     ] {
         assert_eq!(parse_number(text), None, "{text}");
     }
+}
+
+/// Where the two parsers that were merged into [`parse_number`] used to differ: the value
+/// module's refused the full-width comma and inner spaces, extract's (number cells) read them.
+#[test]
+fn plain_numbers_take_full_width_commas_and_inner_spaces() {
+    for (text, n) in [
+        ("1，330", "1330"),
+        ("1，330，000.00", "1330000.00"),
+        ("１，３３０", "1330"),
+        ("1 330", "1330"),
+        ("- 5", "-5"),
+        ("1\u{3000}000.5", "1000.5"),
+        ("12\n34", "1234"),
+    ] {
+        assert_eq!(parse_number(text), Some(d(n)), "{text}");
+    }
+    for text in ["1，33", "1, 33", "1，，000"] {
+        assert_eq!(parse_number(text), None, "{text}");
+    }
+}
+
+/// The other difference: `%`. A number cell filed as text reads `96%` as the fraction a
+/// percent-formatted cell holds; the plain parser leaves `%` to its caller.
+#[test]
+fn percent_is_a_fraction_only_where_asked() {
+    for (text, n) in [
+        ("96%", "0.96"),
+        ("９６％", "0.96"),
+        (" 96 % ", "0.96"),
+        ("-5%", "-0.05"),
+        ("1,000%", "10"),
+        ("0.5%", "0.005"),
+    ] {
+        assert_eq!(parse_number(text), None, "{text}");
+        assert_eq!(parse_number_or_percent(text), Some(d(n)), "{text}");
+    }
+    for text in ["%", "96%%", "%96", "96%5", "约96%", "1,33%"] {
+        assert_eq!(parse_number_or_percent(text), None, "{text}");
+    }
+    // the value grammar keeps the percentage as written
+    assert_eq!(
+        parse("96%", &units()).quantity().map(|q| (q.amount, q.unit.clone())),
+        Some((d("96"), Some("%".to_string())))
+    );
 }
 
 #[test]
