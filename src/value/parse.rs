@@ -162,12 +162,16 @@ fn date(pair: Pair<Rule>) -> Option<Parsed> {
     Some(Parsed::Date { year, month, day })
 }
 
-/// Days in a month of the Gregorian calendar.
-pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
+/// Days in a month of the proleptic Gregorian calendar, the one calendar rule of the crate
+/// (the value grammar's dates, the readers' ISO dates). A month outside 1..=12 has 0 days, so
+/// `(1..=days_in_month(year, month)).contains(&day)` checks a whole date.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
     }
 }

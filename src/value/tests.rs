@@ -335,3 +335,12 @@ fn comparable_amounts_in_target_unit() {
     };
     assert_eq!(comparable(&t, &a, &u), None);
 }
+
+#[test]
+fn days_in_months() {
+    let feb = |y| days_in_month(y, 2);
+    assert_eq!((feb(2020), feb(2021), feb(1900), feb(2000), feb(2100)), (29, 28, 28, 29, 28));
+    let year: Vec<u32> = (1..=12).map(|m| days_in_month(2021, m)).collect();
+    assert_eq!(year, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    assert_eq!((days_in_month(2020, 0), days_in_month(2020, 13)), (0, 0));
+}
