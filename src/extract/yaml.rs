@@ -84,36 +84,41 @@ fn offset_of_line_col(text: &str, line: u64, column: u64) -> Option<usize> {
     Some(text.len())
 }
 
-/// A YAML mapping read in file order, keys with their positions.
-#[derive(Debug)]
-pub struct Ordered<T>(pub Vec<(Spanned<String>, T)>);
+/// A YAML mapping read in file order, as `(key, value)` pairs; a null or empty document is an
+/// empty mapping. The one ordered-map visitor: layouts and canonical forms ([`Ordered`]) and
+/// rule test files use it.
+#[derive(Debug, Clone)]
+pub struct Pairs<K, T>(pub Vec<(K, T)>);
 
-impl<T> Default for Ordered<T> {
+/// A mapping whose keys keep their positions, for errors that point at a key.
+pub type Ordered<T> = Pairs<Spanned<String>, T>;
+
+impl<K, T> Default for Pairs<K, T> {
     fn default() -> Self {
-        Ordered(Vec::new())
+        Pairs(Vec::new())
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Pairs<K, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Ordered<T>;
+        struct V<K, T>(PhantomData<(K, T)>);
+        impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Visitor<'de> for V<K, T> {
+            type Value = Pairs<K, T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping (名称: 内容)")
+                f.write_str("映射 (a mapping 名称: 值)")
             }
             fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Ordered(Vec::new()))
+                Ok(Pairs(Vec::new()))
             }
             fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(Ordered(Vec::new()))
+                Ok(Pairs(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some((k, v)) = m.next_entry::<Spanned<String>, T>()? {
-                    out.push((k, v));
+                while let Some(kv) = m.next_entry::<K, T>()? {
+                    out.push(kv);
                 }
-                Ok(Ordered(out))
+                Ok(Pairs(out))
             }
         }
         d.deserialize_map(V(PhantomData))
