@@ -198,11 +198,12 @@ fn plain_numbers() {
     }
     for text in [
         "96%", "96％", "-", "—", "", "1,33", "12,3456", "1,,000", ",100", "100,", "约5", "5万元",
-        ">5", "1.2.3", "1.", ".5", "e5", "5场", "暂缓举办", "--5", "−5",
-        "99999999999999999999999999999999999",
+        ">5", "1.2.3", "1.", ".5", "e5", "5场", "--5", "−5",
     ] {
         assert_eq!(parse_number(text), None, "{text}");
     }
+    assert_eq!(parse_number("暂缓举办"), None);
+    assert_eq!(parse_number(&"9".repeat(35)), None, "beyond Decimal");
 }
 
 /// Where the two parsers that were merged into [`parse_number`] used to differ: the value
@@ -245,7 +246,9 @@ fn percent_is_a_fraction_only_where_asked() {
     }
     // the value grammar keeps the percentage as written
     assert_eq!(
-        parse("96%", &units()).quantity().map(|q| (q.amount, q.unit.clone())),
+        parse("96%", &units())
+            .quantity()
+            .map(|q| (q.amount, q.unit.clone())),
         Some((d("96"), Some("%".to_string())))
     );
 }
@@ -339,7 +342,10 @@ fn comparable_amounts_in_target_unit() {
 #[test]
 fn days_in_months() {
     let feb = |y| days_in_month(y, 2);
-    assert_eq!((feb(2020), feb(2021), feb(1900), feb(2000), feb(2100)), (29, 28, 28, 29, 28));
+    assert_eq!(
+        (feb(2020), feb(2021), feb(1900), feb(2000), feb(2100)),
+        (29, 28, 28, 29, 28)
+    );
     let year: Vec<u32> = (1..=12).map(|m| days_in_month(2021, m)).collect();
     assert_eq!(year, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
     assert_eq!((days_in_month(2020, 0), days_in_month(2020, 13)), (0, 0));
