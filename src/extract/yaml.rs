@@ -1,6 +1,7 @@
 //! YAML plumbing shared by the layout and canonical readers: source errors with spans,
 //! mappings that keep their order and key positions, and did-you-mean suggestions.
 
+use crate::text::did_you_mean;
 use miette::{NamedSource, SourceSpan};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
@@ -125,51 +126,7 @@ impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Pairs<K
     }
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (word.chars().count() / 2).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// `；是否想写“X”？` help text for an unknown name.
+/// `是否想写“X”？` help text for an unknown name, when [`did_you_mean`] finds one.
 pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, candidates).map(|c| format!("是否想写“{c}”？ Did you mean `{c}`?"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names() {
-        assert_eq!(did_you_mean("得份", ["分值", "得分"]), Some("得分"));
-        assert_eq!(
-            did_you_mean("项目名", ["项目名称", "项目金额"]),
-            Some("项目名称")
-        );
-        assert_eq!(did_you_mean("完全不同的名字", ["得分"]), None);
-    }
 }

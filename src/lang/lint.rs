@@ -5,7 +5,8 @@
 
 use crate::form::Schema;
 use crate::lang::ast::*;
-use crate::lang::error::{did_you_mean, RuleError, SourceFile};
+use crate::lang::error::{RuleError, SourceFile};
+use crate::text::did_you_mean;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::collections::BTreeSet;
 use std::fmt;

@@ -7,10 +7,11 @@ use crate::finding::Severity;
 use crate::form::{Form, Schema};
 use crate::lang::ast::{Expr, ExprKind, File, Param, Rule, Span};
 use crate::lang::check::Checker;
-use crate::lang::error::{did_you_mean, RuleError, RuleErrors, SourceFile};
+use crate::lang::error::{RuleError, RuleErrors, SourceFile};
 use crate::lang::eval::{eval_failure, run_check, Env};
 use crate::lang::parse::parse_file;
 use crate::lang::val::Val;
+use crate::text::did_you_mean;
 use crate::value::Units;
 use std::collections::BTreeMap;
 
