@@ -2,7 +2,7 @@
 //! gathered into [`RuleErrors`] so a rule author sees all of them at once.
 
 use crate::lang::ast::Span;
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
@@ -148,9 +148,4 @@ impl Diagnostic for RuleErrors {
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
     }
-}
-
-/// Keeps a named source around for diagnostics built elsewhere (layout files).
-pub fn named_source(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.name.clone(), file.text.as_str().to_string())
 }
