@@ -7,7 +7,7 @@ use super::Extracted;
 use crate::finding::Finding;
 use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
-use crate::value::parse_number_or_percent;
+use crate::value::parse_number;
 use std::collections::BTreeMap;
 
 /// A text cell that may be a label: the top-left cell of its merged region, or a lone cell.
@@ -415,7 +415,7 @@ fn split_weight(v: FieldValue) -> (FieldValue, FieldValue) {
         let n = normalise(t);
         if let Some(w) = n.suffix.as_deref().and_then(|s| {
             let s = s.strip_suffix('分').unwrap_or(s);
-            parse_number_or_percent(s)
+            parse_number(s)
         }) {
             return (FieldValue::Text(n.core), FieldValue::Number(w));
         }

@@ -6,7 +6,7 @@ use crate::codes;
 use crate::finding::Finding;
 use crate::form::{FieldValue, Kind, Place};
 use crate::sheet::CellValue;
-use crate::value::parse_number_or_percent;
+use crate::value::parse_number;
 use rust_decimal::Decimal;
 
 /// Types a sheet cell: numbers stay numbers in number columns and become their displayed
@@ -42,7 +42,7 @@ pub fn type_text(text: &str, kind: Kind) -> FieldValue {
         Kind::Number | Kind::Money => {
             if is_dash(t) {
                 FieldValue::Blank
-            } else if let Some(n) = parse_number_or_percent(t) {
+            } else if let Some(n) = parse_number(t) {
                 FieldValue::Number(n)
             } else {
                 FieldValue::Invalid(t.to_string())

@@ -38,7 +38,7 @@ mod units;
 mod tests;
 
 pub use compare::{comparable, convert, met};
-pub use parse::{days_in_month, parse, parse_number, parse_number_or_percent};
+pub use parse::{days_in_month, parse, parse_number};
 pub use round::round_half_up;
 pub use units::Units;
 

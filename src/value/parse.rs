@@ -33,23 +33,18 @@ pub fn parse(text: &str, units: &Units) -> Parsed {
     words()
 }
 
-/// The one parser for a number typed as text: optional sign, digits with optional thousands
-/// separators `,` or `，` in groups of three after a first group of one to three, optional decimal
-/// part. Full-width forms are folded and white space anywhere is dropped first
-/// ([`compact`]): `1,330,000.00`, ` 56000 `, `９５`, `１２３．５`, `1，330`, `+5`, `-3.5`.
-/// Anything else, `%`, `-` and `—` included, is `None`: callers decide (a number cell reads
-/// `%` with [`parse_number_or_percent`], a dash as blank).
-pub fn parse_number(text: &str) -> Option<Decimal> {
-    plain_number(&compact(text))
-}
-
-/// [`parse_number`], also reading a trailing `%` or `％` as a fraction: `96%` → 0.96.
+/// The one parser for a number typed as text (number cells, `（50分）` weights): optional sign,
+/// digits with optional thousands separators `,` or `，` in groups of three after a first group
+/// of one to three, optional decimal part, optional trailing `%` or `％`. Full-width forms are
+/// folded and white space anywhere is dropped first ([`compact`]): `1,330,000.00`, ` 56000 `,
+/// `９５`, `１２３．５`, `1，330`, `+5`, `-3.5`, `96%`. Anything else (`暂缓举办`, `5场`, `1,33`,
+/// `-`, `—`) is `None`: callers decide (a number cell reads a dash as blank).
 ///
-/// This is what a number cell (and a `（50分）` weight) filed as text needs: Excel stores a
-/// percent-formatted cell as the fraction (`CellValue::Percent(0.96)`, shown `96%`), so the
-/// same `96%` typed as text must be the same number. Target and actual values ([`parse`]) keep
-/// `96%` as 96 with the unit `%` instead, because they compare percentages as written.
-pub fn parse_number_or_percent(text: &str) -> Option<Decimal> {
+/// A trailing `%` makes the number a fraction, `96%` → 0.96: Excel stores a percent-formatted
+/// cell as the fraction (`CellValue::Percent(0.96)`, shown `96%`), so the same `96%` typed as
+/// text must be the same number. Target and actual values ([`parse`]) keep `96%` as 96 with the
+/// unit `%` instead, because they compare percentages as written.
+pub fn parse_number(text: &str) -> Option<Decimal> {
     let t = compact(text);
     match t.strip_suffix('%') {
         Some(rest) => plain_number(rest).map(|n| n / Decimal::ONE_HUNDRED),
