@@ -45,15 +45,6 @@ impl FieldValue {
     pub fn is_blank(&self) -> bool {
         matches!(self, FieldValue::Blank)
     }
-
-    /// The value as shown in messages.
-    pub fn display(&self) -> String {
-        match self {
-            FieldValue::Blank => String::new(),
-            FieldValue::Number(d) => d.normalize().to_string(),
-            FieldValue::Text(t) | FieldValue::Invalid(t) => t.clone(),
-        }
-    }
 }
 
 /// One value of a form and the place it was read from.

@@ -22,4 +22,5 @@ pub mod report;
 pub mod ruletest;
 pub mod run;
 pub mod sheet;
+pub mod text;
 pub mod value;

@@ -7,7 +7,7 @@ use crate::codes;
 use crate::extract::{self, Extracted};
 use crate::finding::Finding;
 use crate::pack::Pack;
-use crate::read::{self, Format, ReadError};
+use crate::read::{self, ReadError};
 use crate::outcome::FileReport;
 use crate::form::Place;
 use crate::sheet::{CellValue, ProblemKind, Sheet, Workbook};
@@ -57,16 +57,9 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
             )),
         };
     }
-    let book = match read::format_of(name) {
-        Some(Format::Xlsx) => read::read_xlsx(bytes),
-        Some(Format::Csv) => {
-            let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
-            let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
-            read::read_csv(bytes, stem, opts.csv_encoding.as_deref())
-        }
-        None => Err(ReadError::Unsupported(format!("不支持的文件类型：{name}"))),
-    };
-    book.map(Input::Book).map_err(|e| Box::new(read_error(&e)))
+    read::read_file_bytes(name, bytes, opts.csv_encoding.as_deref())
+        .map(Input::Book)
+        .map_err(|e| Box::new(read_error(&e)))
 }
 
 impl Input {

@@ -50,23 +50,12 @@ impl CellRef {
         let s = a1.trim().replace('$', "");
         let split = s.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = s.split_at(split);
-        if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
-            return None;
-        }
-        let mut col: u32 = 0;
-        for c in letters.chars() {
-            col = col
-                .checked_mul(26)?
-                .checked_add(c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)?;
-        }
+        let col = CellRef::col_from_letters(letters.as_bytes())?;
         let row: u32 = digits.parse().ok()?;
         if row == 0 {
             return None;
         }
-        Some(CellRef {
-            row: row - 1,
-            col: col - 1,
-        })
+        Some(CellRef { row: row - 1, col })
     }
 
     /// Parses a reference exactly as a workbook stores it (`B7`: one to three letters, then the
@@ -74,14 +63,25 @@ impl CellRef {
     pub fn from_a1(s: &str) -> Option<CellRef> {
         let split = s.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = s.as_bytes().split_at(split);
-        if letters.is_empty() || letters.len() > 3 || !letters.iter().all(u8::is_ascii_alphabetic) {
+        if letters.len() > 3 {
             return None;
         }
-        let col = letters
-            .iter()
-            .fold(0u32, |col, c| col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1);
+        let col = CellRef::col_from_letters(letters)?;
         let row = CellRef::row_from_a1(std::str::from_utf8(digits).ok()?)?;
-        Some(CellRef { row, col: col - 1 })
+        Some(CellRef { row, col })
+    }
+
+    /// The zero-based column of column letters (`A` → 0, `aa` → 26), for both A1 parsers;
+    /// `None` for no letters, anything but ASCII letters, or a column beyond `u32`.
+    fn col_from_letters(letters: &[u8]) -> Option<u32> {
+        if letters.is_empty() || !letters.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let col = letters.iter().try_fold(0u32, |col, c| {
+            col.checked_mul(26)?
+                .checked_add(u32::from(c.to_ascii_uppercase() - b'A') + 1)
+        })?;
+        Some(col - 1)
     }
 
     /// A row number as stored (`7`: digits only, 1 ..= 1,048,576), zero-based.
@@ -351,4 +351,33 @@ impl Sheet {
 pub struct Workbook {
     /// Sheets in the order the file lists them.
     pub sheets: Vec<Sheet>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_references_lenient_and_strict() {
+        let c = |row, col| Some(CellRef::new(row, col));
+        for (a1, lenient, strict) in [
+            ("A1", c(0, 0), c(0, 0)),
+            ("b7", c(6, 1), c(6, 1)),
+            ("XFD1048576", c(1_048_575, 16_383), c(1_048_575, 16_383)),
+            ("A01", c(0, 0), c(0, 0)),
+            (" $I$16 ", c(15, 8), None),
+            ("AAAA1", c(0, 18_278), None),
+            ("A1048577", c(1_048_576, 0), None),
+            ("ZZZZZZZZZZ1", None, None),
+            ("A0", None, None),
+            ("1A", None, None),
+            ("A", None, None),
+            ("", None, None),
+            ("é1", None, None),
+            ("A1B", None, None),
+        ] {
+            assert_eq!(CellRef::parse(a1), lenient, "parse {a1:?}");
+            assert_eq!(CellRef::from_a1(a1), strict, "from_a1 {a1:?}");
+        }
+    }
 }

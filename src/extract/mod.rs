@@ -18,8 +18,8 @@ mod tests;
 
 pub use canonical::{canonical_fiscal_year, read_canonical, read_canonical_named, CanonicalError};
 pub use layout::{parse_layout, Layout, LayoutError};
-pub use normalise::{is_dash, normalise, parse_number, Normalised};
-pub use yaml::SourceError;
+pub use normalise::{is_dash, normalise, Normalised};
+pub use yaml::{Pairs, SourceError};
 
 use crate::codes;
 use crate::finding::Finding;

@@ -1,11 +1,10 @@
-//! Label normalisation and the small number parser shared by sheet and canonical extraction.
+//! Label normalisation shared by sheet and canonical extraction.
 //!
 //! Filers and templates spell the same label many ways (`*分值`, `项目资金\n（元）`,
 //! `其中：当年财政拨款`, `产出指标（５０分）`); the layout names each label once, and
 //! [`normalise`] maps every spelling onto that one name.
 
-use rust_decimal::Decimal;
-use std::str::FromStr;
+use crate::text::compact;
 
 /// A label reduced to the part the layout names, plus its parenthesised suffix.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -14,16 +13,6 @@ pub struct Normalised {
     pub core: String,
     /// The text inside a trailing `(…)`, if any: `50分`, `万元`.
     pub suffix: Option<String>,
-}
-
-/// Full-width ASCII (U+FF01–U+FF5E) to half-width; other characters unchanged.
-pub fn half_width(c: char) -> char {
-    let u = c as u32;
-    if (0xFF01..=0xFF5E).contains(&u) {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else {
-        c
-    }
 }
 
 /// Normalises a label so that different spellings of the same label compare equal.
@@ -36,11 +25,7 @@ pub fn half_width(c: char) -> char {
 /// 5. a trailing parenthesised suffix `(…)` is split off into [`Normalised::suffix`]
 ///    (`项目资金\n（万元）` → core `项目资金`, suffix `万元`), unless nothing would remain before it.
 pub fn normalise(text: &str) -> Normalised {
-    let flat: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let flat = compact(text);
     let mut s = flat.trim_start_matches('*');
     if let Some(rest) = s.strip_prefix("其中:") {
         s = rest;
@@ -86,70 +71,10 @@ fn split_suffix(s: &str) -> Option<(&str, &str)> {
 /// Whether a text means "nothing here" in a number cell: a dash or slash only
 /// (`-`, `—`, `–`, `_`, `／`, `/`, also repeated such as `——`).
 pub fn is_dash(text: &str) -> bool {
-    let t: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let t = compact(text);
     !t.is_empty()
         && t.chars()
             .all(|c| matches!(c, '-' | '—' | '–' | '_' | '/' | '−' | '―'))
-}
-
-/// Parses a number typed as text: optional sign, digits with optional `,` thousands
-/// separators, optional decimal part, optional trailing `%` (read as a fraction, like a
-/// percent-formatted cell). Full-width digits and surrounding spaces are accepted.
-/// Returns `None` for anything else (`暂缓举办`, `5场`, `1,33`).
-pub fn parse_number(text: &str) -> Option<Decimal> {
-    let t: String = text
-        .chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let (t, percent) = match t.strip_suffix('%') {
-        Some(rest) => (rest, true),
-        None => (t.as_str(), false),
-    };
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let (int_part, frac_part) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    if int_part.is_empty() || !valid_integer_part(int_part) {
-        return None;
-    }
-    if let Some(f) = frac_part {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-    }
-    let mut plain = String::with_capacity(digits.len() + 1);
-    if negative {
-        plain.push('-');
-    }
-    plain.extend(int_part.chars().filter(|c| *c != ','));
-    if let Some(f) = frac_part {
-        plain.push('.');
-        plain.push_str(f);
-    }
-    let n = Decimal::from_str(&plain).ok()?;
-    Some(if percent { n / Decimal::ONE_HUNDRED } else { n })
-}
-
-/// Digits only, or digits grouped by `,` in threes after a first group of one to three.
-fn valid_integer_part(s: &str) -> bool {
-    if !s.contains(',') {
-        return s.bytes().all(|b| b.is_ascii_digit());
-    }
-    let mut groups = s.split(',');
-    let first = groups.next().unwrap_or("");
-    (1..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_digit())
-        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -188,31 +113,6 @@ mod tests {
         }
         for d in ["", "0", "无", "-1"] {
             assert!(!is_dash(d), "{d}");
-        }
-    }
-
-    #[test]
-    fn parses_numbers() {
-        let d = |s: &str| Decimal::from_str(s).ok();
-        assert_eq!(parse_number("1,330,000.00"), d("1330000.00"));
-        assert_eq!(parse_number(" 82694.30 "), d("82694.30"));
-        assert_eq!(parse_number("１２３．５"), d("123.5"));
-        assert_eq!(parse_number("-5"), d("-5"));
-        assert_eq!(parse_number("+5"), d("5"));
-        assert_eq!(parse_number("96%"), d("0.96"));
-        for bad in [
-            "暂缓举办",
-            "5场",
-            "1,33",
-            "",
-            "-",
-            "1.",
-            ".5",
-            "1.2.3",
-            "1,,000",
-            "e5",
-        ] {
-            assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Finding a layout's labels, fields and tables on a sheet, wherever rows were added or removed.
 
 use super::layout::{ColumnSpec, FieldSpec, Layout, RowsSpec, TableSpec, ValueAt};
-use super::normalise::{normalise, parse_number, Normalised};
+use super::normalise::{normalise, Normalised};
 use super::typing::{number_in_words, text_in_number, type_cell, type_text};
 use super::Extracted;
 use crate::finding::Finding;
 use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
+use crate::value::parse_number;
 use std::collections::BTreeMap;
 
 /// A text cell that may be a label: the top-left cell of its merged region, or a lone cell.

@@ -1,11 +1,12 @@
 //! Turning a raw value (a sheet cell or a canonical scalar) into a typed [`FieldValue`]
 //! by the kind the layout gives it, and reporting text where a number belongs.
 
-use super::normalise::{is_dash, parse_number};
+use super::normalise::is_dash;
 use crate::codes;
 use crate::finding::Finding;
 use crate::form::{FieldValue, Kind, Place};
 use crate::sheet::CellValue;
+use crate::value::parse_number;
 use rust_decimal::Decimal;
 
 /// Types a sheet cell: numbers stay numbers in number columns and become their displayed

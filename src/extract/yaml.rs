@@ -1,6 +1,7 @@
 //! YAML plumbing shared by the layout and canonical readers: source errors with spans,
 //! mappings that keep their order and key positions, and did-you-mean suggestions.
 
+use crate::text::did_you_mean;
 use miette::{NamedSource, SourceSpan};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
@@ -84,87 +85,48 @@ fn offset_of_line_col(text: &str, line: u64, column: u64) -> Option<usize> {
     Some(text.len())
 }
 
-/// A YAML mapping read in file order, keys with their positions.
-#[derive(Debug)]
-pub struct Ordered<T>(pub Vec<(Spanned<String>, T)>);
+/// A YAML mapping read in file order, as `(key, value)` pairs; a null or empty document is an
+/// empty mapping. The one ordered-map visitor: layouts and canonical forms ([`Ordered`]) and
+/// rule test files use it.
+#[derive(Debug, Clone)]
+pub struct Pairs<K, T>(pub Vec<(K, T)>);
 
-impl<T> Default for Ordered<T> {
+/// A mapping whose keys keep their positions, for errors that point at a key.
+pub type Ordered<T> = Pairs<Spanned<String>, T>;
+
+impl<K, T> Default for Pairs<K, T> {
     fn default() -> Self {
-        Ordered(Vec::new())
+        Pairs(Vec::new())
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Pairs<K, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Ordered<T>;
+        struct V<K, T>(PhantomData<(K, T)>);
+        impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Visitor<'de> for V<K, T> {
+            type Value = Pairs<K, T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping (名称: 内容)")
+                f.write_str("映射 (a mapping 名称: 值)")
             }
             fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Ordered(Vec::new()))
+                Ok(Pairs(Vec::new()))
             }
             fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(Ordered(Vec::new()))
+                Ok(Pairs(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some((k, v)) = m.next_entry::<Spanned<String>, T>()? {
-                    out.push((k, v));
+                while let Some(kv) = m.next_entry::<K, T>()? {
+                    out.push(kv);
                 }
-                Ok(Ordered(out))
+                Ok(Pairs(out))
             }
         }
         d.deserialize_map(V(PhantomData))
     }
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (word.chars().count() / 2).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// `；是否想写“X”？` help text for an unknown name.
+/// `是否想写“X”？` help text for an unknown name, when [`did_you_mean`] finds one.
 pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, candidates).map(|c| format!("是否想写“{c}”？ Did you mean `{c}`?"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names() {
-        assert_eq!(did_you_mean("得份", ["分值", "得分"]), Some("得分"));
-        assert_eq!(
-            did_you_mean("项目名", ["项目名称", "项目金额"]),
-            Some("项目名称")
-        );
-        assert_eq!(did_you_mean("完全不同的名字", ["得分"]), None);
-    }
 }

@@ -90,7 +90,7 @@ const VALUE: Ty = Ty::Parsed;
 /// Every built-in function.
 use lists::*;
 use values::*;
-pub use values::{cmp_symbol, parsed_display};
+pub use values::parsed_display;
 
 mod lists;
 mod values;

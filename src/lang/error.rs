@@ -2,7 +2,7 @@
 //! gathered into [`RuleErrors`] so a rule author sees all of them at once.
 
 use crate::lang::ast::Span;
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
@@ -147,63 +147,5 @@ impl Diagnostic for RuleErrors {
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
-    }
-}
-
-/// Keeps a named source around for diagnostics built elsewhere (layout files).
-pub fn named_source(file: &SourceFile) -> NamedSource<String> {
-    NamedSource::new(file.name.clone(), file.text.as_str().to_string())
-}
-
-/// The closest candidate to `name` (edit distance at most a third of its length, at least 1),
-/// for "did you mean" help.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let n: Vec<char> = name.chars().collect();
-    let limit = (n.len() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| {
-            // a name that starts like a candidate (`minimum` → `min`) is as good as a near one
-            let d = distance(&n, &c.chars().collect::<Vec<_>>());
-            let prefix = c.chars().count() >= 3 && (name.starts_with(c) || c.starts_with(name));
-            (if prefix { d.min(limit) } else { d }, c)
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.to_string()))
-        .map(|(_, c)| c.to_string())
-}
-
-fn distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_near_names() {
-        assert_eq!(
-            did_you_mean("全年预算", ["全年预算数", "全年执行数"]).as_deref(),
-            Some("全年预算数")
-        );
-        assert_eq!(did_you_mean("xyz", ["全年预算数"]), None);
-        assert_eq!(
-            did_you_mean("minimum", ["min", "max"]).as_deref(),
-            Some("min")
-        );
     }
 }

@@ -5,7 +5,8 @@
 
 use crate::form::Schema;
 use crate::lang::ast::*;
-use crate::lang::error::{did_you_mean, RuleError, SourceFile};
+use crate::lang::error::{RuleError, SourceFile};
+use crate::text::did_you_mean;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -121,6 +122,15 @@ fn empty_scope(
             help,
         )
     };
+    let no_such_row = |span: Span, label: &str, labels: &Vec<String>| {
+        let help = did_you_mean(label, labels.iter().map(String::as_str))
+            .map(|s| format!("是不是“{s}”？"));
+        never(
+            span,
+            format!("表中没有名为“{label}”的行（可用：{}）", labels.join("、")),
+            help,
+        )
+    };
     for s in &check.stmts {
         match s {
             Stmt::For { list, filter, .. } => {
@@ -129,13 +139,7 @@ fn empty_scope(
                 }
                 if let Some(f) = filter {
                     key_filters(f, schema, &mut |span, label, labels| {
-                        let help = did_you_mean(label, labels.iter().map(String::as_str))
-                            .map(|s| format!("是不是“{s}”？"));
-                        out.push(never(
-                            span,
-                            format!("表中没有名为“{label}”的行（可用：{}）", labels.join("、")),
-                            help,
-                        ));
+                        out.push(no_such_row(span, label, labels));
                     });
                 }
             }
@@ -153,13 +157,7 @@ fn empty_scope(
             if let ExprKind::Comprehension(c) = &x.kind {
                 if let Some(f) = &c.filter {
                     key_filters(f, schema, &mut |span, label, labels| {
-                        let help = did_you_mean(label, labels.iter().map(String::as_str))
-                            .map(|s| format!("是不是“{s}”？"));
-                        out.push(never(
-                            span,
-                            format!("表中没有名为“{label}”的行（可用：{}）", labels.join("、")),
-                            help,
-                        ));
+                        out.push(no_such_row(span, label, labels));
                     });
                 }
             }

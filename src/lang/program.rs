@@ -5,12 +5,13 @@ use crate::codes;
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::form::{Form, Schema};
-use crate::lang::ast::{Expr, ExprKind, File, Param, Rule, Span};
+use crate::lang::ast::{Expr, ExprKind, File, Rule, Span};
 use crate::lang::check::Checker;
-use crate::lang::error::{did_you_mean, RuleError, RuleErrors, SourceFile};
+use crate::lang::error::{RuleError, RuleErrors, SourceFile};
 use crate::lang::eval::{eval_failure, run_check, Env};
 use crate::lang::parse::parse_file;
 use crate::lang::val::Val;
+use crate::text::did_you_mean;
 use crate::value::Units;
 use std::collections::BTreeMap;
 
@@ -313,13 +314,6 @@ impl Program {
     /// Every rule, in file order.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.files.iter().flat_map(|(_, f)| f.rules.iter())
-    }
-
-    /// Every `param`, with the file it is declared in.
-    pub fn params(&self) -> impl Iterator<Item = (&SourceFile, &Param)> {
-        self.files
-            .iter()
-            .flat_map(|(s, f)| f.params.iter().map(move |p| (s, p)))
     }
 
     /// The units the pack declares (for the value grammar).

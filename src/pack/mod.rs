@@ -109,13 +109,6 @@ pub struct UnitSpec {
 }
 
 impl UnitSpec {
-    /// Builds the value grammar's unit table.
-    pub fn units(&self) -> Units {
-        let mut u = Units::new();
-        self.add_to(&mut u);
-        u
-    }
-
     /// Adds these units to a table (an extending pack adds to its base's).
     pub fn add_to(&self, u: &mut Units) {
         for k in &self.known {

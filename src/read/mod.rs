@@ -53,11 +53,8 @@ pub fn read_file_bytes(
     match format_of(file_name) {
         Some(Format::Xlsx) => read_xlsx(bytes),
         Some(Format::Csv) => read_csv(bytes, file_stem(file_name), encoding),
-        None if file_name.to_ascii_lowercase().ends_with(".xls") => Err(ReadError::Unsupported(
-            "旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后再提交".into(),
-        )),
         None => Err(ReadError::Unsupported(format!(
-            "“{file_name}”不是 .xlsx、.xlsm 或 .csv 文件"
+            "不支持的文件类型：{file_name}"
         ))),
     }
 }

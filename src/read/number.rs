@@ -4,6 +4,7 @@
 //! conversion goes through the shortest round-trip text so `82694.3` stays `82694.3`.
 
 use crate::sheet::Date;
+use crate::value::days_in_month;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -75,15 +76,7 @@ pub(crate) fn parse_iso_date(text: &str) -> Option<Date> {
 
 /// Whether `year-month-day` exists in the proleptic Gregorian calendar.
 fn valid_date(year: i32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
+    (1..=days_in_month(year, month)).contains(&day)
 }
 
 #[cfg(test)]
@@ -146,6 +139,11 @@ mod tests {
         assert_eq!(parse_iso_date("2020-08-31"), d(2020, 8, 31));
         assert_eq!(parse_iso_date("2020-08-31T10:30:00"), d(2020, 8, 31));
         assert_eq!(parse_iso_date("2020-02-30"), None);
+        assert_eq!(parse_iso_date("2020-02-29"), d(2020, 2, 29));
+        assert_eq!(parse_iso_date("2021-02-29"), None);
+        assert_eq!(parse_iso_date("2020-13-01"), None);
+        assert_eq!(parse_iso_date("2020-00-01"), None);
+        assert_eq!(parse_iso_date("2020-04-00"), None);
         assert_eq!(parse_iso_date("10:30:00"), None);
         assert_eq!(parse_iso_date(""), None);
     }

@@ -5,7 +5,8 @@
 //! position counted from 0 (as in finding paths) or a text one of its cells holds
 //! (`资金[其他资金].全年执行数`, `指标[会议召开时间].得分`).
 
-use super::spec::{InlineForm, Pairs};
+use super::spec::InlineForm;
+use crate::extract::Pairs;
 use crate::form::Place;
 use serde_json::{Map, Value};
 

@@ -1,12 +1,12 @@
 //! The rule test file format (`tests/*.yaml` in a pack), as read from YAML. See
 //! `docs/rule-tests.md` for the format as rule authors see it.
 
+use crate::extract::Pairs;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::fmt;
-use std::marker::PhantomData;
 
 /// A whole test file: an optional shared form and the tests.
 #[derive(Debug, Deserialize)]
@@ -173,38 +173,5 @@ impl<'de> Deserialize<'de> for ExpectedItem {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// A YAML mapping read in file order.
-#[derive(Debug, Clone)]
-pub struct Pairs<K, T>(pub Vec<(K, T)>);
-
-impl<K, T> Default for Pairs<K, T> {
-    fn default() -> Self {
-        Pairs(Vec::new())
-    }
-}
-
-impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Pairs<K, T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<K, T>(PhantomData<(K, T)>);
-        impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Visitor<'de> for V<K, T> {
-            type Value = Pairs<K, T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("映射 (a mapping 名称: 值)")
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Pairs(Vec::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(kv) = m.next_entry::<K, T>()? {
-                    out.push(kv);
-                }
-                Ok(Pairs(out))
-            }
-        }
-        d.deserialize_map(V(PhantomData))
     }
 }

@@ -38,7 +38,7 @@ mod units;
 mod tests;
 
 pub use compare::{comparable, convert, met};
-pub use parse::{parse, parse_number};
+pub use parse::{days_in_month, parse, parse_number};
 pub use round::round_half_up;
 pub use units::Units;
 
@@ -70,11 +70,6 @@ impl Comparator {
             Comparator::Lt => "<",
         }
     }
-
-    /// Whether more is better (`≥`, `>`, and `=` which the national formula scores as positive).
-    pub fn is_positive(self) -> bool {
-        matches!(self, Comparator::Eq | Comparator::Ge | Comparator::Gt)
-    }
 }
 
 /// A number with an optional comparator and unit, as a target or actual value states it.
@@ -86,15 +81,6 @@ pub struct Quantity {
     pub amount: Decimal,
     /// The canonical unit (aliases resolved); `"%"` for a percentage; `None` for a bare number.
     pub unit: Option<String>,
-}
-
-/// A calendar month, for rules that order dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
-    /// Four-digit year.
-    pub year: i32,
-    /// 1..=12
-    pub month: u32,
 }
 
 /// What a target or actual value says.
@@ -129,16 +115,6 @@ impl Parsed {
     pub fn quantity(&self) -> Option<&Quantity> {
         match self {
             Parsed::Quantity(q) => Some(q),
-            _ => None,
-        }
-    }
-
-    /// The month of a date or date bound, for ordering dates.
-    pub fn month(&self) -> Option<Month> {
-        match *self {
-            Parsed::DateBound { year, month, .. } | Parsed::Date { year, month, .. } => {
-                Some(Month { year, month })
-            }
             _ => None,
         }
     }

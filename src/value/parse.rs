@@ -3,6 +3,7 @@
 use super::grammar::{Rule, ValueParser};
 use super::units::{normalize_separators, Units};
 use super::{Comparator, Parsed, Quantity};
+use crate::text::{compact, half_width};
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
@@ -32,12 +33,28 @@ pub fn parse(text: &str, units: &Units) -> Parsed {
     words()
 }
 
-/// Reads a cell that should hold a plain number: digits, optional sign, `,` thousands separators
-/// in groups of three, a decimal point; full-width digits accepted (`1,330,000.00`, ` 56000 `,
-/// `９５`, `-3.5`). Anything else, `%`, `-` and `—` included, is `None`: callers decide.
+/// The one parser for a number typed as text (number cells, `（50分）` weights): optional sign,
+/// digits with optional thousands separators `,` or `，` in groups of three after a first group
+/// of one to three, optional decimal part, optional trailing `%` or `％`. Full-width forms are
+/// folded and white space anywhere is dropped first ([`compact`]): `1,330,000.00`, ` 56000 `,
+/// `９５`, `１２３．５`, `1，330`, `+5`, `-3.5`, `96%`. Anything else (`暂缓举办`, `5场`, `1,33`,
+/// `-`, `—`) is `None`: callers decide (a number cell reads a dash as blank).
+///
+/// A trailing `%` makes the number a fraction, `96%` → 0.96: Excel stores a percent-formatted
+/// cell as the fraction (`CellValue::Percent(0.96)`, shown `96%`), so the same `96%` typed as
+/// text must be the same number. Target and actual values ([`parse`]) keep `96%` as 96 with the
+/// unit `%` instead, because they compare percentages as written.
 pub fn parse_number(text: &str) -> Option<Decimal> {
-    let normalized = normalize_width(text.trim());
-    let mut pairs = ValueParser::parse(Rule::plain_number, &normalized).ok()?;
+    let t = compact(text);
+    match t.strip_suffix('%') {
+        Some(rest) => plain_number(rest).map(|n| n / Decimal::ONE_HUNDRED),
+        None => plain_number(&t),
+    }
+}
+
+/// The grammar's `plain_number` on text already [`compact`]ed.
+fn plain_number(compacted: &str) -> Option<Decimal> {
+    let mut pairs = ValueParser::parse(Rule::plain_number, compacted).ok()?;
     let number = pairs
         .next()?
         .into_inner()
@@ -52,8 +69,7 @@ fn normalize_width(text: &str) -> String {
         .map(|c| match c {
             '，' => c,
             '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
+            c => half_width(c),
         })
         .collect()
 }
@@ -141,12 +157,16 @@ fn date(pair: Pair<Rule>) -> Option<Parsed> {
     Some(Parsed::Date { year, month, day })
 }
 
-/// Days in a month of the Gregorian calendar.
-pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
+/// Days in a month of the proleptic Gregorian calendar, the one calendar rule of the crate
+/// (the value grammar's dates, the readers' ISO dates). A month outside 1..=12 has 0 days, so
+/// `(1..=days_in_month(year, month)).contains(&day)` checks a whole date.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
     }
 }

@@ -181,16 +181,74 @@ fn words_are_never_errors() {
 
 #[test]
 fn plain_numbers() {
-    assert_eq!(parse_number("1,330,000.00"), Some(d("1330000.00")));
-    assert_eq!(parse_number(" 56000 "), Some(d("56000")));
-    assert_eq!(parse_number("９５"), Some(d("95")));
-    assert_eq!(parse_number("-3.5"), Some(d("-3.5")));
-    assert_eq!(parse_number("0.00"), Some(d("0")));
+    for (text, n) in [
+        ("1,330,000.00", "1330000.00"),
+        (" 56000 ", "56000"),
+        (" 82694.30 ", "82694.30"),
+        ("９５", "95"),
+        ("１２３．５", "123.5"),
+        ("-3.5", "-3.5"),
+        ("+5", "5"),
+        ("0.00", "0"),
+        ("007", "7"),
+        ("0,123", "123"),
+    ] {
+        assert_eq!(parse_number(text), Some(d(n)), "{text}");
+    }
     for text in [
-        "96%", "-", "—", "", "1，330", "1,33", "12,3456", "约5", "5万元", ">5", "1.2.3",
+        "-", "—", "", "1,33", "12,3456", "1,,000", ",100", "100,", "约5", "5万元", ">5", "1.2.3",
+        "1.", ".5", "e5", "5场", "--5", "−5",
     ] {
         assert_eq!(parse_number(text), None, "{text}");
     }
+    assert_eq!(parse_number("暂缓举办"), None);
+    assert_eq!(parse_number(&"9".repeat(35)), None, "beyond Decimal");
+}
+
+/// Where the two parsers that were merged into [`parse_number`] used to differ: the value
+/// module's refused the full-width comma and inner spaces, extract's (number cells) read them.
+#[test]
+fn plain_numbers_take_full_width_commas_and_inner_spaces() {
+    for (text, n) in [
+        ("1，330", "1330"),
+        ("1，330，000.00", "1330000.00"),
+        ("１，３３０", "1330"),
+        ("1 330", "1330"),
+        ("- 5", "-5"),
+        ("1\u{3000}000.5", "1000.5"),
+        ("12\n34", "1234"),
+    ] {
+        assert_eq!(parse_number(text), Some(d(n)), "{text}");
+    }
+    for text in ["1，33", "1, 33", "1，，000"] {
+        assert_eq!(parse_number(text), None, "{text}");
+    }
+}
+
+/// The other difference: `%`, which the value module's refused. A number cell filed as text
+/// reads `96%` as the fraction a percent-formatted cell holds.
+#[test]
+fn a_percent_is_a_fraction() {
+    for (text, n) in [
+        ("96%", "0.96"),
+        ("９６％", "0.96"),
+        (" 96 % ", "0.96"),
+        ("-5%", "-0.05"),
+        ("1,000%", "10"),
+        ("0.5%", "0.005"),
+    ] {
+        assert_eq!(parse_number(text), Some(d(n)), "{text}");
+    }
+    for text in ["%", "96%%", "%96", "96%5", "约96%", "1,33%", "-%"] {
+        assert_eq!(parse_number(text), None, "{text}");
+    }
+    // the value grammar keeps the percentage as written
+    assert_eq!(
+        parse("96%", &units())
+            .quantity()
+            .map(|q| (q.amount, q.unit.clone())),
+        Some((d("96"), Some("%".to_string())))
+    );
 }
 
 #[test]
@@ -277,4 +335,16 @@ fn comparable_amounts_in_target_unit() {
         panic!("quantities expected");
     };
     assert_eq!(comparable(&t, &a, &u), None);
+}
+
+#[test]
+fn days_in_months() {
+    let feb = |y| days_in_month(y, 2);
+    assert_eq!(
+        (feb(2020), feb(2021), feb(1900), feb(2000), feb(2100)),
+        (29, 28, 28, 29, 28)
+    );
+    let year: Vec<u32> = (1..=12).map(|m| days_in_month(2021, m)).collect();
+    assert_eq!(year, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    assert_eq!((days_in_month(2020, 0), days_in_month(2020, 13)), (0, 0));
 }

@@ -39,10 +39,7 @@ pub(super) fn parsed<'a>(v: &'a Val) -> Option<&'a Parsed> {
 }
 
 pub(super) fn quantity<'a>(v: &'a Val) -> Option<&'a value::Quantity> {
-    match parsed(v)? {
-        Parsed::Quantity(q) => Some(q),
-        _ => None,
-    }
+    parsed(v)?.quantity()
 }
 
 pub(super) fn kind<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
@@ -55,21 +52,10 @@ pub(super) fn kind<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Strin
     })
 }
 
-/// The comparator as written in messages.
-pub fn cmp_symbol(c: Comparator) -> &'static str {
-    match c {
-        Comparator::Eq => "=",
-        Comparator::Ge => "≥",
-        Comparator::Gt => ">",
-        Comparator::Le => "≤",
-        Comparator::Lt => "<",
-    }
-}
-
 pub(super) fn cmp<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
     Ok(quantity(&args[0])
         .and_then(|q| q.cmp)
-        .map(|c| Val::text(cmp_symbol(c)))
+        .map(|c| Val::text(c.symbol()))
         .unwrap_or_else(Val::null))
 }
 
@@ -152,7 +138,7 @@ pub fn parsed_display(p: &Parsed) -> String {
     match p {
         Parsed::Quantity(q) => format!(
             "{}{}{}",
-            q.cmp.map(cmp_symbol).unwrap_or(""),
+            q.cmp.map(Comparator::symbol).unwrap_or(""),
             q.amount.normalize(),
             q.unit.as_deref().unwrap_or("")
         ),

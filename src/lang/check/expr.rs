@@ -4,8 +4,8 @@
 use super::{kind_ty, Scope};
 use crate::lang::ast::*;
 use crate::lang::builtins;
-use crate::lang::error::did_you_mean;
 use crate::lang::types::Ty;
+use crate::text::did_you_mean;
 
 impl Scope<'_, '_> {
     pub(super) fn expect(&mut self, e: &Expr, want: &Ty) -> Ty {
