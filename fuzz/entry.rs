@@ -186,7 +186,7 @@ pub fn value(data: &[u8]) {
     let target = value::parse(t, u);
     let actual = value::parse(a, u);
     let _ = value::met(&target, &actual, u);
-    let _ = (target.month(), actual.month());
+    let _ = (target.quantity(), actual.quantity());
     for p in [&target, &actual] {
         if let Parsed::Quantity(q) = p {
             let _ = value::round_half_up(q.amount, 2);
@@ -202,7 +202,7 @@ pub fn value(data: &[u8]) {
         if let Some(d) = value::parse_number(line) {
             let _ = value::round_half_up(d, 2);
         }
-        let _ = formlint::extract::parse_number(line);
+        let _: String = line.chars().map(formlint::text::half_width).collect();
     }
 }
 
