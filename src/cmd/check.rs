@@ -4,10 +4,10 @@
 use crate::cmd;
 use clap::ValueEnum;
 use formlint::codes;
+use formlint::config::Suppressions;
 use formlint::pack::PackChoice;
-use formlint::report::{self, FileReport, HumanOptions, Ruleset};
+use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, RunInfo, Ruleset};
 use formlint::run::{self, CheckOptions};
-use formlint::sheet::Sheet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -250,18 +250,8 @@ fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked
 
 /// Runs `formlint check`.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let config = match cmd::config::load(args.config.as_deref(), args.no_config, &args.paths) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let spec = args.rules.clone().or_else(|| {
-        config
-            .as_ref()
-            .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
-    });
-    let suppressions = config.map(|(s, _)| s);
-    let choice = match cmd::packs::choose(spec.as_deref(), args.year) {
-        Ok(c) => c,
+    let (choice, suppressions) = match pack_and_config(&args) {
+        Ok(chosen) => chosen,
         Err(code) => return code,
     };
     let pack = choice.main();
@@ -269,86 +259,21 @@ pub fn run(args: CheckArgs) -> ExitCode {
         name: pack.manifest.name.clone(),
         version: pack.manifest.version.clone(),
     };
-    let opts = CheckOptions {
-        csv_encoding: args.encoding.clone(),
-    };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let human = HumanOptions {
-        width: args.width,
-        color,
-    };
+    let rules = pack.rule_meta();
+    let mut emitter = Emitter::new(args.format.into(), run_info(&args, &ruleset, &rules));
+    // Streaming formats reach stdout file by file; a report for --output is written whole.
+    let mut out = Sink::new(args.output.is_none());
+    emitter.begin(&mut |piece| out.push(piece));
     let mut usage_error = false;
     let mut problems = Vec::new();
     let files = collect(&args.paths, &mut problems, &mut usage_error);
-    let human_detail = args.format == OutputFormat::Human && !args.quiet;
-    let json = args.format == OutputFormat::Json;
-    // human and JSON output stream to stdout file by file; a report for --output, and the
-    // other machine formats, are written whole at the end
-    let mut out = Sink::new(args.output.is_none() && (human_detail || json));
-    // human and JSON output keep only totals; the other formats render every report at the end
-    let mut kept = Kept::new(
-        json.then(|| report::JsonWriter::new(&ruleset)),
-        !matches!(args.format, OutputFormat::Human | OutputFormat::Json),
-    );
-    if let Some(w) = &kept.json {
-        out.push(&w.head());
-    }
     for r in problems {
-        let text = human_detail.then(|| report::render_human(&r, &[], &human));
-        kept.accept(&mut out, r, text, Vec::new(), Vec::new());
+        emitter.file_without_sheets(r, &mut |piece| out.push(piece));
     }
-    // each file is read once: checked, then (with --annotate) copied from the same bytes
-    let annotate_failed = AtomicBool::new(false);
-    let check_one = |path: &Path| {
-        let (mut checked, bytes) = check_path(&choice, path, &opts);
-        if let Some(s) = &suppressions {
-            s.apply(&mut checked.report);
-        }
-        if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
-            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
-                annotate_failed.store(true, Ordering::Relaxed);
-            }
-        }
-        checked
-    };
-    // sheet names for JUnit test cases; whole sheets only for the HTML page, which draws them
-    let keep_sheets = args.format == OutputFormat::Html;
-    let batch = cmd::batch::run(
-        &files,
-        &check_one,
-        cmd::batch::BatchOptions {
-            jobs: args.jobs,
-            progress: !args.no_progress && !args.quiet,
-        },
-        |c: &run::Checked| {
-            let text = (human_detail && !c.report.findings.is_empty())
-                .then(|| report::render_human(&c.report, &c.sheets, &human));
-            let names: Vec<String> = c.sheets.iter().map(|s| s.name.clone()).collect();
-            (
-                text,
-                names,
-                if keep_sheets {
-                    c.sheets.clone()
-                } else {
-                    Vec::new()
-                },
-            )
-        },
-        |r, (text, names, sheets)| {
-            kept.accept(&mut out, r, text, names, sheets);
-        },
-    );
-    usage_error |= annotate_failed.load(Ordering::Relaxed);
+    let batch = check_files(&args, &choice, suppressions.as_ref(), &files, &mut emitter, &mut out);
+    usage_error |= batch.annotate_failed;
     if files.len() > 1 && !args.quiet {
-        eprint!("{}", cmd::batch::summary_table(&kept.totals, batch.elapsed));
+        eprint!("{}", cmd::batch::summary_table(emitter.totals(), batch.elapsed));
     }
     if let Some(s) = &suppressions {
         let unused = s.unused();
@@ -358,52 +283,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 forms: 0,
                 findings: unused,
             };
-            let text = human_detail.then(|| report::render_human(&r, &[], &human));
-            kept.accept(&mut out, r, text, Vec::new(), Vec::new());
+            emitter.file_without_sheets(r, &mut |piece| out.push(piece));
         }
     }
-    let reports = &kept.reports;
-    match args.format {
-        OutputFormat::Human => out.push(&format!("{}\n", report::render_summary_of(&kept.totals))),
-        OutputFormat::Json => {
-            if let Some(w) = &mut kept.json {
-                w.finish(&mut |piece| out.push(piece));
-                out.push("\n");
-            }
-        }
-        OutputFormat::Sarif => out.push(&format!(
-            "{}\n",
-            report::render_sarif(&ruleset, &pack.rule_meta(), reports)
-        )),
-        OutputFormat::Junit => {
-            out.push(&report::render_junit(&ruleset, reports, &kept.sheet_names))
-        }
-        OutputFormat::Github => out.push(&report::render_github(reports)),
-        OutputFormat::Csv => out.push(&report::render_csv(reports)),
-        OutputFormat::Html => {
-            let files: Vec<(FileReport, Vec<Sheet>)> = reports
-                .iter()
-                .cloned()
-                .zip(std::mem::take(&mut kept.sheets))
-                .collect();
-            out.push(&report::render_html(&ruleset, &files));
-        }
-    }
-    let stats = if args.statistics {
-        report::render_statistics_of(&kept.totals)
-    } else {
-        String::new()
-    };
-    if args.format == OutputFormat::Human {
-        out.push(&stats);
-    } else {
-        eprint!("{stats}");
-    }
-    let written = match &args.output {
-        Some(path) => write_atomically(path, &out.buffer),
-        None => out.flush(),
-    };
-    if let Err(e) = written {
+    let statistics = emitter.statistics_aside();
+    let counts = emitter.finish(&mut |piece| out.push(piece)).counts;
+    eprint!("{statistics}");
+    if let Err(e) = out.write_to(args.output.as_deref()) {
         let target = args
             .output
             .as_deref()
@@ -411,7 +297,6 @@ pub fn run(args: CheckArgs) -> ExitCode {
         eprintln!("error: 无法写入 {target}：{e}");
         return ExitCode::from(2);
     }
-    let counts = kept.totals.counts;
     if usage_error {
         ExitCode::from(2)
     } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
@@ -421,51 +306,104 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// What the run keeps of each file's report once it is written out: totals always, the JSON
-/// writer's per-file counts, and whole reports (with sheet names, and sheets for HTML) only
-/// for the formats that render everything at the end (SARIF, JUnit, GitHub, CSV, HTML).
-struct Kept<'r> {
-    totals: report::Totals,
-    json: Option<report::JsonWriter<'r>>,
-    keep_reports: bool,
-    reports: Vec<FileReport>,
-    sheet_names: Vec<Vec<String>>,
-    sheets: Vec<Vec<Sheet>>,
+/// The formlint.toml in force (unless `--no-config`) and the pack: `--rules`, else the
+/// config's, else the built-in default, chosen per fiscal year unless fixed.
+fn pack_and_config(args: &CheckArgs) -> Result<(PackChoice, Option<Suppressions>), ExitCode> {
+    let config = cmd::config::load(args.config.as_deref(), args.no_config, &args.paths)?;
+    let spec = args.rules.clone().or_else(|| {
+        config
+            .as_ref()
+            .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
+    });
+    let choice = cmd::packs::choose(spec.as_deref(), args.year)?;
+    Ok((choice, config.map(|(s, _)| s)))
 }
 
-impl<'r> Kept<'r> {
-    fn new(json: Option<report::JsonWriter<'r>>, keep_reports: bool) -> Self {
-        Kept {
-            totals: report::Totals::default(),
-            json,
-            keep_reports,
-            reports: Vec::new(),
-            sheet_names: Vec::new(),
-            sheets: Vec::new(),
+/// What the report formats need to know about this run, from the arguments and the terminal.
+fn run_info<'r>(args: &CheckArgs, ruleset: &'r Ruleset, rules: &'r [RuleMeta]) -> RunInfo<'r> {
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
         }
+    };
+    RunInfo {
+        ruleset,
+        rules,
+        human: HumanOptions {
+            width: args.width,
+            color,
+        },
+        quiet: args.quiet,
+        statistics: args.statistics,
     }
+}
 
-    /// Takes one file's report in input order: writes its human text or JSON findings, counts
-    /// it, and keeps it only when the format needs it at the end.
-    fn accept(
-        &mut self,
-        out: &mut Sink,
-        r: FileReport,
-        text: Option<String>,
-        names: Vec<String>,
-        sheets: Vec<Sheet>,
-    ) {
-        if let Some(t) = text {
-            out.push(&format!("{t}\n"));
+/// What checking the files left besides the reports handed to the emitter.
+struct CheckedFiles {
+    /// Wall time of the batch.
+    elapsed: std::time::Duration,
+    /// Whether an annotated copy could not be written (a usage error: exit 2).
+    annotate_failed: bool,
+}
+
+/// Checks `files` in parallel, each read once: checked with the pack chosen for it,
+/// suppressions applied, annotated from the same bytes (with `--annotate`), then handed to the
+/// emitter in input order.
+fn check_files(
+    args: &CheckArgs,
+    choice: &PackChoice,
+    suppressions: Option<&Suppressions>,
+    files: &[PathBuf],
+    emitter: &mut Emitter,
+    out: &mut Sink,
+) -> CheckedFiles {
+    let opts = CheckOptions {
+        csv_encoding: args.encoding.clone(),
+    };
+    let annotate_failed = AtomicBool::new(false);
+    let check_one = |path: &Path| {
+        let (mut checked, bytes) = check_path(choice, path, &opts);
+        if let Some(s) = suppressions {
+            s.apply(&mut checked.report);
         }
-        if let Some(w) = &mut self.json {
-            out.push(&w.file(&r));
+        if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
+            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
+                annotate_failed.store(true, Ordering::Relaxed);
+            }
         }
-        self.totals.add(&r);
-        if self.keep_reports {
-            self.reports.push(r);
-            self.sheet_names.push(names);
-            self.sheets.push(sheets);
+        checked
+    };
+    let sheet_use = emitter.sheet_use();
+    let batch = cmd::batch::run(
+        files,
+        &check_one,
+        cmd::batch::BatchOptions {
+            jobs: args.jobs,
+            progress: !args.no_progress && !args.quiet,
+        },
+        |c: &run::Checked| sheet_use.take(&c.report, &c.sheets),
+        |r, kept| emitter.file(r, kept, &mut |piece| out.push(piece)),
+    );
+    CheckedFiles {
+        elapsed: batch.elapsed,
+        annotate_failed: annotate_failed.load(Ordering::Relaxed),
+    }
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Human => Format::Human,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Html => Format::Html,
         }
     }
 }
@@ -497,8 +435,8 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-/// Where the report goes: straight to stdout as it is produced (human output on a terminal or
-/// pipe), or into a buffer written once at the end.
+/// Where the report goes: straight to stdout as it is produced, or (for `--output`) into a
+/// buffer written once at the end.
 struct Sink {
     streaming: bool,
     buffer: String,
@@ -521,6 +459,14 @@ impl Sink {
             if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
                 self.failed = Some(e);
             }
+        }
+    }
+
+    /// Finishes the report: into `path` atomically when given (`--output`), else to stdout.
+    fn write_to(&mut self, path: Option<&Path>) -> std::io::Result<()> {
+        match path {
+            Some(path) => write_atomically(path, &self.buffer),
+            None => self.flush(),
         }
     }
 

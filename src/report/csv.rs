@@ -37,28 +37,41 @@ fn row(out: &mut String, fields: &[&str]) {
 /// Renders the header `file,sheet,cell,code,severity,title,message` and one row per finding
 /// (files in the order given). `cell` holds the A1 cell, or the path for canonical YAML input.
 pub fn render_csv(files: &[FileReport]) -> String {
+    let mut out = head();
+    for file in files {
+        out.push_str(&rows(file));
+    }
+    out
+}
+
+/// The start of the document: the byte-order mark and the header row.
+pub(crate) fn head() -> String {
     let mut out = String::from("\u{FEFF}");
     row(&mut out, &HEADER);
-    for file in files {
-        for f in &file.findings {
-            let cell = match &f.at {
-                Some(Place::Cell(c)) => c.to_string(),
-                Some(Place::Path(p)) => p.clone(),
-                None => String::new(),
-            };
-            row(
-                &mut out,
-                &[
-                    &file.path,
-                    f.sheet.as_deref().unwrap_or(""),
-                    &cell,
-                    &f.code,
-                    f.severity.as_str(),
-                    &f.title,
-                    &f.message,
-                ],
-            );
-        }
+    out
+}
+
+/// One file's rows, one per finding.
+pub(crate) fn rows(file: &FileReport) -> String {
+    let mut out = String::new();
+    for f in &file.findings {
+        let cell = match &f.at {
+            Some(Place::Cell(c)) => c.to_string(),
+            Some(Place::Path(p)) => p.clone(),
+            None => String::new(),
+        };
+        row(
+            &mut out,
+            &[
+                &file.path,
+                f.sheet.as_deref().unwrap_or(""),
+                &cell,
+                &f.code,
+                f.severity.as_str(),
+                &f.title,
+                &f.message,
+            ],
+        );
     }
     out
 }

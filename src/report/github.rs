@@ -49,8 +49,13 @@ fn annotation(file: &str, f: &Finding) -> String {
 
 /// Renders every finding as a GitHub workflow command line, files in the order given.
 pub fn render_github(files: &[FileReport]) -> String {
-    files
+    files.iter().map(annotations).collect()
+}
+
+/// One file's workflow command lines, one per finding.
+pub(crate) fn annotations(file: &FileReport) -> String {
+    file.findings
         .iter()
-        .flat_map(|file| file.findings.iter().map(|f| annotation(&file.path, f)))
+        .map(|f| annotation(&file.path, f))
         .collect()
 }

@@ -132,42 +132,44 @@ fn testcase(out: &mut String, classname: &str, case: &Case) {
 /// A file without a form gets one testcase named after the file; findings outside any form
 /// become that testcase when they are errors, and the suite's `<system-out>` otherwise.
 pub fn render_junit(ruleset: &Ruleset, files: &[FileReport], sheets: &[Vec<String>]) -> String {
-    let mut suites = String::new();
-    let (mut total_tests, mut total_failures) = (0, 0);
+    let mut suites = Suites::new(ruleset);
     for (i, file) in files.iter().enumerate() {
-        let names = form_names(file, sheets.get(i).map(Vec::as_slice).unwrap_or(&[]));
-        let mut cases: Vec<Case> = names
-            .into_iter()
-            .map(|name| Case {
-                name,
-                findings: Vec::new(),
-            })
-            .collect();
-        let mut file_case = Case {
-            name: file.path.clone(),
-            findings: Vec::new(),
-        };
-        let mut loose: Vec<&Finding> = Vec::new();
-        for f in &file.findings {
-            let form = f
-                .sheet
-                .as_deref()
-                .and_then(|s| cases.iter_mut().find(|c| c.name == s));
-            match form {
-                Some(case) if f.code != NOT_A_FORM.code => case.findings.push(f),
-                _ if f.severity == Severity::Error => file_case.findings.push(f),
-                _ => loose.push(f),
-            }
+        suites.add(file, sheets.get(i).map(Vec::as_slice).unwrap_or(&[]));
+    }
+    suites.finish()
+}
+
+/// The JUnit document as a batch goes: each file's `<testsuite>` is rendered as the file
+/// completes (so its sheet names need not be kept), and only that text waits for the end,
+/// because the root element states the run's totals before any suite.
+pub(crate) struct Suites<'r> {
+    ruleset: &'r Ruleset,
+    text: String,
+    tests: usize,
+    failures: usize,
+}
+
+impl<'r> Suites<'r> {
+    /// No suites yet, for a run under `ruleset`.
+    pub(crate) fn new(ruleset: &'r Ruleset) -> Self {
+        Suites {
+            ruleset,
+            text: String::new(),
+            tests: 0,
+            failures: 0,
         }
-        if cases.is_empty() || !file_case.findings.is_empty() {
-            cases.insert(0, file_case);
-        }
+    }
+
+    /// Renders one file's `<testsuite>`; `sheets` names its sheets (empty when unknown).
+    pub(crate) fn add(&mut self, file: &FileReport, sheets: &[String]) {
+        let (cases, loose) = cases(file, sheets);
         let failures = cases
             .iter()
             .filter(|c| c.findings.iter().any(|f| f.severity == Severity::Error))
             .count();
-        total_tests += cases.len();
-        total_failures += failures;
+        self.tests += cases.len();
+        self.failures += failures;
+        let suites = &mut self.text;
         suites.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
             escape(&file.path),
@@ -175,11 +177,11 @@ pub fn render_junit(ruleset: &Ruleset, files: &[FileReport], sheets: &[Vec<Strin
         ));
         suites.push_str(&format!(
             "    <properties>\n      <property name=\"ruleset\" value=\"{}\"/>\n      <property name=\"ruleset.version\" value=\"{}\"/>\n    </properties>\n",
-            escape(&ruleset.name),
-            escape(&ruleset.version)
+            escape(&self.ruleset.name),
+            escape(&self.ruleset.version)
         ));
         for case in &cases {
-            testcase(&mut suites, &file.path, case);
+            testcase(suites, &file.path, case);
         }
         if !loose.is_empty() {
             let body: Vec<String> = loose.iter().map(|f| line(f)).collect();
@@ -190,7 +192,44 @@ pub fn render_junit(ruleset: &Ruleset, files: &[FileReport], sheets: &[Vec<Strin
         }
         suites.push_str("  </testsuite>\n");
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"formlint\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">\n{suites}</testsuites>\n"
-    )
+
+    /// The whole document: the root element with the run's totals around every suite.
+    pub(crate) fn finish(self) -> String {
+        let (tests, failures, suites) = (self.tests, self.failures, self.text);
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"formlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{suites}</testsuites>\n"
+        )
+    }
+}
+
+/// A file's testcases (the file's own first, when it has errors outside a form or no form) and
+/// the findings that belong to no testcase (warnings and notes outside any form).
+fn cases<'a>(file: &'a FileReport, sheets: &[String]) -> (Vec<Case<'a>>, Vec<&'a Finding>) {
+    let mut cases: Vec<Case> = form_names(file, sheets)
+        .into_iter()
+        .map(|name| Case {
+            name,
+            findings: Vec::new(),
+        })
+        .collect();
+    let mut file_case = Case {
+        name: file.path.clone(),
+        findings: Vec::new(),
+    };
+    let mut loose: Vec<&Finding> = Vec::new();
+    for f in &file.findings {
+        let form = f
+            .sheet
+            .as_deref()
+            .and_then(|s| cases.iter_mut().find(|c| c.name == s));
+        match form {
+            Some(case) if f.code != NOT_A_FORM.code => case.findings.push(f),
+            _ if f.severity == Severity::Error => file_case.findings.push(f),
+            _ => loose.push(f),
+        }
+    }
+    if cases.is_empty() || !file_case.findings.is_empty() {
+        cases.insert(0, file_case);
+    }
+    (cases, loose)
 }

@@ -1,10 +1,12 @@
 //! The report stage: findings → what people read (miette reports with a snippet of the sheet)
 //! and what programs read (one JSON document per run, see `docs/json-report.md`; SARIF, JUnit
-//! XML, GitHub workflow commands and CSV for CI, see `docs/formats.md`).
+//! XML, GitHub workflow commands and CSV for CI, see `docs/formats.md`). A run writes any of
+//! them through one [`Emitter`] (begin, each file, finish).
 //!
 //! Nothing here decides what is wrong; it only orders, counts and renders [`Finding`]s.
 
 mod csv;
+mod emit;
 mod github;
 mod html;
 mod human;
@@ -15,6 +17,7 @@ mod snippet;
 mod statistics;
 
 pub use self::csv::render_csv;
+pub use emit::{Emitter, Format, FromSheets, RunInfo, SheetUse};
 pub use github::render_github;
 pub use html::render_html;
 pub use human::{render_human, HumanOptions};
@@ -50,6 +53,8 @@ pub fn render_summary_of(totals: &Totals) -> String {
     }
 }
 
+#[cfg(test)]
+mod emit_tests;
 #[cfg(test)]
 mod formats_tests;
 #[cfg(test)]
