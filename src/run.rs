@@ -48,6 +48,11 @@ pub enum Input {
 
 /// Reads a file by its name's extension; a file that cannot be read becomes its finding.
 pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Box<Finding>> {
+    if let Some(format) = own_report(bytes) {
+        return Err(Box::new(codes::NOT_A_FORM.finding(format!(
+            "这是 formlint 的{format}检查报告，不是自评表，已跳过 (a formlint report, skipped)"
+        ))));
+    }
     let lower = name.to_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
         return match std::str::from_utf8(bytes) {
@@ -60,6 +65,22 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
     read::read_file_bytes(name, bytes, opts.csv_encoding.as_deref())
         .map(Input::Book)
         .map_err(|e| Box::new(read_error(&e)))
+}
+
+/// Whether `bytes` are a report formlint wrote (a JSON report names itself with its `tool` key;
+/// a CSV report starts with its header), so a report saved into a folder of submissions is not
+/// read back as a form on the next run.
+fn own_report(bytes: &[u8]) -> Option<&'static str> {
+    let text = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
+    if text.starts_with(b"file,sheet,cell,code,severity,title,message") {
+        return Some(" CSV ");
+    }
+    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None;
+    }
+    let doc: serde_json::Value = serde_json::from_slice(text).ok()?;
+    (doc.get("tool")?.as_str()? == "formlint").then_some(" JSON ")
 }
 
 impl Input {

@@ -248,6 +248,16 @@ fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked
     }
 }
 
+/// The input that `output` would overwrite, if any: paths compared as canonical paths, so
+/// `./forms/P1.xlsx`, `forms/../forms/P1.xlsx` and a symlink to it are the same file.
+fn overwritten_input(output: &Path, inputs: &[PathBuf]) -> Option<PathBuf> {
+    let out = std::fs::canonicalize(output).ok()?;
+    inputs
+        .iter()
+        .find(|i| std::fs::canonicalize(i).is_ok_and(|c| c == out))
+        .cloned()
+}
+
 /// Runs `formlint check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let (choice, suppressions) = match pack_and_config(&args) {
@@ -267,6 +277,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut usage_error = false;
     let mut problems = Vec::new();
     let files = collect(&args.paths, &mut problems, &mut usage_error);
+    if let Some(input) = args.output.as_deref().and_then(|o| overwritten_input(o, &files)) {
+        eprintln!(
+            "error: --output {} 是要检查的文件，不会覆盖它；请把报告写到别的文件 (--output names an input)",
+            display(&input)
+        );
+        return ExitCode::from(2);
+    }
     for r in problems {
         emitter.file_without_sheets(r, &mut |piece| out.push(piece));
     }
