@@ -6,9 +6,12 @@ use crate::pack;
 use crate::run::{self, CheckOptions};
 use crate::sheet::Sheet;
 
+/// A checked file: its report and the sheets it was read from.
+type Checked = (FileReport, Vec<Sheet>);
+
 /// The seed forms checked with the embedded pack, with their sheets, plus a file that could
 /// not be read (no sheets).
-fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<(FileReport, Vec<Sheet>)>) {
+fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -40,7 +43,7 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<(FileReport, Vec<Sheet>)>) {
 
 /// Runs `files` through the emitter for `format`: the text written, the pieces it came in, and
 /// the statistics left for stderr.
-fn emit(format: Format, run: RunInfo, files: &[(FileReport, Vec<Sheet>)]) -> (String, usize, String) {
+fn emit(format: Format, run: RunInfo, files: &[Checked]) -> (String, usize, String) {
     let mut text = String::new();
     let mut pieces = 0;
     let mut out = |piece: &str| {
