@@ -31,7 +31,12 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     )];
     for n in names {
         let bytes = std::fs::read(format!("{dir}/{n}")).expect("seed form");
-        let checked = run::check_file(&pack, &format!("seed/{n}"), &bytes, &CheckOptions::default());
+        let checked = run::check_file(
+            &pack,
+            &format!("seed/{n}"),
+            &bytes,
+            &CheckOptions::default(),
+        );
         files.push((checked.report, checked.sheets));
     }
     let ruleset = Ruleset {
@@ -84,13 +89,22 @@ fn every_format_writes_what_its_renderer_writes() {
     let statistics = render_statistics(&reports);
     let mut human = String::new();
     for (r, s) in files.iter().filter(|(r, _)| !r.findings.is_empty()) {
-        human.push_str(&format!("{}\n", render_human(r, s, &HumanOptions::default())));
+        human.push_str(&format!(
+            "{}\n",
+            render_human(r, s, &HumanOptions::default())
+        ));
     }
     human.push_str(&format!("{}\n{statistics}", render_summary(&reports)));
     let expected = [
         (Format::Human, human),
-        (Format::Json, format!("{}\n", render_json(&ruleset, &reports))),
-        (Format::Sarif, format!("{}\n", render_sarif(&ruleset, &rules, &reports))),
+        (
+            Format::Json,
+            format!("{}\n", render_json(&ruleset, &reports)),
+        ),
+        (
+            Format::Sarif,
+            format!("{}\n", render_sarif(&ruleset, &rules, &reports)),
+        ),
         (Format::Junit, render_junit(&ruleset, &reports, &names)),
         (Format::Github, render_github(&reports)),
         (Format::Csv, render_csv(&reports)),
@@ -99,7 +113,11 @@ fn every_format_writes_what_its_renderer_writes() {
     for (format, want) in expected {
         let (text, _, aside) = emit(format, run_info(&ruleset, &rules), &files);
         assert!(text == want, "{format:?} differs from its renderer");
-        let want_aside = if format == Format::Human { "" } else { &statistics };
+        let want_aside = if format == Format::Human {
+            ""
+        } else {
+            &statistics
+        };
         assert_eq!(aside, want_aside, "{format:?} statistics aside");
     }
 }
@@ -129,7 +147,10 @@ fn quiet_human_output_is_the_summary_alone() {
     let (text, _, aside) = emit(Format::Human, run, &files);
     assert_eq!(text, format!("{}\n", render_summary(&reports)));
     assert_eq!(aside, "");
-    assert_eq!(Emitter::new(Format::Human, run).sheet_use(), SheetUse::Nothing);
+    assert_eq!(
+        Emitter::new(Format::Human, run).sheet_use(),
+        SheetUse::Nothing
+    );
 }
 
 #[test]
