@@ -4,7 +4,7 @@
 use super::xml::{self, attr, local, next, NS_MAIN};
 use super::AnnotateError;
 use crate::sheet::CellRef;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The author our comments carry.
@@ -66,36 +66,11 @@ pub fn merge(
     text: &str,
     notes: &BTreeMap<CellRef, String>,
 ) -> Result<String, AnnotateError> {
-    // authors first: is ours there, and how many are there?
-    let (mut authors, mut ours, mut prefix) = (0usize, None, None);
-    {
-        let mut r = xml::reader(text);
-        let mut in_author = false;
-        let mut root = true;
-        loop {
-            match next(&mut r, part)? {
-                Event::Start(e) => {
-                    if root {
-                        prefix = xml::prefix_of(&e);
-                        root = false;
-                    }
-                    if local(&e) == "author" {
-                        in_author = true;
-                        authors += 1;
-                    }
-                }
-                Event::Empty(e) if local(&e) == "author" => authors += 1,
-                Event::Text(t) if in_author && t.as_ref() == AUTHOR && ours.is_none() => {
-                    ours = Some(authors - 1);
-                }
-                Event::End(_) => in_author = false,
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-    }
-    let author_id = ours.unwrap_or(authors);
-    let new_author = ours
+    let authors = Authors::read(part, text)?;
+    let author_id = authors.ours.unwrap_or(authors.count);
+    let prefix = authors.prefix;
+    let new_author = authors
+        .ours
         .is_none()
         .then(|| format!("<{a}>{AUTHOR}</{a}>", a = xml::tag(&prefix, "author")));
     let fresh: String = {
@@ -106,104 +81,181 @@ pub fn merge(
             .map(|(c, t)| comment(*c, author_id, t, &prefix))
             .collect()
     };
+    let mut m = Merge {
+        w: xml::writer(),
+        notes,
+        r_tag: xml::tag(&prefix, "r"),
+        prefix,
+        new_author,
+        fresh,
+        current: None,
+        appended: false,
+        stack: Vec::new(),
+        wrapped: false,
+    };
     let mut r = xml::reader(text);
-    let mut w = xml::writer();
-    let mut current: Option<CellRef> = None;
-    let mut appended = false;
-    // a plain `<t>` directly under a `<text>` we append to is wrapped in a run, so the comment
-    // is runs only (Excel's own shape for rich comments)
-    let mut stack: Vec<String> = Vec::new();
-    let mut wrapped = false;
-    let r_tag = xml::tag(&prefix, "r");
-    let ours = |c: Option<CellRef>| c.is_some_and(|c| notes.contains_key(&c));
     loop {
         match next(&mut r, part)? {
-            Event::Start(e) => {
-                let name = local(&e);
-                if name == "t" && stack.last().is_some_and(|p| p == "text") && ours(current) {
-                    xml::raw(&mut w, &format!("<{r_tag}>"));
-                    wrapped = true;
-                }
-                match name.as_str() {
-                    "comment" => {
-                        current = attr(&e, "ref").and_then(|v| CellRef::parse(&v));
-                        appended = false;
-                    }
-                    "rPh" | "phoneticPr" => append(&mut w, current, &mut appended, notes, &prefix),
-                    _ => {}
-                }
-                stack.push(name);
-                xml::put(&mut w, Event::Start(e));
-            }
-            Event::Empty(e) => {
-                let name = local(&e);
-                if name == "rPh" || name == "phoneticPr" {
-                    append(&mut w, current, &mut appended, notes, &prefix);
-                }
-                let wrap =
-                    name == "t" && stack.last().is_some_and(|p| p == "text") && ours(current);
-                if wrap {
-                    xml::raw(&mut w, &format!("<{r_tag}>"));
-                }
-                match (name.as_str(), &new_author) {
-                    ("authors", Some(a)) => {
-                        let end = e.to_end().into_owned();
-                        xml::put(&mut w, Event::Start(e));
-                        xml::raw(&mut w, a);
-                        xml::put(&mut w, Event::End(end));
-                    }
-                    ("commentList", _) => {
-                        let end = e.to_end().into_owned();
-                        xml::put(&mut w, Event::Start(e));
-                        xml::raw(&mut w, &fresh);
-                        xml::put(&mut w, Event::End(end));
-                    }
-                    _ => xml::put(&mut w, Event::Empty(e)),
-                }
-                if wrap {
-                    xml::raw(&mut w, &format!("</{r_tag}>"));
-                }
-            }
-            Event::End(e) => {
-                stack.pop();
-                match e.local_name().as_ref() {
-                    "authors" => {
-                        if let Some(a) = &new_author {
-                            xml::raw(&mut w, a);
-                        }
-                    }
-                    "text" => append(&mut w, current, &mut appended, notes, &prefix),
-                    "comment" => current = None,
-                    "commentList" => xml::raw(&mut w, &fresh),
-                    _ => {}
-                }
-                let close_run = wrapped && e.local_name().as_ref() == "t";
-                xml::put(&mut w, Event::End(e));
-                if close_run {
-                    xml::raw(&mut w, &format!("</{r_tag}>"));
-                    wrapped = false;
-                }
-            }
+            Event::Start(e) => m.start(e),
+            Event::Empty(e) => m.empty(e),
+            Event::End(e) => m.end(e),
             Event::Eof => break,
-            e => xml::put(&mut w, e),
+            e => xml::put(&mut m.w, e),
         }
     }
-    Ok(xml::finish(w))
+    Ok(xml::finish(m.w))
 }
 
-fn append(
-    w: &mut quick_xml::Writer<Vec<u8>>,
-    current: Option<CellRef>,
-    appended: &mut bool,
-    notes: &BTreeMap<CellRef, String>,
-    prefix: &Option<String>,
-) {
-    if *appended {
-        return;
+/// The authors of an existing comments part: how many, which is ours (if any), and the
+/// namespace prefix the part uses.
+struct Authors {
+    count: usize,
+    ours: Option<usize>,
+    prefix: Option<String>,
+}
+
+impl Authors {
+    /// Reads them from the part's text.
+    fn read(part: &str, text: &str) -> Result<Authors, AnnotateError> {
+        let mut out = Authors {
+            count: 0,
+            ours: None,
+            prefix: None,
+        };
+        let mut r = xml::reader(text);
+        let mut in_author = false;
+        let mut root = true;
+        loop {
+            match next(&mut r, part)? {
+                Event::Start(e) => {
+                    if root {
+                        out.prefix = xml::prefix_of(&e);
+                        root = false;
+                    }
+                    if local(&e) == "author" {
+                        in_author = true;
+                        out.count += 1;
+                    }
+                }
+                Event::Empty(e) if local(&e) == "author" => out.count += 1,
+                Event::Text(t) if in_author && t.as_ref() == AUTHOR && out.ours.is_none() => {
+                    out.ours = Some(out.count - 1);
+                }
+                Event::End(_) => in_author = false,
+                Event::Eof => return Ok(out),
+                _ => {}
+            }
+        }
     }
-    if let Some(text) = current.and_then(|c| notes.get(&c)) {
-        xml::raw(w, &run(&format!("\n{AUTHOR}:\n{text}"), prefix));
-        *appended = true;
+}
+
+/// The second pass of [`merge`]: the output so far, what to add (our author, fresh comments,
+/// notes to append), and where the walk is (the comment it is in, the open elements).
+struct Merge<'n> {
+    w: quick_xml::Writer<Vec<u8>>,
+    notes: &'n BTreeMap<CellRef, String>,
+    prefix: Option<String>,
+    r_tag: String,
+    new_author: Option<String>,
+    fresh: String,
+    current: Option<CellRef>,
+    appended: bool,
+    stack: Vec<String>,
+    /// Whether a plain `<t>` directly under a `<text>` we append to was wrapped in a run, so
+    /// the comment is runs only (Excel's own shape for rich comments).
+    wrapped: bool,
+}
+
+impl Merge<'_> {
+    /// Whether the comment being walked is one we add a note to.
+    fn ours(&self) -> bool {
+        self.current.is_some_and(|c| self.notes.contains_key(&c))
+    }
+
+    /// Whether `name` is a plain `<t>` of a comment we append to (wrapped in a run).
+    fn wraps(&self, name: &str) -> bool {
+        name == "t" && self.stack.last().is_some_and(|p| p == "text") && self.ours()
+    }
+
+    /// An element's start: a comment begins, or our note goes before its phonetic runs.
+    fn start(&mut self, e: BytesStart<'_>) {
+        let name = local(&e);
+        if self.wraps(&name) {
+            xml::raw(&mut self.w, &format!("<{}>", self.r_tag));
+            self.wrapped = true;
+        }
+        match name.as_str() {
+            "comment" => {
+                self.current = attr(&e, "ref").and_then(|v| CellRef::parse(&v));
+                self.appended = false;
+            }
+            "rPh" | "phoneticPr" => self.append(),
+            _ => {}
+        }
+        self.stack.push(name);
+        xml::put(&mut self.w, Event::Start(e));
+    }
+
+    /// An empty element: an empty `<authors>` or `<commentList>` is opened to hold ours.
+    fn empty(&mut self, e: BytesStart<'_>) {
+        let name = local(&e);
+        if name == "rPh" || name == "phoneticPr" {
+            self.append();
+        }
+        let wrap = self.wraps(&name);
+        if wrap {
+            xml::raw(&mut self.w, &format!("<{}>", self.r_tag));
+        }
+        let inside = match name.as_str() {
+            "authors" => self.new_author.clone(),
+            "commentList" => Some(self.fresh.clone()),
+            _ => None,
+        };
+        match inside {
+            Some(inside) => {
+                let end = e.to_end().into_owned();
+                xml::put(&mut self.w, Event::Start(e));
+                xml::raw(&mut self.w, &inside);
+                xml::put(&mut self.w, Event::End(end));
+            }
+            None => xml::put(&mut self.w, Event::Empty(e)),
+        }
+        if wrap {
+            xml::raw(&mut self.w, &format!("</{}>", self.r_tag));
+        }
+    }
+
+    /// An end tag: our author, our note or our fresh comments go before it.
+    fn end(&mut self, e: BytesEnd<'_>) {
+        self.stack.pop();
+        match e.local_name().as_ref() {
+            "authors" => {
+                if let Some(a) = &self.new_author {
+                    xml::raw(&mut self.w, a);
+                }
+            }
+            "text" => self.append(),
+            "comment" => self.current = None,
+            "commentList" => xml::raw(&mut self.w, &self.fresh),
+            _ => {}
+        }
+        let close_run = self.wrapped && e.local_name().as_ref() == "t";
+        xml::put(&mut self.w, Event::End(e));
+        if close_run {
+            xml::raw(&mut self.w, &format!("</{}>", self.r_tag));
+            self.wrapped = false;
+        }
+    }
+
+    /// Appends our note to the current comment, once.
+    fn append(&mut self) {
+        if self.appended {
+            return;
+        }
+        if let Some(text) = self.current.and_then(|c| self.notes.get(&c)) {
+            xml::raw(&mut self.w, &run(&format!("\n{AUTHOR}:\n{text}"), &self.prefix));
+            self.appended = true;
+        }
     }
 }
 

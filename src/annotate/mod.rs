@@ -23,7 +23,7 @@ use crate::form::Place;
 use crate::sheet::CellRef;
 use package::{free_id, rel_type, relative, Package, Rel};
 use quick_xml::events::Event;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use styles::StyleBook;
 use xml::{attr, local, next};
 
@@ -95,28 +95,118 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
     let styles_text = pkg
         .read(&styles_part)?
         .unwrap_or_else(|| styles::MINIMAL.into());
-    let mut book = StyleBook::parse(styles_text)?;
-
-    // findings on cells, by sheet, each moved to the top-left cell of its merged region
-    let mut linked: BTreeMap<(String, CellRef), CellRef> = BTreeMap::new();
-    let mut vml_block = pkg.count_ext("vml") as u32;
+    let mut copy = Annotated {
+        vml_block: pkg.count_ext("vml") as u32,
+        pkg,
+        book: StyleBook::parse(styles_text)?,
+        linked: BTreeMap::new(),
+    };
     for sheet in &sheets {
-        let Some(part) = &sheet.part else { continue };
+        if let Some(part) = &sheet.part {
+            copy.annotate_sheet(&sheet.name, part, findings)?;
+        }
+    }
+
+    // the findings sheet
+    let Annotated {
+        mut pkg,
+        mut book,
+        linked,
+        ..
+    } = copy;
+    let name = unique_name(&sheets);
+    let sheet_part = pkg.free_name("xl/worksheets/sheet", "xml");
+    let link = |f: &Finding| match (&f.sheet, &f.at) {
+        (Some(s), Some(Place::Cell(c))) => linked.get(&(s.clone(), *c)).copied(),
+        _ => None,
+    };
+    let sheet_xml = report_sheet::build(findings, &mut book, &link);
+    pkg.write(&sheet_part, sheet_xml);
+    pkg.add_content_type(&sheet_part, CT_WORKSHEET, false)?;
+    let mut wb_new = NewRels::of(&wb_rels);
+    let rid = wb_new.add(rel_type::WORKSHEET, relative(&workbook, &sheet_part));
+    if styles_rel.is_none() {
+        wb_new.add(rel_type::STYLES, relative(&workbook, &styles_part));
+    }
+    if styles_missing {
+        pkg.add_content_type(&styles_part, CT_STYLES, false)?;
+    }
+    pkg.add_rels(&workbook, &wb_new.added)?;
+    let sheet_id = sheets.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+    let wb_out = add_sheet(&workbook, &wb_text, &name, sheet_id, &rid)?;
+    pkg.write(&workbook, wb_out);
+    pkg.write(&styles_part, book.finish()?);
+    pkg.finish()
+}
+
+/// The copy being made: the package, its style sheet (new fills are added as cells need them),
+/// where each finding's cell ended up (the top-left of its merged region, for the findings
+/// sheet's links) and the last VML shape block used.
+struct Annotated<'a> {
+    pkg: Package<'a>,
+    book: StyleBook,
+    linked: BTreeMap<(String, CellRef), CellRef>,
+    vml_block: u32,
+}
+
+/// Relationships to add to one part, with ids that clash neither with its own nor each other.
+struct NewRels<'r> {
+    existing: &'r [Rel],
+    taken: Vec<String>,
+    added: Vec<Rel>,
+}
+
+impl<'r> NewRels<'r> {
+    /// None yet, beside the part's `existing` relationships.
+    fn of(existing: &'r [Rel]) -> Self {
+        NewRels {
+            existing,
+            taken: Vec::new(),
+            added: Vec::new(),
+        }
+    }
+
+    /// Adds a relationship of `kind` to `target` (relative to the part); returns its id.
+    fn add(&mut self, kind: &str, target: String) -> String {
+        let id = free_id(self.existing, &self.taken);
+        self.taken.push(id.clone());
+        self.added.push(Rel {
+            id: id.clone(),
+            kind: kind.into(),
+            target,
+            external: false,
+            part: String::new(),
+        });
+        id
+    }
+}
+
+impl Annotated<'_> {
+    /// Annotates one worksheet (`part`, named `sheet`): its cells with findings are restyled by
+    /// severity and get a comment with a comment box. Sheets without cell findings are left as
+    /// they are.
+    fn annotate_sheet(
+        &mut self,
+        sheet: &str,
+        part: &str,
+        findings: &[Finding],
+    ) -> Result<(), AnnotateError> {
         let on_sheet: Vec<(&Finding, CellRef)> = findings
             .iter()
-            .filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str()))
+            .filter(|f| f.sheet.as_deref() == Some(sheet))
             .filter_map(|f| match &f.at {
                 Some(Place::Cell(c)) => Some((f, *c)),
                 _ => None,
             })
             .collect();
         if on_sheet.is_empty() {
-            continue;
+            return Ok(());
         }
-        let Some(text) = pkg.read(part)? else {
-            continue;
+        let Some(text) = self.pkg.read(part)? else {
+            return Ok(());
         };
         let scan = worksheet::scan(part, &text)?;
+        // findings on cells, each moved to the top-left cell of its merged region
         let mut by_cell: BTreeMap<CellRef, Vec<&Finding>> = BTreeMap::new();
         for (f, c) in on_sheet {
             let at = scan
@@ -125,7 +215,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
                 .find(|m| m.contains(c))
                 .map(|m| m.start)
                 .unwrap_or(c);
-            linked.insert((sheet.name.clone(), c), at);
+            self.linked.insert((sheet.to_string(), c), at);
             by_cell.entry(at).or_default().push(f);
         }
         let targets: BTreeMap<CellRef, Severity> = by_cell
@@ -142,120 +232,87 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
             .collect();
         let notes: BTreeMap<CellRef, String> =
             by_cell.iter().map(|(c, fs)| (*c, note_text(fs))).collect();
-
-        let rels = pkg.rels(part)?;
-        let mut new_rels: Vec<Rel> = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
-        let fresh_id = |taken: &mut Vec<String>| {
-            let id = free_id(&rels, taken);
-            taken.push(id.clone());
-            id
-        };
-        // comments: merge into the sheet's own part, or a new one
-        let existing = rels
-            .iter()
-            .find(|r| r.is("comments") && !r.external)
-            .map(|r| r.part.clone());
-        let mut already = Default::default();
-        match existing.as_ref() {
-            Some(cpart) if pkg.exists(cpart) => {
-                let ctext = pkg.read(cpart)?.unwrap_or_default();
-                already = comments::existing_refs(cpart, &ctext)?;
-                let merged = comments::merge(cpart, &ctext, &notes)?;
-                pkg.write(cpart, merged);
-            }
-            _ => {
-                let cpart = pkg.free_name("xl/comments", "xml");
-                pkg.write(&cpart, comments::new_part(&notes));
-                pkg.add_content_type(&cpart, CT_COMMENTS, false)?;
-                new_rels.push(Rel {
-                    id: fresh_id(&mut taken),
-                    kind: rel_type::COMMENTS.into(),
-                    target: relative(part, &cpart),
-                    external: false,
-                    part: String::new(),
-                });
-            }
-        }
-        // comment boxes: added to the sheet's VML drawing, or a new drawing
+        let rels = self.pkg.rels(part)?;
+        let mut new_rels = NewRels::of(&rels);
+        let already = self.add_comments(part, &rels, &notes, &mut new_rels)?;
         let boxes: Vec<CellRef> = notes
             .keys()
             .filter(|c| !already.contains(c))
             .copied()
             .collect();
+        let legacy = self.add_comment_boxes(part, &rels, &scan, &boxes, &mut new_rels)?;
+        let patched =
+            worksheet::patch(part, &text, &scan, &targets, &mut self.book, legacy.as_deref())?;
+        self.pkg.write(part, patched);
+        if !new_rels.added.is_empty() {
+            self.pkg.add_rels(part, &new_rels.added)?;
+        }
+        Ok(())
+    }
+
+    /// The notes as comments: merged into the sheet's own comments part, or a new one. Returns
+    /// the cells that already had a comment (they have a comment box already).
+    fn add_comments(
+        &mut self,
+        part: &str,
+        rels: &[Rel],
+        notes: &BTreeMap<CellRef, String>,
+        new_rels: &mut NewRels,
+    ) -> Result<BTreeSet<CellRef>, AnnotateError> {
+        let existing = rels
+            .iter()
+            .find(|r| r.is("comments") && !r.external)
+            .map(|r| r.part.clone());
+        match existing.as_ref() {
+            Some(cpart) if self.pkg.exists(cpart) => {
+                let ctext = self.pkg.read(cpart)?.unwrap_or_default();
+                let already = comments::existing_refs(cpart, &ctext)?;
+                let merged = comments::merge(cpart, &ctext, notes)?;
+                self.pkg.write(cpart, merged);
+                Ok(already)
+            }
+            _ => {
+                let cpart = self.pkg.free_name("xl/comments", "xml");
+                self.pkg.write(&cpart, comments::new_part(notes));
+                self.pkg.add_content_type(&cpart, CT_COMMENTS, false)?;
+                new_rels.add(rel_type::COMMENTS, relative(part, &cpart));
+                Ok(BTreeSet::new())
+            }
+        }
+    }
+
+    /// Comment boxes for `boxes`: added to the sheet's VML drawing, or a new drawing. Returns
+    /// the relationship id the worksheet's new `<legacyDrawing>` must name, when it had none.
+    fn add_comment_boxes(
+        &mut self,
+        part: &str,
+        rels: &[Rel],
+        scan: &worksheet::SheetScan,
+        boxes: &[CellRef],
+        new_rels: &mut NewRels,
+    ) -> Result<Option<String>, AnnotateError> {
         let vml = scan.legacy_rid.as_ref().and_then(|rid| {
             rels.iter()
                 .find(|r| &r.id == rid && !r.external)
                 .map(|r| r.part.clone())
         });
-        let mut legacy = None;
         match vml {
-            Some(vpart) if pkg.exists(&vpart) => {
-                let vtext = pkg.read(&vpart)?.unwrap_or_default();
-                let out = comments::append_vml(&vpart, &vtext, &boxes)?;
-                pkg.write(&vpart, out);
+            Some(vpart) if self.pkg.exists(&vpart) => {
+                let vtext = self.pkg.read(&vpart)?.unwrap_or_default();
+                let out = comments::append_vml(&vpart, &vtext, boxes)?;
+                self.pkg.write(&vpart, out);
+                Ok(None)
             }
             _ => {
-                vml_block += 1;
-                let vpart = pkg.free_name("xl/drawings/vmlDrawing", "vml");
-                pkg.write(&vpart, comments::new_vml(&boxes, vml_block));
-                pkg.add_content_type(&vpart, CT_VML, true)?;
-                let id = fresh_id(&mut taken);
-                new_rels.push(Rel {
-                    id: id.clone(),
-                    kind: rel_type::VML.into(),
-                    target: relative(part, &vpart),
-                    external: false,
-                    part: String::new(),
-                });
-                if scan.legacy_rid.is_none() {
-                    legacy = Some(id);
-                }
+                self.vml_block += 1;
+                let vpart = self.pkg.free_name("xl/drawings/vmlDrawing", "vml");
+                self.pkg.write(&vpart, comments::new_vml(boxes, self.vml_block));
+                self.pkg.add_content_type(&vpart, CT_VML, true)?;
+                let id = new_rels.add(rel_type::VML, relative(part, &vpart));
+                Ok(scan.legacy_rid.is_none().then_some(id))
             }
         }
-        let patched = worksheet::patch(part, &text, &scan, &targets, &mut book, legacy.as_deref())?;
-        pkg.write(part, patched);
-        if !new_rels.is_empty() {
-            pkg.add_rels(part, &new_rels)?;
-        }
     }
-
-    // the findings sheet
-    let name = unique_name(&sheets);
-    let sheet_part = pkg.free_name("xl/worksheets/sheet", "xml");
-    let link = |f: &Finding| match (&f.sheet, &f.at) {
-        (Some(s), Some(Place::Cell(c))) => linked.get(&(s.clone(), *c)).copied(),
-        _ => None,
-    };
-    let sheet_xml = report_sheet::build(findings, &mut book, &link);
-    pkg.write(&sheet_part, sheet_xml);
-    pkg.add_content_type(&sheet_part, CT_WORKSHEET, false)?;
-    let rid = free_id(&wb_rels, &[]);
-    let mut wb_new = vec![Rel {
-        id: rid.clone(),
-        kind: rel_type::WORKSHEET.into(),
-        target: relative(&workbook, &sheet_part),
-        external: false,
-        part: String::new(),
-    }];
-    if styles_rel.is_none() {
-        wb_new.push(Rel {
-            id: free_id(&wb_rels, std::slice::from_ref(&rid)),
-            kind: rel_type::STYLES.into(),
-            target: relative(&workbook, &styles_part),
-            external: false,
-            part: String::new(),
-        });
-    }
-    if styles_missing {
-        pkg.add_content_type(&styles_part, CT_STYLES, false)?;
-    }
-    pkg.add_rels(&workbook, &wb_new)?;
-    let sheet_id = sheets.iter().map(|s| s.id).max().unwrap_or(0) + 1;
-    let wb_out = add_sheet(&workbook, &wb_text, &name, sheet_id, &rid)?;
-    pkg.write(&workbook, wb_out);
-    pkg.write(&styles_part, book.finish()?);
-    pkg.finish()
 }
 
 fn unique_name(sheets: &[SheetEntry]) -> String {

@@ -82,11 +82,23 @@ pub fn parse_range(s: &str) -> Option<CellRange> {
     })
 }
 
+/// One pass over a worksheet: the output so far, the cells still to restyle or create, and
+/// where the walk is (element depth, inside `<sheetData>`, the current row and column).
 struct Patch<'b> {
     w: Writer<Vec<u8>>,
     pending: BTreeMap<CellRef, Severity>,
     book: &'b mut StyleBook,
     scan: &'b SheetScan,
+    /// The `<legacyDrawing>` relationship id still to place (`None` once placed, or when none).
+    legacy: Option<&'b str>,
+    depth: usize,
+    in_data: bool,
+    past_data: bool,
+    last_row: u32,
+    cur_row: u32,
+    last_col: u32,
+    /// The current row's own format, when it has one (`customFormat`): new cells take it.
+    row_style: Option<u32>,
 }
 
 impl Patch<'_> {
@@ -138,7 +150,8 @@ impl Patch<'_> {
         self.pending.keys().any(|c| c.row + 1 == row1)
     }
 
-    fn legacy(&mut self, rid: &str) {
+    /// Writes a `<legacyDrawing>` naming relationship `rid`.
+    fn write_legacy(&mut self, rid: &str) {
         let tag = self.tag("legacyDrawing");
         let el = match &self.scan.r_prefix {
             Some(p) => format!("<{tag} {p}:id=\"{}\"/>", xml::esc(rid)),
@@ -163,115 +176,37 @@ pub fn patch(
         pending: targets.clone(),
         book,
         scan,
+        legacy,
+        depth: 0,
+        in_data: false,
+        past_data: false,
+        last_row: 0,
+        cur_row: 0,
+        last_col: 0,
+        row_style: None,
     };
     let mut r = xml::reader(text);
-    let mut depth = 0usize;
-    let (mut in_data, mut past_data, mut inserted) = (false, false, legacy.is_none());
-    let (mut last_row, mut cur_row, mut last_col) = (0u32, 0u32, 0u32);
-    let mut row_style: Option<u32> = None;
     loop {
         let ev = next(&mut r, part)?;
         let is_start = matches!(ev, Event::Start(_));
         match ev {
+            Event::Start(e) | Event::Empty(e) if p.depth == 1 && p.legacy_goes_before(&e) => {
+                p.place_legacy();
+                p.copy(e, is_start);
+            }
+            Event::Start(e) | Event::Empty(e) if p.depth == 1 && local(&e) == "sheetData" => {
+                p.sheet_data(e, is_start)
+            }
             Event::Start(e) | Event::Empty(e)
-                if depth == 1
-                    && !inserted
-                    && (AFTER_LEGACY.contains(&local(&e).as_str())
-                        || (past_data && local(&e) == "AlternateContent")) =>
+                if p.in_data && p.depth == 2 && local(&e) == "row" =>
             {
-                if let Some(rid) = legacy {
-                    p.legacy(rid);
-                }
-                inserted = true;
-                let ev = if is_start {
-                    Event::Start(e)
-                } else {
-                    Event::Empty(e)
-                };
-                xml::put(&mut p.w, ev);
-                if is_start {
-                    depth += 1;
-                }
+                p.row(e, is_start)
             }
-            Event::Start(e) | Event::Empty(e) if depth == 1 && local(&e) == "sheetData" => {
-                if is_start {
-                    in_data = true;
-                    depth += 1;
-                    xml::put(&mut p.w, Event::Start(e));
-                } else {
-                    let end = e.to_end().into_owned();
-                    xml::put(&mut p.w, Event::Start(e));
-                    p.rows(None);
-                    xml::put(&mut p.w, Event::End(end));
-                    past_data = true;
-                }
+            Event::Start(e) | Event::Empty(e) if p.in_data && p.depth == 3 && local(&e) == "c" => {
+                p.cell(e, is_start)
             }
-            Event::Start(e) | Event::Empty(e) if in_data && depth == 2 && local(&e) == "row" => {
-                let r1 = attr(&e, "r")
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .unwrap_or(last_row + 1);
-                p.rows(Some(r1));
-                (cur_row, last_row, last_col) = (r1, r1, 0);
-                let custom = attr(&e, "customFormat").is_some_and(|v| v == "1" || v == "true");
-                row_style = custom.then(|| style_of(&e));
-                let mut e2: BytesStart<'static> = xml::with_attr(&e, "r", &r1.to_string());
-                let grows = p.has_row(r1);
-                if grows {
-                    e2 = xml::without_attr(&e2, "spans");
-                }
-                if is_start {
-                    depth += 1;
-                    xml::put(&mut p.w, Event::Start(e2));
-                } else if grows {
-                    let end = e2.to_end().into_owned();
-                    xml::put(&mut p.w, Event::Start(e2));
-                    p.cells(r1, None, row_style);
-                    xml::put(&mut p.w, Event::End(end));
-                } else {
-                    xml::put(&mut p.w, Event::Empty(e2));
-                }
-            }
-            Event::Start(e) | Event::Empty(e) if in_data && depth == 3 && local(&e) == "c" => {
-                let col1 = attr(&e, "r")
-                    .and_then(|v| CellRef::parse(&v))
-                    .map(|c| c.col + 1)
-                    .unwrap_or(last_col + 1);
-                p.cells(cur_row, Some(col1), row_style);
-                last_col = col1;
-                let cell = CellRef::new(cur_row.saturating_sub(1), col1 - 1);
-                let mut e2 = xml::with_attr(&e, "r", &cell.to_string());
-                if let Some(sev) = p.pending.remove(&cell) {
-                    let s = p.book.restyle(style_of(&e), sev);
-                    e2 = xml::with_attr(&e2, "s", &s.to_string());
-                }
-                if is_start {
-                    depth += 1;
-                    xml::put(&mut p.w, Event::Start(e2));
-                } else {
-                    xml::put(&mut p.w, Event::Empty(e2));
-                }
-            }
-            Event::Start(e) => {
-                depth += 1;
-                xml::put(&mut p.w, Event::Start(e));
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                let name = e.local_name().as_ref().to_string();
-                if in_data && depth == 2 && name == "row" {
-                    p.cells(cur_row, None, row_style);
-                } else if depth == 1 && name == "sheetData" {
-                    p.rows(None);
-                    in_data = false;
-                    past_data = true;
-                } else if depth == 0 && !inserted {
-                    if let Some(rid) = legacy {
-                        p.legacy(rid);
-                    }
-                    inserted = true;
-                }
-                xml::put(&mut p.w, Event::End(e));
-            }
+            Event::Start(e) => p.copy(e, true),
+            Event::End(e) => p.end(e),
             Event::Eof => break,
             e => xml::put(&mut p.w, e),
         }
@@ -282,6 +217,105 @@ pub fn patch(
         )));
     }
     Ok(xml::finish(p.w))
+}
+
+impl Patch<'_> {
+    /// Whether a drawing still to place goes before this child of `<worksheet>`.
+    fn legacy_goes_before(&self, e: &BytesStart<'_>) -> bool {
+        self.legacy.is_some()
+            && (AFTER_LEGACY.contains(&local(e).as_str())
+                || (self.past_data && local(e) == "AlternateContent"))
+    }
+
+    /// Writes the `<legacyDrawing>` still to place, once.
+    fn place_legacy(&mut self) {
+        if let Some(rid) = self.legacy.take() {
+            self.write_legacy(rid);
+        }
+    }
+
+    /// Copies an element's start (or empty element) unchanged.
+    fn copy(&mut self, e: BytesStart<'_>, is_start: bool) {
+        if is_start {
+            self.depth += 1;
+            xml::put(&mut self.w, Event::Start(e));
+        } else {
+            xml::put(&mut self.w, Event::Empty(e));
+        }
+    }
+
+    /// `<sheetData>`: an empty one is opened to hold every new row.
+    fn sheet_data(&mut self, e: BytesStart<'_>, is_start: bool) {
+        if is_start {
+            self.in_data = true;
+            self.copy(e, true);
+        } else {
+            let end = e.to_end().into_owned();
+            xml::put(&mut self.w, Event::Start(e));
+            self.rows(None);
+            xml::put(&mut self.w, Event::End(end));
+            self.past_data = true;
+        }
+    }
+
+    /// A `<row>`: new rows above it first; it loses `spans` when it gains cells, and an empty
+    /// row that gains cells is opened to hold them.
+    fn row(&mut self, e: BytesStart<'_>, is_start: bool) {
+        let r1 = attr(&e, "r")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(self.last_row + 1);
+        self.rows(Some(r1));
+        (self.cur_row, self.last_row, self.last_col) = (r1, r1, 0);
+        let custom = attr(&e, "customFormat").is_some_and(|v| v == "1" || v == "true");
+        self.row_style = custom.then(|| style_of(&e));
+        let mut e2: BytesStart<'static> = xml::with_attr(&e, "r", &r1.to_string());
+        let grows = self.has_row(r1);
+        if grows {
+            e2 = xml::without_attr(&e2, "spans");
+        }
+        if is_start || !grows {
+            self.copy(e2, is_start);
+        } else {
+            let end = e2.to_end().into_owned();
+            xml::put(&mut self.w, Event::Start(e2));
+            self.cells(r1, None, self.row_style);
+            xml::put(&mut self.w, Event::End(end));
+        }
+    }
+
+    /// A `<c>`: new cells left of it first; restyled when it has findings.
+    fn cell(&mut self, e: BytesStart<'_>, is_start: bool) {
+        let col1 = attr(&e, "r")
+            .and_then(|v| CellRef::parse(&v))
+            .map(|c| c.col + 1)
+            .unwrap_or(self.last_col + 1);
+        self.cells(self.cur_row, Some(col1), self.row_style);
+        self.last_col = col1;
+        let cell = CellRef::new(self.cur_row.saturating_sub(1), col1 - 1);
+        let mut e2 = xml::with_attr(&e, "r", &cell.to_string());
+        if let Some(sev) = self.pending.remove(&cell) {
+            let s = self.book.restyle(style_of(&e), sev);
+            e2 = xml::with_attr(&e2, "s", &s.to_string());
+        }
+        self.copy(e2, is_start);
+    }
+
+    /// An end tag: the rest of a row's new cells, the remaining new rows at `</sheetData>`, the
+    /// drawing at `</worksheet>` when nothing came after which it must go.
+    fn end(&mut self, e: quick_xml::events::BytesEnd<'_>) {
+        self.depth = self.depth.saturating_sub(1);
+        let name = e.local_name().as_ref().to_string();
+        if self.in_data && self.depth == 2 && name == "row" {
+            self.cells(self.cur_row, None, self.row_style);
+        } else if self.depth == 1 && name == "sheetData" {
+            self.rows(None);
+            self.in_data = false;
+            self.past_data = true;
+        } else if self.depth == 0 {
+            self.place_legacy();
+        }
+        xml::put(&mut self.w, Event::End(e));
+    }
 }
 
 #[cfg(test)]

@@ -189,69 +189,7 @@ pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
 
     let mut fields = Vec::new();
     for (fname, f) in file.fields.0 {
-        let label = label_key(&f.label);
-        if label.is_empty() {
-            return Err(err(
-                format!("字段“{}”的 label 为空", fname.value),
-                Some(&fname.referenced),
-            ));
-        }
-        let value = match f.value.value {
-            ValueAtFile::Right => ValueAt::Right,
-            ValueAtFile::Below => ValueAt::Below,
-            ValueAtFile::Suffix => ValueAt::Suffix,
-            ValueAtFile::Column => {
-                let (Some(t), Some(c)) = (&f.table, &f.column) else {
-                    return Err(err(
-                        format!(
-                            "字段“{}”为 value: column，须同时给出 table 和 column (value: column needs table and column)",
-                            fname.value
-                        ),
-                        Some(&f.value.referenced),
-                    ));
-                };
-                let Some(spec) = tables.iter().find(|s: &&TableSpec| s.name == t.value) else {
-                    return Err(err(
-                        format!("没有名为“{}”的表格 (no such table)", t.value),
-                        Some(&t.referenced),
-                    )
-                    .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str()))));
-                };
-                if !spec.columns.iter().any(|col| col.name == c.value) {
-                    return Err(err(
-                        format!(
-                            "表格“{}”没有名为“{}”的列 (no such column)",
-                            t.value, c.value
-                        ),
-                        Some(&c.referenced),
-                    )
-                    .with_help(suggestion(
-                        &c.value,
-                        spec.columns.iter().map(|s| s.name.as_str()),
-                    )));
-                }
-                ValueAt::Column {
-                    table: t.value.clone(),
-                    column: c.value.clone(),
-                }
-            }
-        };
-        if !matches!(value, ValueAt::Column { .. }) {
-            if let Some(t) = f.table.as_ref().or(f.column.as_ref()) {
-                return Err(err(
-                    "table/column 只用于 value: column (table/column only go with value: column)"
-                        .into(),
-                    Some(&t.referenced),
-                ));
-            }
-        }
-        fields.push(FieldSpec {
-            name: fname.value,
-            label,
-            value,
-            kind: f.kind.unwrap_or(Kind::Text),
-            optional: f.optional,
-        });
+        fields.push(field_spec(fname, f, &tables, &err)?);
     }
 
     Ok(Layout {
@@ -259,6 +197,87 @@ pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
         form_labels,
         fields,
         tables,
+    })
+}
+
+/// Checks one field of the file and turns it into a spec; a `value: column` field names one
+/// of `tables` and one of its columns.
+fn field_spec(
+    fname: Spanned<String>,
+    f: FieldFile,
+    tables: &[TableSpec],
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
+) -> Result<FieldSpec, SourceError> {
+    let label = label_key(&f.label);
+    if label.is_empty() {
+        return Err(err(
+            format!("字段“{}”的 label 为空", fname.value),
+            Some(&fname.referenced),
+        ));
+    }
+    let value = match f.value.value {
+        ValueAtFile::Right => ValueAt::Right,
+        ValueAtFile::Below => ValueAt::Below,
+        ValueAtFile::Suffix => ValueAt::Suffix,
+        ValueAtFile::Column => column_value(&fname, &f, tables, err)?,
+    };
+    if !matches!(value, ValueAt::Column { .. }) {
+        if let Some(t) = f.table.as_ref().or(f.column.as_ref()) {
+            return Err(err(
+                "table/column 只用于 value: column (table/column only go with value: column)"
+                    .into(),
+                Some(&t.referenced),
+            ));
+        }
+    }
+    Ok(FieldSpec {
+        name: fname.value,
+        label,
+        value,
+        kind: f.kind.unwrap_or(Kind::Text),
+        optional: f.optional,
+    })
+}
+
+/// Where a `value: column` field sits: its `table` and `column`, both given and both existing.
+fn column_value(
+    fname: &Spanned<String>,
+    f: &FieldFile,
+    tables: &[TableSpec],
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
+) -> Result<ValueAt, SourceError> {
+    let (Some(t), Some(c)) = (&f.table, &f.column) else {
+        return Err(err(
+            format!(
+                "字段“{}”为 value: column，须同时给出 table 和 column (value: column needs table and column)",
+                fname.value
+            ),
+            Some(&f.value.referenced),
+        ));
+    };
+    let Some(spec) = tables.iter().find(|s: &&TableSpec| s.name == t.value) else {
+        return Err(err(
+            format!("没有名为“{}”的表格 (no such table)", t.value),
+            Some(&t.referenced),
+        )
+        .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str()))));
+    };
+    if !spec.columns.iter().any(|col| col.name == c.value) {
+        return Err(err(
+            format!(
+                "表格“{}”没有名为“{}”的列 (no such column)",
+                t.value, c.value
+            ),
+            Some(&c.referenced),
+        )
+        .with_help(suggestion(
+            &c.value,
+            spec.columns.iter().map(|s| s.name.as_str()),
+        )));
+    }
+    Ok(ValueAt::Column {
+        table: t.value.clone(),
+        column: c.value.clone(),
     })
 }
 

@@ -206,25 +206,67 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
     if present * 2 < layout.form_labels.len() {
         return Extracted::NotAForm;
     }
-    let mut missing: Vec<String> = layout
-        .form_labels
-        .iter()
-        .filter(|l| labels.find(l, 0).is_none())
-        .cloned()
-        .collect();
-
-    let mut located = BTreeMap::new();
-    for spec in &layout.tables {
-        match locate(&labels, spec) {
-            Ok(l) => {
-                located.insert(spec.name.clone(), l);
-            }
-            Err(m) => missing.extend(m),
-        }
+    match Found::locate(&labels, layout) {
+        Ok(found) => read_form(sheet, &labels, layout, found),
+        Err(missing) => Extracted::Incomplete(missing),
     }
+}
 
-    // Resolve every field's label before reading anything, so missing labels come out together.
-    let mut field_cells: Vec<(&FieldSpec, Option<&LabelCell>)> = Vec::new();
+/// Where a layout's fields, tables and key rows are on one sheet. Every label is resolved
+/// before anything is read, so missing labels come out together.
+struct Found<'a> {
+    located: BTreeMap<String, Located<'a>>,
+    field_cells: Vec<(&'a FieldSpec, Option<&'a LabelCell>)>,
+    key_rows: BTreeMap<&'a str, Vec<(String, CellRef)>>,
+}
+
+impl<'a> Found<'a> {
+    /// Finds everything the layout names, or every required label that is missing (once each,
+    /// in the order form labels, table headers, field labels, row keys).
+    fn locate(labels: &'a Labels, layout: &'a Layout) -> Result<Self, Vec<String>> {
+        let mut missing: Vec<String> = layout
+            .form_labels
+            .iter()
+            .filter(|l| labels.find(l, 0).is_none())
+            .cloned()
+            .collect();
+        let mut located = BTreeMap::new();
+        for spec in &layout.tables {
+            match locate(labels, spec) {
+                Ok(l) => {
+                    located.insert(spec.name.clone(), l);
+                }
+                Err(m) => missing.extend(m),
+            }
+        }
+        let field_cells = field_cells(labels, layout, &located, &mut missing);
+        let key_rows = key_rows(labels, &located, &mut missing);
+        if !missing.is_empty() {
+            let mut seen = Vec::new();
+            missing.retain(|m| {
+                let new = !seen.contains(m);
+                seen.push(m.clone());
+                new
+            });
+            return Err(missing);
+        }
+        Ok(Found {
+            located,
+            field_cells,
+            key_rows,
+        })
+    }
+}
+
+/// Each field's label cell (a column field's below its table's header); required labels not
+/// found go to `missing`.
+fn field_cells<'a>(
+    labels: &'a Labels,
+    layout: &'a Layout,
+    located: &BTreeMap<String, Located>,
+    missing: &mut Vec<String>,
+) -> Vec<(&'a FieldSpec, Option<&'a LabelCell>)> {
+    let mut field_cells = Vec::new();
     for f in &layout.fields {
         let from = match &f.value {
             ValueAt::Column { table, .. } => match located.get(table) {
@@ -239,10 +281,20 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
         }
         field_cells.push((f, cell));
     }
+    field_cells
+}
 
-    let mut key_rows: BTreeMap<&str, Vec<(String, CellRef)>> = BTreeMap::new();
+/// For each keyed table, the cell of each row key (left of the table, below its header); keys
+/// not found go to `missing`.
+fn key_rows<'a>(
+    labels: &Labels,
+    located: &BTreeMap<String, Located<'a>>,
+    missing: &mut Vec<String>,
+) -> BTreeMap<&'a str, Vec<(String, CellRef)>> {
+    let mut key_rows = BTreeMap::new();
     for l in located.values() {
-        if let RowsSpec::Key { labels: keys, .. } = &l.spec.rows {
+        let spec: &'a TableSpec = l.spec;
+        if let RowsSpec::Key { labels: keys, .. } = &spec.rows {
             let mut rows = Vec::new();
             for key in keys {
                 let hit = labels
@@ -256,20 +308,14 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
                     None => missing.push(key.clone()),
                 }
             }
-            key_rows.insert(&l.spec.name, rows);
+            key_rows.insert(spec.name.as_str(), rows);
         }
     }
+    key_rows
+}
 
-    if !missing.is_empty() {
-        let mut seen = Vec::new();
-        missing.retain(|m| {
-            let new = !seen.contains(m);
-            seen.push(m.clone());
-            new
-        });
-        return Extracted::Incomplete(missing);
-    }
-
+/// Reads every field and table once all are found.
+fn read_form(sheet: &Sheet, labels: &Labels, layout: &Layout, found: Found) -> Extracted {
     let mut rd = Reader {
         sheet,
         findings: Vec::new(),
@@ -278,37 +324,18 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
         sheet: sheet.name.clone(),
         ..Form::default()
     };
-    for (f, cell) in field_cells {
+    for (f, cell) in found.field_cells {
         let field = match cell {
             None => Field::new(FieldValue::Blank, None),
-            Some(label) => read_field(&mut rd, f, label, &located),
+            Some(label) => read_field(&mut rd, f, label, &found.located),
         };
         form.fields.insert(f.name.clone(), field);
     }
     for spec in &layout.tables {
-        let Some(l) = located.get(&spec.name) else {
+        let Some(l) = found.located.get(&spec.name) else {
             continue;
         };
-        let rows = match &spec.rows {
-            RowsSpec::Key { column, .. } => key_rows
-                .get(spec.name.as_str())
-                .map(|keys| {
-                    keys.iter()
-                        .map(|(key, at)| {
-                            let mut row = read_row(&mut rd, l, at.row);
-                            let name =
-                                Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
-                            row.cells.insert(column.clone(), name);
-                            row
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            RowsSpec::Until(until) => data_rows(sheet, &labels, l, until.as_deref())
-                .into_iter()
-                .map(|r| read_row(&mut rd, l, r))
-                .collect(),
-        };
+        let rows = table_rows(&mut rd, labels, spec, l, &found.key_rows);
         form.tables.insert(
             spec.name.clone(),
             Table {
@@ -318,6 +345,35 @@ pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
         );
     }
     Extracted::Form(form, rd.findings)
+}
+
+/// A table's rows: one per row key (named by it), or every data row down to its end.
+fn table_rows(
+    rd: &mut Reader,
+    labels: &Labels,
+    spec: &TableSpec,
+    l: &Located,
+    key_rows: &BTreeMap<&str, Vec<(String, CellRef)>>,
+) -> Vec<Row> {
+    match &spec.rows {
+        RowsSpec::Key { column, .. } => key_rows
+            .get(spec.name.as_str())
+            .map(|keys| {
+                keys.iter()
+                    .map(|(key, at)| {
+                        let mut row = read_row(rd, l, at.row);
+                        let name = Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
+                        row.cells.insert(column.clone(), name);
+                        row
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        RowsSpec::Until(until) => data_rows(rd.sheet, labels, l, until.as_deref())
+            .into_iter()
+            .map(|r| read_row(rd, l, r))
+            .collect(),
+    }
 }
 
 /// Reads one field's value from where the layout says it is relative to its label.

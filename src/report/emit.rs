@@ -148,7 +148,10 @@ impl<'r> Emitter<'r> {
                 },
                 SheetUse::Nothing,
             ),
-            Format::Junit => (State::Junit(junit::Suites::new(run.ruleset)), SheetUse::Names),
+            Format::Junit => (
+                State::Junit(junit::Suites::new(run.ruleset)),
+                SheetUse::Names,
+            ),
             Format::Github => (State::Github, SheetUse::Nothing),
             Format::Csv => (State::Csv, SheetUse::Nothing),
             Format::Html => (

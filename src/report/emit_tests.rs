@@ -6,9 +6,12 @@ use crate::pack;
 use crate::run::{self, CheckOptions};
 use crate::sheet::Sheet;
 
+/// A checked file: its report and the sheets it was read from.
+type Checked = (FileReport, Vec<Sheet>);
+
 /// The seed forms checked with the embedded pack, with their sheets, plus a file that could
 /// not be read (no sheets).
-fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<(FileReport, Vec<Sheet>)>) {
+fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -28,7 +31,12 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<(FileReport, Vec<Sheet>)>) {
     )];
     for n in names {
         let bytes = std::fs::read(format!("{dir}/{n}")).expect("seed form");
-        let checked = run::check_file(&pack, &format!("seed/{n}"), &bytes, &CheckOptions::default());
+        let checked = run::check_file(
+            &pack,
+            &format!("seed/{n}"),
+            &bytes,
+            &CheckOptions::default(),
+        );
         files.push((checked.report, checked.sheets));
     }
     let ruleset = Ruleset {
@@ -40,7 +48,7 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<(FileReport, Vec<Sheet>)>) {
 
 /// Runs `files` through the emitter for `format`: the text written, the pieces it came in, and
 /// the statistics left for stderr.
-fn emit(format: Format, run: RunInfo, files: &[(FileReport, Vec<Sheet>)]) -> (String, usize, String) {
+fn emit(format: Format, run: RunInfo, files: &[Checked]) -> (String, usize, String) {
     let mut text = String::new();
     let mut pieces = 0;
     let mut out = |piece: &str| {
@@ -81,13 +89,22 @@ fn every_format_writes_what_its_renderer_writes() {
     let statistics = render_statistics(&reports);
     let mut human = String::new();
     for (r, s) in files.iter().filter(|(r, _)| !r.findings.is_empty()) {
-        human.push_str(&format!("{}\n", render_human(r, s, &HumanOptions::default())));
+        human.push_str(&format!(
+            "{}\n",
+            render_human(r, s, &HumanOptions::default())
+        ));
     }
     human.push_str(&format!("{}\n{statistics}", render_summary(&reports)));
     let expected = [
         (Format::Human, human),
-        (Format::Json, format!("{}\n", render_json(&ruleset, &reports))),
-        (Format::Sarif, format!("{}\n", render_sarif(&ruleset, &rules, &reports))),
+        (
+            Format::Json,
+            format!("{}\n", render_json(&ruleset, &reports)),
+        ),
+        (
+            Format::Sarif,
+            format!("{}\n", render_sarif(&ruleset, &rules, &reports)),
+        ),
         (Format::Junit, render_junit(&ruleset, &reports, &names)),
         (Format::Github, render_github(&reports)),
         (Format::Csv, render_csv(&reports)),
@@ -96,7 +113,11 @@ fn every_format_writes_what_its_renderer_writes() {
     for (format, want) in expected {
         let (text, _, aside) = emit(format, run_info(&ruleset, &rules), &files);
         assert!(text == want, "{format:?} differs from its renderer");
-        let want_aside = if format == Format::Human { "" } else { &statistics };
+        let want_aside = if format == Format::Human {
+            ""
+        } else {
+            &statistics
+        };
         assert_eq!(aside, want_aside, "{format:?} statistics aside");
     }
 }
@@ -126,7 +147,10 @@ fn quiet_human_output_is_the_summary_alone() {
     let (text, _, aside) = emit(Format::Human, run, &files);
     assert_eq!(text, format!("{}\n", render_summary(&reports)));
     assert_eq!(aside, "");
-    assert_eq!(Emitter::new(Format::Human, run).sheet_use(), SheetUse::Nothing);
+    assert_eq!(
+        Emitter::new(Format::Human, run).sheet_use(),
+        SheetUse::Nothing
+    );
 }
 
 #[test]

@@ -22,6 +22,8 @@ impl Scope<'_, '_> {
         t
     }
 
+    /// The type of an expression, reporting every mistake in it: an arm per expression kind,
+    /// the longer ones in helpers below.
     pub(super) fn expr(&mut self, e: &Expr) -> Ty {
         match &e.kind {
             ExprKind::Number(_) => Ty::Num,
@@ -31,128 +33,18 @@ impl Scope<'_, '_> {
             }
             ExprKind::Bool(_) => Ty::Bool,
             ExprKind::Null => Ty::Any,
-            ExprKind::Var(n) => match self.lookup(&n.text) {
-                Some(t) => t,
-                None => {
-                    let mut names: Vec<String> = self.checker.globals.keys().cloned().collect();
-                    names.extend(self.locals.iter().map(|(n, _)| n.clone()));
-                    let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str()))
-                        .map(|s| format!("是不是“{s}”？"));
-                    self.error(
-                        "formlint::rules::unknown-name",
-                        n.span,
-                        format!("未知名称“{}” (unknown name)", n.text),
-                        "未定义",
-                        help.or_else(|| {
-                            Some("名称须是参数、let 定义、循环变量，或版式中的字段和表".into())
-                        }),
-                    );
-                    Ty::Any
-                }
-            },
+            ExprKind::Var(n) => self.var(n),
             ExprKind::List(items) => {
-                let mut t: Option<Ty> = None;
-                for i in items {
-                    let it = self.expr(i);
-                    t = Some(match t {
-                        None => it,
-                        Some(prev) => prev.join(&it),
-                    });
-                }
-                Ty::List(Box::new(t.unwrap_or(Ty::Any)))
+                let t = self.join_all(items.iter());
+                Ty::List(Box::new(t))
             }
-            ExprKind::Map(entries) => {
-                let mut t: Option<Ty> = None;
-                for (k, v) in entries {
-                    if entries.iter().filter(|(o, _)| o.text == k.text).count() > 1 {
-                        self.error(
-                            "formlint::rules::duplicate-key",
-                            k.span,
-                            format!("键“{}”重复", k.text),
-                            "重复",
-                            None,
-                        );
-                    }
-                    let vt = self.expr(v);
-                    t = Some(match t {
-                        None => vt,
-                        Some(prev) => prev.join(&vt),
-                    });
-                }
-                Ty::Map(Box::new(t.unwrap_or(Ty::Any)))
-            }
-            ExprKind::Comprehension(c) => {
-                let lt = self.expr(&c.list);
-                let elem = lt.elem().unwrap_or_else(|| {
-                    self.error(
-                        "formlint::rules::type",
-                        c.list.span,
-                        format!("for 需要一个列表，这里是{lt}"),
-                        "不是列表",
-                        None,
-                    );
-                    Ty::Any
-                });
-                let depth = self.locals.len();
-                self.bind(&c.var, elem);
-                if let Some(f) = &c.filter {
-                    self.expect(f, &Ty::Bool);
-                }
-                let body = self.expr(&c.body);
-                self.locals.truncate(depth);
-                Ty::List(Box::new(body))
-            }
+            ExprKind::Map(entries) => self.map(entries),
+            ExprKind::Comprehension(c) => self.comprehension(c),
             ExprKind::Member(base, field) => {
                 let bt = self.expr(base);
                 self.member(&bt, field)
             }
-            ExprKind::Index(base, index) => {
-                let bt = self.expr(base);
-                let it = self.expr(index);
-                match &bt {
-                    Ty::Map(v) => {
-                        if !it.fits(&Ty::Text) {
-                            self.error(
-                                "formlint::rules::type",
-                                index.span,
-                                format!("对照表的键须是文字，这里是{it}"),
-                                "应为文字",
-                                None,
-                            );
-                        }
-                        (**v).clone()
-                    }
-                    Ty::List(v) => {
-                        self.expect(index, &Ty::Num);
-                        (**v).clone()
-                    }
-                    Ty::Row(_) => {
-                        if let ExprKind::Text(t) = &index.kind {
-                            if let Some(col) = t.literal() {
-                                return self.member(
-                                    &bt,
-                                    &Name {
-                                        text: col,
-                                        span: index.span,
-                                    },
-                                );
-                            }
-                        }
-                        Ty::Any
-                    }
-                    Ty::Any => Ty::Any,
-                    other => {
-                        self.error(
-                            "formlint::rules::type",
-                            base.span,
-                            format!("{other}不能用 […] 取值"),
-                            "不能取值",
-                            None,
-                        );
-                        Ty::Any
-                    }
-                }
-            }
+            ExprKind::Index(base, index) => self.index(base, index),
             ExprKind::Call(name, args) => self.call(name, args),
             ExprKind::Neg(x) => {
                 self.expect(x, &Ty::Num);
@@ -169,6 +61,134 @@ impl Scope<'_, '_> {
                 at.join(&bt)
             }
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+        }
+    }
+
+    /// A name: a local, a parameter, a let or a field or table of the layout; an unknown one is
+    /// reported with the nearest known name.
+    fn var(&mut self, n: &Name) -> Ty {
+        if let Some(t) = self.lookup(&n.text) {
+            return t;
+        }
+        let mut names: Vec<String> = self.checker.globals.keys().cloned().collect();
+        names.extend(self.locals.iter().map(|(n, _)| n.clone()));
+        let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str()))
+            .map(|s| format!("是不是“{s}”？"));
+        self.error(
+            "formlint::rules::unknown-name",
+            n.span,
+            format!("未知名称“{}” (unknown name)", n.text),
+            "未定义",
+            help.or_else(|| Some("名称须是参数、let 定义、循环变量，或版式中的字段和表".into())),
+        );
+        Ty::Any
+    }
+
+    /// The join of the types of `items` (any, when there are none).
+    fn join_all<'e>(&mut self, items: impl Iterator<Item = &'e Expr>) -> Ty {
+        let mut t: Option<Ty> = None;
+        for i in items {
+            let it = self.expr(i);
+            t = Some(match t {
+                None => it,
+                Some(prev) => prev.join(&it),
+            });
+        }
+        t.unwrap_or(Ty::Any)
+    }
+
+    /// `{key: value, …}`: a map of the values' joined type; a key given twice is reported.
+    fn map(&mut self, entries: &[(Name, Expr)]) -> Ty {
+        let mut t: Option<Ty> = None;
+        for (k, v) in entries {
+            if entries.iter().filter(|(o, _)| o.text == k.text).count() > 1 {
+                self.error(
+                    "formlint::rules::duplicate-key",
+                    k.span,
+                    format!("键“{}”重复", k.text),
+                    "重复",
+                    None,
+                );
+            }
+            let vt = self.expr(v);
+            t = Some(match t {
+                None => vt,
+                Some(prev) => prev.join(&vt),
+            });
+        }
+        Ty::Map(Box::new(t.unwrap_or(Ty::Any)))
+    }
+
+    /// `[body for var in list if filter]`: `var` is bound to the list's element type for the
+    /// filter and the body.
+    fn comprehension(&mut self, c: &Comprehension) -> Ty {
+        let lt = self.expr(&c.list);
+        let elem = lt.elem().unwrap_or_else(|| {
+            self.error(
+                "formlint::rules::type",
+                c.list.span,
+                format!("for 需要一个列表，这里是{lt}"),
+                "不是列表",
+                None,
+            );
+            Ty::Any
+        });
+        let depth = self.locals.len();
+        self.bind(&c.var, elem);
+        if let Some(f) = &c.filter {
+            self.expect(f, &Ty::Bool);
+        }
+        let body = self.expr(&c.body);
+        self.locals.truncate(depth);
+        Ty::List(Box::new(body))
+    }
+
+    /// `base[index]`: a map by text, a list by number, a row by a literal column name.
+    fn index(&mut self, base: &Expr, index: &Expr) -> Ty {
+        let bt = self.expr(base);
+        let it = self.expr(index);
+        match &bt {
+            Ty::Map(v) => {
+                if !it.fits(&Ty::Text) {
+                    self.error(
+                        "formlint::rules::type",
+                        index.span,
+                        format!("对照表的键须是文字，这里是{it}"),
+                        "应为文字",
+                        None,
+                    );
+                }
+                (**v).clone()
+            }
+            Ty::List(v) => {
+                self.expect(index, &Ty::Num);
+                (**v).clone()
+            }
+            Ty::Row(_) => {
+                if let ExprKind::Text(t) = &index.kind {
+                    if let Some(col) = t.literal() {
+                        return self.member(
+                            &bt,
+                            &Name {
+                                text: col,
+                                span: index.span,
+                            },
+                        );
+                    }
+                }
+                Ty::Any
+            }
+            Ty::Any => Ty::Any,
+            other => {
+                self.error(
+                    "formlint::rules::type",
+                    base.span,
+                    format!("{other}不能用 […] 取值"),
+                    "不能取值",
+                    None,
+                );
+                Ty::Any
+            }
         }
     }
 

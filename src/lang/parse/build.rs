@@ -140,8 +140,10 @@ impl Builder {
         Template { parts, span }
     }
 
+    /// One expression: an arm per grammar rule, each family of rules built by its own helper.
     fn expr(&self, p: Pair<Rule>) -> Expr {
         let span = self.span(&p);
+        let leaf = |kind| Expr { kind, span };
         match p.as_rule() {
             Rule::expr => self.expr(p.into_inner().next().expect("inner")),
             Rule::if_expr => {
@@ -149,190 +151,167 @@ impl Builder {
                 let c = self.expr(it.next().expect("cond"));
                 let a = self.expr(it.next().expect("then"));
                 let b = self.expr(it.next().expect("else"));
-                Expr {
-                    kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),
-                    span,
-                }
+                leaf(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)))
             }
-            Rule::or_expr
-            | Rule::and_expr
-            | Rule::sum_expr
-            | Rule::prod_expr
-            | Rule::coalesce
-            | Rule::cmp_expr => {
-                let is_coalesce = p.as_rule() == Rule::coalesce;
-                let mut it = p.into_inner();
-                let mut left = self.expr(it.next().expect("operand"));
-                if is_coalesce {
-                    for (n, right) in it.enumerate() {
-                        if n >= depth::MAX_TREE_DEPTH {
-                            self.deep.set(Some(self.span(&right)));
-                            break;
-                        }
-                        let right = self.expr(right);
-                        let s = Span::new(left.span.start, right.span.end);
-                        left = Expr {
-                            kind: ExprKind::Binary(
-                                BinOp::Coalesce,
-                                Box::new(left),
-                                Box::new(right),
-                            ),
-                            span: s,
-                        };
-                    }
-                    return left;
-                }
-                let mut n = 0;
-                while let Some(op) = it.next() {
-                    n += 1;
-                    if n > depth::MAX_TREE_DEPTH {
-                        self.deep.set(Some(self.span(&op)));
-                        break;
-                    }
-                    let op = binop(op.as_str());
-                    let right = self.expr(it.next().expect("operand"));
-                    let s = Span::new(left.span.start, right.span.end);
-                    left = Expr {
-                        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
-                        span: s,
-                    };
-                }
-                left
+            Rule::coalesce => self.coalesce(p),
+            Rule::or_expr | Rule::and_expr | Rule::sum_expr | Rule::prod_expr | Rule::cmp_expr => {
+                self.binary(p)
             }
-            Rule::not_expr | Rule::unary => {
-                let is_not = p.as_rule() == Rule::not_expr;
-                let inner: Vec<Pair<Rule>> = p.into_inner().collect();
-                let (ops, operand) = inner.split_at(inner.len() - 1);
-                let mut e = self.expr(operand[0].clone());
-                if ops.len() > depth::MAX_TREE_DEPTH {
-                    self.deep.set(Some(self.span(&ops[0])));
-                }
-                for op in ops.iter().rev().take(depth::MAX_TREE_DEPTH + 1) {
-                    let s = Span::new(self.span(op).start, e.span.end);
-                    let kind = if is_not {
-                        ExprKind::Not(Box::new(e))
-                    } else {
-                        ExprKind::Neg(Box::new(e))
-                    };
-                    e = Expr { kind, span: s };
-                }
-                e
-            }
-            Rule::postfix => {
-                let mut it = p.into_inner();
-                let mut e = self.expr(it.next().expect("primary"));
-                for post in it {
-                    let s = Span::new(e.span.start, self.span(&post).end);
-                    let kind = post.as_rule();
-                    let mut inner = post.into_inner();
-                    e = match kind {
-                        Rule::member => Expr {
-                            kind: ExprKind::Member(
-                                Box::new(e),
-                                self.name(inner.next().expect("name")),
-                            ),
-                            span: s,
-                        },
-                        Rule::index => Expr {
-                            kind: ExprKind::Index(
-                                Box::new(e),
-                                Box::new(self.expr(inner.next().expect("index"))),
-                            ),
-                            span: s,
-                        },
-                        Rule::call => {
-                            let name = match e.kind {
-                                ExprKind::Var(n) => n,
-                                _ => Name {
-                                    text: String::new(),
-                                    span: e.span,
-                                },
-                            };
-                            let args = inner.next().map(|a| self.args(a)).unwrap_or_default();
-                            Expr {
-                                kind: ExprKind::Call(name, args),
-                                span: s,
-                            }
-                        }
-                        _ => e,
-                    };
-                }
-                e
-            }
-            Rule::list => {
-                let args = p
-                    .into_inner()
-                    .next()
-                    .map(|a| self.args(a))
-                    .unwrap_or_default();
-                if let [Expr {
-                    kind: ExprKind::Comprehension(_),
-                    ..
-                }] = args.as_slice()
-                {
-                    return args.into_iter().next().expect("one");
-                }
-                Expr {
-                    kind: ExprKind::List(args),
-                    span,
-                }
-            }
-            Rule::map => {
-                let entries = p
-                    .into_inner()
-                    .map(|entry| {
-                        let mut it = entry.into_inner();
-                        let k = it.next().expect("key");
-                        let key = if k.as_rule() == Rule::string {
-                            let t = self.template(k);
-                            Name {
-                                text: t.literal().unwrap_or_default(),
-                                span: t.span,
-                            }
-                        } else {
-                            self.name(k)
-                        };
-                        (key, self.expr(it.next().expect("value")))
-                    })
-                    .collect();
-                Expr {
-                    kind: ExprKind::Map(entries),
-                    span,
-                }
-            }
-            Rule::number => {
-                let s = p.as_str();
-                let (digits, pct) = match s.strip_suffix('%') {
-                    Some(d) => (d, true),
-                    None => (s, false),
-                };
-                let mut d = Decimal::from_str(digits).unwrap_or_default();
-                if pct {
-                    d /= Decimal::ONE_HUNDRED;
-                }
-                Expr {
-                    kind: ExprKind::Number(d),
-                    span,
-                }
-            }
-            Rule::string => Expr {
-                kind: ExprKind::Text(self.template(p)),
-                span,
-            },
-            Rule::boolean => Expr {
-                kind: ExprKind::Bool(p.as_str() == "true"),
-                span,
-            },
-            Rule::null => Expr {
-                kind: ExprKind::Null,
-                span,
-            },
-            Rule::ident => Expr {
-                kind: ExprKind::Var(self.name(p)),
-                span,
-            },
+            Rule::not_expr | Rule::unary => self.prefix(p),
+            Rule::postfix => self.postfix(p),
+            Rule::list => self.list(p, span),
+            Rule::map => leaf(ExprKind::Map(self.map_entries(p))),
+            Rule::number => leaf(ExprKind::Number(number(p.as_str()))),
+            Rule::string => leaf(ExprKind::Text(self.template(p))),
+            Rule::boolean => leaf(ExprKind::Bool(p.as_str() == "true")),
+            Rule::null => leaf(ExprKind::Null),
+            Rule::ident => leaf(ExprKind::Var(self.name(p))),
             other => unreachable!("expression {other:?}"),
         }
+    }
+
+    /// `a ?? b ?? c`, left-associative; a chain deeper than the depth limit is cut and marked.
+    fn coalesce(&self, p: Pair<Rule>) -> Expr {
+        let mut it = p.into_inner();
+        let mut left = self.expr(it.next().expect("operand"));
+        for (n, right) in it.enumerate() {
+            if n >= depth::MAX_TREE_DEPTH {
+                self.deep.set(Some(self.span(&right)));
+                break;
+            }
+            let right = self.expr(right);
+            let s = Span::new(left.span.start, right.span.end);
+            left = Expr {
+                kind: ExprKind::Binary(BinOp::Coalesce, Box::new(left), Box::new(right)),
+                span: s,
+            };
+        }
+        left
+    }
+
+    /// `a op b op c` for `or`, `and`, sums, products and comparisons, left-associative; a chain
+    /// deeper than the depth limit is cut and marked.
+    fn binary(&self, p: Pair<Rule>) -> Expr {
+        let mut it = p.into_inner();
+        let mut left = self.expr(it.next().expect("operand"));
+        let mut n = 0;
+        while let Some(op) = it.next() {
+            n += 1;
+            if n > depth::MAX_TREE_DEPTH {
+                self.deep.set(Some(self.span(&op)));
+                break;
+            }
+            let op = binop(op.as_str());
+            let right = self.expr(it.next().expect("operand"));
+            let s = Span::new(left.span.start, right.span.end);
+            left = Expr {
+                kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                span: s,
+            };
+        }
+        left
+    }
+
+    /// `not not x` and `- - x`: prefix operators applied innermost first, at most the depth
+    /// limit of them.
+    fn prefix(&self, p: Pair<Rule>) -> Expr {
+        let is_not = p.as_rule() == Rule::not_expr;
+        let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        let (ops, operand) = inner.split_at(inner.len() - 1);
+        let mut e = self.expr(operand[0].clone());
+        if ops.len() > depth::MAX_TREE_DEPTH {
+            self.deep.set(Some(self.span(&ops[0])));
+        }
+        for op in ops.iter().rev().take(depth::MAX_TREE_DEPTH + 1) {
+            let s = Span::new(self.span(op).start, e.span.end);
+            let kind = if is_not {
+                ExprKind::Not(Box::new(e))
+            } else {
+                ExprKind::Neg(Box::new(e))
+            };
+            e = Expr { kind, span: s };
+        }
+        e
+    }
+
+    /// A primary followed by `.member`, `[index]` and `(call args)`, applied left to right.
+    fn postfix(&self, p: Pair<Rule>) -> Expr {
+        let mut it = p.into_inner();
+        let mut e = self.expr(it.next().expect("primary"));
+        for post in it {
+            let s = Span::new(e.span.start, self.span(&post).end);
+            let kind = post.as_rule();
+            let mut inner = post.into_inner();
+            e = match kind {
+                Rule::member => Expr {
+                    kind: ExprKind::Member(Box::new(e), self.name(inner.next().expect("name"))),
+                    span: s,
+                },
+                Rule::index => Expr {
+                    kind: ExprKind::Index(
+                        Box::new(e),
+                        Box::new(self.expr(inner.next().expect("index"))),
+                    ),
+                    span: s,
+                },
+                Rule::call => {
+                    let name = match e.kind {
+                        ExprKind::Var(n) => n,
+                        _ => Name {
+                            text: String::new(),
+                            span: e.span,
+                        },
+                    };
+                    let args = inner.next().map(|a| self.args(a)).unwrap_or_default();
+                    Expr {
+                        kind: ExprKind::Call(name, args),
+                        span: s,
+                    }
+                }
+                _ => e,
+            };
+        }
+        e
+    }
+
+    /// `[a, b]`, or a comprehension `[x for x in xs]` (which is its own expression).
+    fn list(&self, p: Pair<Rule>, span: Span) -> Expr {
+        let args = p
+            .into_inner()
+            .next()
+            .map(|a| self.args(a))
+            .unwrap_or_default();
+        if let [Expr {
+            kind: ExprKind::Comprehension(_),
+            ..
+        }] = args.as_slice()
+        {
+            return args.into_iter().next().expect("one");
+        }
+        Expr {
+            kind: ExprKind::List(args),
+            span,
+        }
+    }
+
+    /// The entries of `{key: value, "quoted key": value}`.
+    fn map_entries(&self, p: Pair<Rule>) -> Vec<(Name, Expr)> {
+        p.into_inner()
+            .map(|entry| {
+                let mut it = entry.into_inner();
+                let k = it.next().expect("key");
+                let key = if k.as_rule() == Rule::string {
+                    let t = self.template(k);
+                    Name {
+                        text: t.literal().unwrap_or_default(),
+                        span: t.span,
+                    }
+                } else {
+                    self.name(k)
+                };
+                (key, self.expr(it.next().expect("value")))
+            })
+            .collect()
     }
 
     fn args(&self, p: Pair<Rule>) -> Vec<Expr> {
@@ -412,4 +391,17 @@ fn unescape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A number literal's value: `12.5`, or `95%` as 0.95.
+fn number(s: &str) -> Decimal {
+    let (digits, pct) = match s.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (s, false),
+    };
+    let mut d = Decimal::from_str(digits).unwrap_or_default();
+    if pct {
+        d /= Decimal::ONE_HUNDRED;
+    }
+    d
 }
