@@ -30,9 +30,13 @@ fn main() {
         let text = std::fs::read_to_string(&manifest_path).expect("pack.yaml");
         let manifest: Manifest = serde_saphyr::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: {e}", manifest_path.display()));
-        let folder = dir.file_name().and_then(|n| n.to_str()).expect("folder name");
+        let folder = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("folder name");
         assert_eq!(
-            manifest.name, folder,
+            manifest.name,
+            folder,
             "{}: a shipped pack's name must be its folder's",
             manifest_path.display()
         );
@@ -42,9 +46,17 @@ fn main() {
         writeln!(out, "    ({:?}, &[", manifest.name).unwrap();
         for f in files {
             let path = dir.join(&f);
-            assert!(path.is_file(), "{} lists {f}, which is missing", manifest_path.display());
-            writeln!(out, "        ({f:?}, include_str!({:?})),", path.display().to_string())
-                .unwrap();
+            assert!(
+                path.is_file(),
+                "{} lists {f}, which is missing",
+                manifest_path.display()
+            );
+            writeln!(
+                out,
+                "        ({f:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
         out.push_str("    ]),\n");
     }

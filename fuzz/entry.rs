@@ -10,8 +10,8 @@
 use formlint::lang::fmt::{ast_dump, format_rules, FmtError};
 use formlint::lang::{Overrides, SourceFile};
 use formlint::pack::Pack;
-use formlint::report::{render_human, HumanOptions};
 use formlint::report::FileReport;
+use formlint::report::{render_human, HumanOptions};
 use formlint::run::{check_file, CheckOptions};
 use formlint::value::{self, Parsed, Units};
 use std::sync::OnceLock;
@@ -150,7 +150,12 @@ fn compile_and_run(text: &str) {
             .rules
             .iter()
             .filter(|r| declares(&files[r.as_str()]))
-            .map(|r| (SourceFile::new(&format!("<embedded>/{r}"), &files[r.as_str()]), 0))
+            .map(|r| {
+                (
+                    SourceFile::new(&format!("<embedded>/{r}"), &files[r.as_str()]),
+                    0,
+                )
+            })
             .collect()
     });
     let mut sources = base.clone();

@@ -88,7 +88,8 @@ pub const INCOMPLETE: Code = Code {
     severity: Severity::Error,
     title: "自评表缺少必要的栏目",
     title_en: "Form lacks required labels",
-    description: "工作表像是自评表，但缺少模板中的栏目标签或表头。请使用标准模板，不要删除或改写栏目标签。",
+    description:
+        "工作表像是自评表，但缺少模板中的栏目标签或表头。请使用标准模板，不要删除或改写栏目标签。",
 };
 
 /// Text filed where the layout wants a number.
@@ -226,7 +227,12 @@ mod tests {
     #[test]
     fn codes_are_unique_sorted_and_titled() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for c in ALL {
             assert!(c.code.starts_with('X') && c.code.len() == 4, "{}", c.code);

@@ -155,7 +155,10 @@ impl<'a> Package<'a> {
         let Some(bytes) = self.read(part)? else {
             return Ok(None);
         };
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&bytes)
+            .to_vec();
         String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| OpcError::NotText(part.trim_start_matches('/').to_string()))

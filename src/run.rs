@@ -6,12 +6,11 @@ use crate::accept;
 use crate::codes;
 use crate::extract::{self, Extracted};
 use crate::finding::Finding;
+use crate::form::Place;
+use crate::outcome::FileReport;
 use crate::pack::Pack;
 use crate::read::{self, ReadError};
-use crate::outcome::FileReport;
-use crate::form::Place;
 use crate::sheet::{CellValue, ProblemKind, Sheet, Workbook};
-
 
 /// What a check needs besides the pack.
 #[derive(Debug, Clone, Default)]
@@ -144,9 +143,9 @@ pub fn internal_error(name: &str, why: &str) -> Checked {
         report: FileReport {
             path: name.to_string(),
             forms: 0,
-            findings: vec![codes::INTERNAL.finding(format!(
-                "检查该文件时发生内部错误，已跳过该文件（{why}）"
-            ))],
+            findings: vec![
+                codes::INTERNAL.finding(format!("检查该文件时发生内部错误，已跳过该文件（{why}）"))
+            ],
         },
         sheets: Vec::new(),
     }
@@ -174,11 +173,9 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
                             .push(codes::NO_FORM.finding("文件中没有任何表单 (no form in file)"));
                     }
                 }
-                Err(e) => {
-                    report
-                        .findings
-                        .push(codes::UNREADABLE.finding(e.to_string()))
-                }
+                Err(e) => report
+                    .findings
+                    .push(codes::UNREADABLE.finding(e.to_string())),
             }
             return Checked {
                 report,
@@ -223,9 +220,9 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join("、");
-        report.findings.push(
-            codes::NO_FORM.finding(format!("没有找到项目支出绩效自评表（工作表：{names}）")),
-        );
+        report
+            .findings
+            .push(codes::NO_FORM.finding(format!("没有找到项目支出绩效自评表（工作表：{names}）")));
     } else {
         for s in skipped {
             report.findings.push(extract::not_a_form_finding(&s));

@@ -101,27 +101,43 @@ fn modules_import_only_what_docs_architecture_allows() {
     let mut wrong = Vec::new();
     let mut seen = BTreeSet::new();
     for f in files {
-        let rel = f.strip_prefix(&src).expect("in src").to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .expect("in src")
+            .to_string_lossy()
+            .replace('\\', "/");
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         if name.contains("tests") || rel == "lib.rs" || rel == "main.rs" || rel.starts_with("cmd/")
         {
             continue;
         }
-        let module = rel.split('/').next().unwrap_or("").trim_end_matches(".rs").to_string();
+        let module = rel
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".rs")
+            .to_string();
         seen.insert(module.clone());
         let Some(may) = allowed.get(&module) else {
-            wrong.push(format!("src/{rel}: module `{module}` has no row in docs/architecture.md"));
+            wrong.push(format!(
+                "src/{rel}: module `{module}` has no row in docs/architecture.md"
+            ));
             continue;
         };
         let text = std::fs::read_to_string(&f).expect("read");
         for m in used(&code_of(&text)) {
             if m != module && !may.contains(&m) {
-                wrong.push(format!("src/{rel}: `{module}` uses crate::{m}, not in its row"));
+                wrong.push(format!(
+                    "src/{rel}: `{module}` uses crate::{m}, not in its row"
+                ));
             }
         }
     }
     for m in allowed.keys() {
-        assert!(seen.contains(m), "docs/architecture.md lists `{m}`, which is not a module");
+        assert!(
+            seen.contains(m),
+            "docs/architecture.md lists `{m}`, which is not a module"
+        );
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
@@ -134,6 +150,9 @@ fn the_direction_check_sees_imports() {
     );
     assert_eq!(
         used(&code),
-        ["form", "read", "report", "sheet"].iter().map(|s| s.to_string()).collect()
+        ["form", "read", "report", "sheet"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
 }

@@ -82,7 +82,9 @@ fn every_bad_input_is_reported_with_a_code_and_left_unchanged() {
         let report = check_json(&[&rel]);
         let findings = report["findings"].as_array().expect("findings");
         assert!(
-            findings.iter().all(|f| f["file"].as_str() == Some(rel.as_str())),
+            findings
+                .iter()
+                .all(|f| f["file"].as_str() == Some(rel.as_str())),
             "{rel}: a finding names another file"
         );
         assert!(!findings.is_empty(), "{rel}: no finding at all");
@@ -111,7 +113,15 @@ fn a_batch_with_every_bad_input_still_reports_the_good_forms() {
     all.extend(cases.iter().map(String::as_str));
     all.push(good[1]);
     for jobs in ["1", "2"] {
-        let mut args = vec!["check", "--format", "json", "--no-config", "--jobs", jobs, "--"];
+        let mut args = vec![
+            "check",
+            "--format",
+            "json",
+            "--no-config",
+            "--jobs",
+            jobs,
+            "--",
+        ];
         args.extend(&all);
         let (code, stdout, _) = formlint(&args);
         assert!(matches!(code, 1 | 2), "exit {code}");
@@ -138,12 +148,22 @@ fn control_characters_never_reach_the_terminal() {
         let rel = format!("tests/fixtures/bad/{file}");
         for format in ["human", "github", "junit", "csv"] {
             let (_, stdout, _) = formlint(&[
-                "check", "--format", format, "--color", "never", "--no-config", "--", &rel,
+                "check",
+                "--format",
+                format,
+                "--color",
+                "never",
+                "--no-config",
+                "--",
+                &rel,
             ]);
             let raw = stdout
                 .chars()
                 .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
-            assert_eq!(raw, None, "{rel} in {format}: a raw control character in\n{stdout}");
+            assert_eq!(
+                raw, None,
+                "{rel} in {format}: a raw control character in\n{stdout}"
+            );
         }
     }
     let (_, stdout, _) = formlint(&[
@@ -160,7 +180,11 @@ fn control_characters_never_reach_the_terminal() {
 fn runtime_dir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let good = dir.path().join("P4.xlsx");
-    std::fs::copy(root().join("tests/fixtures/seed/P4-进出口预警事务.xlsx"), &good).expect("copy");
+    std::fs::copy(
+        root().join("tests/fixtures/seed/P4-进出口预警事务.xlsx"),
+        &good,
+    )
+    .expect("copy");
     (dir, good)
 }
 
@@ -195,7 +219,10 @@ fn fifos_and_devices_are_refused_without_reading() {
         assert_eq!(f.len(), 1, "{p}: {messages}");
         assert_eq!(f[0]["code"], "X001", "{p}: {messages}");
         assert!(
-            f[0]["message"].as_str().unwrap_or("").contains("不是普通文件"),
+            f[0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("不是普通文件"),
             "{p}: {messages}"
         );
     }
@@ -222,10 +249,21 @@ fn symlinks_in_folders_are_followed_and_loops_reported() {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| f["file"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_string())
+        .map(|f| {
+            f["file"]
+                .as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .collect();
     for name in ["a.xlsx", "b.xlsx", "dangling.xlsx", "up"] {
-        assert!(files.iter().any(|f| f == name), "{name} not reported: {text}");
+        assert!(
+            files.iter().any(|f| f == name),
+            "{name} not reported: {text}"
+        );
     }
     assert!(text.contains("符号链接形成循环"), "{text}");
     // The form and its link are both checked (P4 is clean: X-free), each once.
@@ -243,5 +281,8 @@ fn a_sparse_huge_file_is_refused_by_its_size() {
         .expect("sparse file");
     let report = check_json(&[path_str(&good), path_str(&huge)]);
     let text = diagnostic(&report);
-    assert!(text.contains("X001 error  无法读取文件：文件超过 64 MB 上限"), "{text}");
+    assert!(
+        text.contains("X001 error  无法读取文件：文件超过 64 MB 上限"),
+        "{text}"
+    );
 }

@@ -153,7 +153,11 @@ fn rule_file_with_three_mistakes_reports_all_three() {
 fn output_never_overwrites_an_input_and_reports_are_not_read_back() {
     let dir = tempfile::tempdir().expect("tmp");
     let form = dir.path().join("P3.xlsx");
-    std::fs::copy(root().join("tests/fixtures/seed/P3-贸易摩擦应对事务.xlsx"), &form).expect("copy");
+    std::fs::copy(
+        root().join("tests/fixtures/seed/P3-贸易摩擦应对事务.xlsx"),
+        &form,
+    )
+    .expect("copy");
     let before = std::fs::read(&form).expect("read");
     let d = dir.path().to_str().expect("utf8");
     // `-o` naming the input itself, or through another spelling of its path: refused.
@@ -162,14 +166,23 @@ fn output_never_overwrites_an_input_and_reports_are_not_read_back() {
         let (code, _, stderr) = formlint(&["check", "--format", "json", d, "-o", out]);
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains("不会覆盖"), "{stderr}");
-        assert_eq!(std::fs::read(&form).expect("read"), before, "the form was overwritten");
+        assert_eq!(
+            std::fs::read(&form).expect("read"),
+            before,
+            "the form was overwritten"
+        );
     }
     // Reports written into the scanned folder are skipped with a note on the next run.
     let json = dir.path().join("report.json");
     let csv = dir.path().join("report.csv");
     for (format, path) in [("json", &json), ("csv", &csv)] {
         let (code, _, stderr) = formlint(&[
-            "check", "--format", format, d, "-o", path.to_str().expect("utf8"),
+            "check",
+            "--format",
+            format,
+            d,
+            "-o",
+            path.to_str().expect("utf8"),
         ]);
         assert!(matches!(code, 0 | 1), "{stderr}");
     }

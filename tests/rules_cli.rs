@@ -148,13 +148,21 @@ fn deep_rules_are_refused_by_check_fmt_and_check_of_forms_without_a_crash() {
     copy_dir(&root().join("rules/shenzhen-2020"), &pack);
     let path = pack.join("params.rules");
     let mut text = std::fs::read_to_string(&path).expect("params");
-    text.push_str(&format!("\nparam 深 = {}1{}\n", "(".repeat(800), ")".repeat(800)));
+    text.push_str(&format!(
+        "\nparam 深 = {}1{}\n",
+        "(".repeat(800),
+        ")".repeat(800)
+    ));
     text.push_str(&format!("\nparam 长 = {}\n", vec!["1"; 15_000].join(" + ")));
     std::fs::write(&path, text).expect("write");
     let dir = pack.to_str().expect("utf8");
     let (code, _, stderr) = formlint(&["rules", "check", dir]);
     assert_eq!(code, 1, "{stderr:.2000}");
-    assert_eq!(stderr.matches("formlint::rules::too-deep").count(), 2, "{stderr:.2000}");
+    assert_eq!(
+        stderr.matches("formlint::rules::too-deep").count(),
+        2,
+        "{stderr:.2000}"
+    );
     let (code, _, stderr) = formlint(&["rules", "fmt", "--check", dir]);
     assert!(matches!(code, 1 | 2), "{stderr:.2000}");
     let (code, _, stderr) = formlint(&[

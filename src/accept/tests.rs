@@ -1,5 +1,5 @@
-use crate::finding::Severity;
 use super::*;
+use crate::finding::Severity;
 use crate::form::Form;
 
 fn line(codes: &[&str], reason: &str) -> AcceptLine {

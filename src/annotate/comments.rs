@@ -253,7 +253,10 @@ impl Merge<'_> {
             return;
         }
         if let Some(text) = self.current.and_then(|c| self.notes.get(&c)) {
-            xml::raw(&mut self.w, &run(&format!("\n{AUTHOR}:\n{text}"), &self.prefix));
+            xml::raw(
+                &mut self.w,
+                &run(&format!("\n{AUTHOR}:\n{text}"), &self.prefix),
+            );
             self.appended = true;
         }
     }

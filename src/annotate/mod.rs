@@ -241,8 +241,14 @@ impl Annotated<'_> {
             .copied()
             .collect();
         let legacy = self.add_comment_boxes(part, &rels, &scan, &boxes, &mut new_rels)?;
-        let patched =
-            worksheet::patch(part, &text, &scan, &targets, &mut self.book, legacy.as_deref())?;
+        let patched = worksheet::patch(
+            part,
+            &text,
+            &scan,
+            &targets,
+            &mut self.book,
+            legacy.as_deref(),
+        )?;
         self.pkg.write(part, patched);
         if !new_rels.added.is_empty() {
             self.pkg.add_rels(part, &new_rels.added)?;
@@ -306,7 +312,8 @@ impl Annotated<'_> {
             _ => {
                 self.vml_block += 1;
                 let vpart = self.pkg.free_name("xl/drawings/vmlDrawing", "vml");
-                self.pkg.write(&vpart, comments::new_vml(boxes, self.vml_block));
+                self.pkg
+                    .write(&vpart, comments::new_vml(boxes, self.vml_block));
                 self.pkg.add_content_type(&vpart, CT_VML, true)?;
                 let id = new_rels.add(rel_type::VML, relative(part, &vpart));
                 Ok(scan.legacy_rid.is_none().then_some(id))

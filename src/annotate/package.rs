@@ -53,10 +53,12 @@ impl<'a> Package<'a> {
         if self.changed.contains_key(part) {
             return Some(part.to_string());
         }
-        self.original
-            .entry(part)
-            .map(str::to_string)
-            .or_else(|| self.added.iter().find(|n| n.eq_ignore_ascii_case(part)).cloned())
+        self.original.entry(part).map(str::to_string).or_else(|| {
+            self.added
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(part))
+                .cloned()
+        })
     }
 
     /// How many parts end with `.ext` (case-insensitive).

@@ -19,9 +19,9 @@ pub fn write(
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let unreadable = findings
-        .iter()
-        .any(|f| f.code == formlint::codes::UNREADABLE.code || f.code == formlint::codes::ENCRYPTED.code);
+    let unreadable = findings.iter().any(|f| {
+        f.code == formlint::codes::UNREADABLE.code || f.code == formlint::codes::ENCRYPTED.code
+    });
     if findings.is_empty() || unreadable || !matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
         return true;
     }

@@ -247,7 +247,10 @@ mod tests {
         let files = vec![PathBuf::from("tests/fixtures/no-such-file.xlsx")];
         let (reports, _) = run_with(2, &files);
         assert_eq!(reports.len(), 1);
-        assert_eq!(reports[0].findings[0].code, formlint::codes::UNREADABLE.code);
+        assert_eq!(
+            reports[0].findings[0].code,
+            formlint::codes::UNREADABLE.code
+        );
     }
 
     #[test]
@@ -275,7 +278,9 @@ mod isolation {
     fn a_file_that_panics_is_reported_and_the_batch_goes_on() {
         let quiet = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
-        let files: Vec<PathBuf> = ["a.xlsx", "boom.xlsx", "c.xlsx"].map(PathBuf::from).to_vec();
+        let files: Vec<PathBuf> = ["a.xlsx", "boom.xlsx", "c.xlsx"]
+            .map(PathBuf::from)
+            .to_vec();
         let check = |p: &Path| -> Checked {
             if p.ends_with("boom.xlsx") {
                 panic!("检查器内部错误");

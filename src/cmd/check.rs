@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use formlint::codes;
 use formlint::config::Suppressions;
 use formlint::pack::PackChoice;
-use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, RunInfo, Ruleset};
+use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
 use formlint::run::{self, CheckOptions};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -101,7 +101,10 @@ fn collect(
             let before = out.len();
             // Symlinks are followed (walkdir stops at a loop and says so); an entry that cannot
             // be read is reported with the OS error, never dropped.
-            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            for entry in walkdir::WalkDir::new(p)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
@@ -133,7 +136,9 @@ fn collect(
                 problems.push(FileReport {
                     path: display(p),
                     forms: 0,
-                    findings: vec![codes::NOTHING_TO_CHECK.finding(format!("文件夹中没有 {exts} 文件"))],
+                    findings: vec![
+                        codes::NOTHING_TO_CHECK.finding(format!("文件夹中没有 {exts} 文件"))
+                    ],
                 });
             }
         } else if p.exists() {
@@ -155,7 +160,10 @@ fn collect(
 fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
     let path = e.path().unwrap_or(root);
     let why = if let Some(ancestor) = e.loop_ancestor() {
-        format!("符号链接形成循环（指向上级文件夹 {}），未进入", display(ancestor))
+        format!(
+            "符号链接形成循环（指向上级文件夹 {}），未进入",
+            display(ancestor)
+        )
     } else if let Some(io) = e.io_error() {
         format!("无法读取：{io}")
     } else {
@@ -277,7 +285,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut usage_error = false;
     let mut problems = Vec::new();
     let files = collect(&args.paths, &mut problems, &mut usage_error);
-    if let Some(input) = args.output.as_deref().and_then(|o| overwritten_input(o, &files)) {
+    if let Some(input) = args
+        .output
+        .as_deref()
+        .and_then(|o| overwritten_input(o, &files))
+    {
         eprintln!(
             "error: --output {} 是要检查的文件，不会覆盖它；请把报告写到别的文件 (--output names an input)",
             display(&input)
@@ -287,10 +299,20 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for r in problems {
         emitter.file_without_sheets(r, &mut |piece| out.push(piece));
     }
-    let batch = check_files(&args, &choice, suppressions.as_ref(), &files, &mut emitter, &mut out);
+    let batch = check_files(
+        &args,
+        &choice,
+        suppressions.as_ref(),
+        &files,
+        &mut emitter,
+        &mut out,
+    );
     usage_error |= batch.annotate_failed;
     if files.len() > 1 && !args.quiet {
-        eprint!("{}", cmd::batch::summary_table(emitter.totals(), batch.elapsed));
+        eprint!(
+            "{}",
+            cmd::batch::summary_table(emitter.totals(), batch.elapsed)
+        );
     }
     if let Some(s) = &suppressions {
         let unused = s.unused();

@@ -90,7 +90,9 @@ fn explain(spec: &str, code: &str) -> ExitCode {
         println!("{} {} [{}]", c.code, c.title, c.severity);
         println!("{}", c.title_en);
         println!("\n{}", c.description);
-        println!("\n（formlint 自身的输入检查代码，不属于任何规则包 (an engine code, in every pack)）");
+        println!(
+            "\n（formlint 自身的输入检查代码，不属于任何规则包 (an engine code, in every pack)）"
+        );
         return ExitCode::SUCCESS;
     }
     let pack = match packs::load(Some(spec)) {

@@ -26,7 +26,6 @@ use crate::finding::Finding;
 use crate::form::Form;
 use crate::sheet::Sheet;
 
-
 /// What came of one sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Extracted {
@@ -67,7 +66,10 @@ pub fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
         ),
         ..codes::INCOMPLETE.on_sheet(
             sheet,
-            format!("工作表“{sheet}”像是自评表，但找不到：{}", missing.join("、")),
+            format!(
+                "工作表“{sheet}”像是自评表，但找不到：{}",
+                missing.join("、")
+            ),
         )
     }
 }

@@ -362,7 +362,8 @@ fn table_rows(
                 keys.iter()
                     .map(|(key, at)| {
                         let mut row = read_row(rd, l, at.row);
-                        let name = Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
+                        let name =
+                            Field::new(FieldValue::Text(key.clone()), Some(Place::Cell(*at)));
                         row.cells.insert(column.clone(), name);
                         row
                     })

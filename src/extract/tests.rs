@@ -299,7 +299,10 @@ fn not_a_form_and_incomplete() {
     let f = incomplete_finding("缺表头", &["年度指标值".into()]);
     assert_eq!(f.code, crate::codes::INCOMPLETE.code);
     assert!(f.message.contains("年度指标值"));
-    assert_eq!(not_a_form_finding("说明").code, crate::codes::NOT_A_FORM.code);
+    assert_eq!(
+        not_a_form_finding("说明").code,
+        crate::codes::NOT_A_FORM.code
+    );
 }
 
 #[test]

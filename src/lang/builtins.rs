@@ -89,8 +89,8 @@ const VALUE: Ty = Ty::Parsed;
 
 /// Every built-in function.
 use lists::*;
-use values::*;
 pub use values::parsed_display;
+use values::*;
 
 mod lists;
 mod values;
@@ -346,4 +346,3 @@ pub static BUILTINS: &[Builtin] = &[
 pub fn find(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
 }
-

@@ -27,7 +27,9 @@ pub fn too_deep(text: &str) -> Option<Span> {
                 ifs.retain(|&depth| depth <= open);
             }
             'i' if text[i..].starts_with("if")
-                && !bytes.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                && !bytes
+                    .get(i + 2)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
                 && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
             {
                 // An `if` stays open until its bracket level closes (its `else` branch may

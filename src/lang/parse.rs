@@ -30,7 +30,10 @@ fn parse_here(file: &SourceFile) -> (File, Vec<RuleError>) {
     for (start, end) in chunks(text) {
         let chunk = &text[start..end];
         if let Some(at) = depth::too_deep(chunk) {
-            errors.push(nesting_error(file, Span::new(start + at.start, start + at.end)));
+            errors.push(nesting_error(
+                file,
+                Span::new(start + at.start, start + at.end),
+            ));
             continue;
         }
         match RulesParser::parse(Rule::file, chunk) {
@@ -213,4 +216,3 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
         file: file.clone(),
     }
 }
-

@@ -270,8 +270,8 @@ fn deep_nesting_and_long_chains_are_refused_at_their_place_not_overflowed() {
         (sum.as_str(), "+ 1".to_string()),
         (nots.as_str(), "not not".to_string()),
     ] {
-        let e = compile(&[SourceFile::new("t.rules", src)], &schema(), units())
-            .expect_err("too deep");
+        let e =
+            compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect_err("too deep");
         assert_eq!(e.errors.len(), 1, "{src:.40}: {e:?}");
         let err = &e.errors[0];
         assert_eq!(err.code, "formlint::rules::too-deep");

@@ -141,7 +141,10 @@ mod tests {
             embedded_files("shenzhen-2020@9.9.9"),
             Err(ChoiceError::Version { .. })
         ));
-        assert!(matches!(embedded_files("nope"), Err(ChoiceError::Unknown { .. })));
+        assert!(matches!(
+            embedded_files("nope"),
+            Err(ChoiceError::Unknown { .. })
+        ));
         let choice = PackChoice::builtin(None).expect("built-in packs");
         assert_eq!(choice.main().manifest.name, super::super::DEFAULT_PACK);
         let (p, note) = choice.for_year(Some(2020));

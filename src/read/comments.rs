@@ -97,7 +97,6 @@ fn entity(g: &BytesRef<'_>) -> Option<char> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

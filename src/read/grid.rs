@@ -57,12 +57,7 @@ impl GridBuilder {
     }
 
     /// Records a problem of a given kind (e.g. a number out of range).
-    pub(crate) fn problem_with(
-        &mut self,
-        kind: ProblemKind,
-        at: Option<CellRef>,
-        message: String,
-    ) {
+    pub(crate) fn problem_with(&mut self, kind: ProblemKind, at: Option<CellRef>, message: String) {
         // One hostile sheet could hold a million bad cells: keep the first ones, count the rest.
         const MAX_PROBLEMS: usize = 100;
         let problems = &mut self.sheet.problems;
@@ -102,7 +97,10 @@ impl GridBuilder {
         // Spreading fills only the used range (see `Sheet::spread_merges`): charge that part.
         let used = self.sheet.used_range();
         let mut widths: Vec<u32> = self.sheet.rows.iter().map(|r| r.len() as u32).collect();
-        for m in kept.iter().filter_map(|m| used.and_then(|u| m.clipped_to(u))) {
+        for m in kept
+            .iter()
+            .filter_map(|m| used.and_then(|u| m.clipped_to(u)))
+        {
             let m = &m;
             let rows = u64::from(m.end.row - m.start.row) + 1;
             let cols = u64::from(m.end.col - m.start.col) + 1;
@@ -198,13 +196,18 @@ mod tests {
     #[test]
     fn merges_spread_only_inside_the_used_range() {
         // A tall merge at the last column: nothing to spread, nothing allocated, kept as declared.
-        let sheet = form_grid("高").finish(vec![range("XFD1:XFD20000")]).unwrap();
+        let sheet = form_grid("高")
+            .finish(vec![range("XFD1:XFD20000")])
+            .unwrap();
         assert_eq!((sheet.height(), sheet.width()), (30, 8));
         assert_eq!(sheet.merges, vec![range("XFD1:XFD20000")]);
         // A title merged across the whole row fills the used columns only.
         let sheet = form_grid("宽").finish(vec![range("A1:XFD1")]).unwrap();
         assert_eq!(sheet.width(), 8);
-        assert_eq!(sheet.cell(CellRef::new(0, 5)).unwrap().merged, Some(range("A1:XFD1")));
+        assert_eq!(
+            sheet.cell(CellRef::new(0, 5)).unwrap().merged,
+            Some(range("A1:XFD1"))
+        );
         // A merge over a really used area is charged for what it allocates.
         let mut g = GridBuilder::new("满");
         g.put(CellRef::new(1_048_575, 16_383), text("a")).unwrap();
@@ -232,8 +235,14 @@ mod tests {
         assert!(sheet.merges.is_empty());
         let found: Vec<&str> = sheet.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found[0].contains("XFE1") && found[1].contains("A1048577"), "{found:?}");
+        assert!(
+            found[0].contains("XFE1") && found[1].contains("A1048577"),
+            "{found:?}"
+        );
         assert!(found[2].contains("XFE1:XFE20000"), "{found:?}");
-        assert!(sheet.problems.iter().all(|p| p.kind == ProblemKind::Malformed));
+        assert!(sheet
+            .problems
+            .iter()
+            .all(|p| p.kind == ProblemKind::Malformed));
     }
 }

@@ -8,8 +8,8 @@
 //! the scan gives up with `None` and the reader falls back to calamine's own walks, so errors
 //! and edge cases behave exactly as before.
 
-use crate::sheet::{CellRange, CellRef};
 use crate::opc::Package;
+use crate::sheet::{CellRange, CellRef};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 

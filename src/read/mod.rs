@@ -17,8 +17,8 @@ mod tests;
 
 pub use self::csv::read_csv;
 pub use self::number::decimal_from_f64;
-pub use crate::opc::{MAX_PACKAGE_XML_BYTES, MAX_PART_BYTES};
 pub use self::xlsx::read_xlsx;
+pub use crate::opc::{MAX_PACKAGE_XML_BYTES, MAX_PART_BYTES};
 
 use crate::sheet::Workbook;
 

@@ -6,10 +6,10 @@
 //!
 //! Only used after calamine has failed; a well-formed workbook never comes here.
 
+use crate::opc::Package;
 use crate::sheet::CellRef;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use crate::opc::Package;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
@@ -25,6 +25,9 @@ pub(super) struct CutCell {
     /// What was wrong, for the filer.
     pub message: String,
 }
+
+/// A byte range of a sheet part and what replaces it.
+type Splice = (usize, usize, String);
 
 /// Excel's error values; any other `t="e"` value is malformed.
 const ERROR_VALUES: &[&str] = &[
@@ -72,7 +75,8 @@ pub(super) fn repair(pkg: &mut Package<'_>) -> Option<(Vec<u8>, Vec<CutCell>)> {
     for (i, name) in names.iter().enumerate() {
         match fixed.remove(name) {
             Some(xml) => {
-                out.start_file(name.as_str(), SimpleFileOptions::default()).ok()?;
+                out.start_file(name.as_str(), SimpleFileOptions::default())
+                    .ok()?;
                 out.write_all(&xml).ok()?;
             }
             None => out.raw_copy_file(archive.by_index_raw(i).ok()?).ok()?,
@@ -103,7 +107,7 @@ fn malformed_cells(
     xml: &[u8],
     strings: Option<usize>,
     part: &str,
-) -> Option<(Vec<(usize, usize, String)>, Vec<CutCell>)> {
+) -> Option<(Vec<Splice>, Vec<CutCell>)> {
     let mut reader = Reader::from_reader(xml);
     let mut ranges = Vec::new();
     let mut cuts = Vec::new();
@@ -114,13 +118,22 @@ fn malformed_cells(
         let before = reader.buffer_position() as usize;
         match reader.read_event().ok()? {
             Event::Start(e) if e.local_name().as_ref() == "c" => {
-                open = Some((before, attr(&e, "r"), attr(&e, "t").unwrap_or_default(), String::new()));
+                open = Some((
+                    before,
+                    attr(&e, "r"),
+                    attr(&e, "t").unwrap_or_default(),
+                    String::new(),
+                ));
             }
             Event::Empty(e) if e.local_name().as_ref() == "c" => {
                 let end = reader.buffer_position() as usize;
                 if let Some(why) = bad_reference(attr(&e, "r").as_deref()) {
                     ranges.push((before, end, String::new()));
-                    cuts.push(CutCell { part: part.into(), at: None, message: why });
+                    cuts.push(CutCell {
+                        part: part.into(),
+                        at: None,
+                        message: why,
+                    });
                 }
             }
             Event::Start(e) if e.local_name().as_ref() == "v" => in_v = open.is_some(),
@@ -140,7 +153,11 @@ fn malformed_cells(
                             format!("<c r=\"{a}\" t=\"e\"><v>#VALUE!</v></c>")
                         });
                         ranges.push((start, end, keep));
-                        cuts.push(CutCell { part: part.into(), at, message: why });
+                        cuts.push(CutCell {
+                            part: part.into(),
+                            at,
+                            message: why,
+                        });
                     }
                 }
             }
@@ -156,7 +173,10 @@ fn bad_reference(r: Option<&str>) -> Option<String> {
     let r = r?;
     match CellRef::parse(r) {
         Some(_) => None,
-        None => Some(format!("单元格位置“{}”无法识别，已忽略该单元格", r.chars().take(32).collect::<String>())),
+        None => Some(format!(
+            "单元格位置“{}”无法识别，已忽略该单元格",
+            r.chars().take(32).collect::<String>()
+        )),
     }
 }
 
@@ -174,11 +194,16 @@ fn bad_cell(
     let name = at.map_or_else(|| "单元格".to_string(), |a| format!("单元格 {a}"));
     let shown: String = v.chars().take(32).collect();
     let why = match t {
-        "e" if !ERROR_VALUES.contains(&v) => format!("{name} 的错误值“{shown}”不是 Excel 的错误值，按无法识别处理"),
+        "e" if !ERROR_VALUES.contains(&v) => {
+            format!("{name} 的错误值“{shown}”不是 Excel 的错误值，按无法识别处理")
+        }
         "b" if !matches!(v, "0" | "1" | "true" | "false") => {
             format!("{name} 的逻辑值“{shown}”无法识别（应为 0 或 1），按无法识别处理")
         }
-        "s" if !v.is_empty() && v.parse::<usize>().map_or(true, |i| strings.map_or(true, |n| i >= n)) => {
+        "s" if !v.is_empty()
+            && v.parse::<usize>()
+                .map_or(true, |i| strings.is_none_or(|n| i >= n)) =>
+        {
             format!("{name} 引用的共享字符串“{shown}”不存在，按无法识别处理")
         }
         _ => return None,
@@ -195,7 +220,7 @@ fn attr(e: &BytesStart, key: &str) -> Option<String> {
 }
 
 /// `xml` with the given (sorted, disjoint) byte ranges replaced.
-fn splice_out(xml: &[u8], ranges: &[(usize, usize, String)]) -> Vec<u8> {
+fn splice_out(xml: &[u8], ranges: &[Splice]) -> Vec<u8> {
     let mut out = Vec::with_capacity(xml.len());
     let mut at = 0;
     for (s, e, with) in ranges {
@@ -206,4 +231,3 @@ fn splice_out(xml: &[u8], ranges: &[(usize, usize, String)]) -> Vec<u8> {
     out.extend_from_slice(&xml[at..]);
     out
 }
-

@@ -240,7 +240,12 @@ fn far_cells_and_huge_merges_do_not_exhaust_memory() {
     let wb = read_xlsx(&fixture("read/huge-merge.xlsx")).unwrap();
     let s = &wb.sheets[0];
     assert_eq!(s.merges[0].to_string(), "A1:XFD1048576");
-    assert!(s.height() < 100 && s.width() < 30, "{}x{}", s.height(), s.width());
+    assert!(
+        s.height() < 100 && s.width() < 30,
+        "{}x{}",
+        s.height(),
+        s.width()
+    );
     assert_eq!(s.cell(at("D3")).and_then(|c| c.merged), Some(s.merges[0]));
 }
 

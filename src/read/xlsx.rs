@@ -10,10 +10,10 @@ use super::grid::GridBuilder;
 use super::marks::{scan_workbook, SheetMarks};
 use super::number::{decimal_from_f64, is_percent_format, parse_iso_date};
 use super::ReadError;
+use crate::opc::{OpcError, Package};
 use crate::sheet::{
     Cell, CellProblem, CellRange, CellRef, CellValue, Date, ProblemKind, Sheet, Workbook,
 };
-use crate::opc::{OpcError, Package};
 use calamine::{
     open_workbook_from_rs, Data, Dimensions, ExcelDateTime, Reader, SheetType, Style, Xlsx,
     XlsxError,
@@ -99,9 +99,7 @@ fn package_error(e: OpcError) -> ReadError {
         OpcError::NotZip(_)
         | OpcError::Damaged { .. }
         | OpcError::NotText(_)
-        | OpcError::Xml { .. } => {
-            ReadError::Corrupt(e.to_string())
-        }
+        | OpcError::Xml { .. } => ReadError::Corrupt(e.to_string()),
     }
 }
 
@@ -168,7 +166,11 @@ fn read_zip(bytes: &[u8], pkg: &mut Package<'_>, scan: bool) -> Result<Workbook,
             // One oversized sheet is skipped and reported; the workbook's other sheets are read.
             Err(ReadError::SheetTooLarge(why)) => {
                 let mut grid = GridBuilder::new(&name);
-                grid.problem_with(ProblemKind::SheetNotRead, None, format!("{why}，未读取本表"));
+                grid.problem_with(
+                    ProblemKind::SheetNotRead,
+                    None,
+                    format!("{why}，未读取本表"),
+                );
                 sheets.push(grid.finish(Vec::new())?);
             }
             Err(e) => return Err(e),

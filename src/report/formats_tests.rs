@@ -2,8 +2,8 @@
 //! the seed forms, plus a few hand-made findings that exercise input codes and escaping.
 
 use super::*;
-use crate::finding::Severity;
 use crate::finding::Related;
+use crate::finding::Severity;
 use crate::pack;
 use crate::run::{self, CheckOptions};
 use crate::sheet::CellRef;

@@ -43,7 +43,12 @@ pub fn render_human(file: &FileReport, sheets: &[Sheet], opts: &HumanOptions) ->
             out.push('\n');
         }
         let f = super::escaped_finding(f);
-        out.push_str(&render_finding(&super::escape_controls(&file.path), &f, sheets, opts));
+        out.push_str(&render_finding(
+            &super::escape_controls(&file.path),
+            &f,
+            sheets,
+            opts,
+        ));
     }
     out
 }

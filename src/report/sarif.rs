@@ -198,24 +198,28 @@ fn run_rules(rules: &[RuleMeta], files: &[FileReport]) -> Vec<RuleMeta> {
             extra.entry(&f.code).or_insert(f);
         }
     }
-    out.extend(extra.into_values().map(|f| match crate::codes::lookup(&f.code) {
-        Some(c) => RuleMeta {
-            code: c.code.to_string(),
-            severity: c.severity,
-            title: c.title.to_string(),
-            title_en: Some(c.title_en.to_string()),
-            description: Some(c.description.to_string()),
-            source: None,
-        },
-        None => RuleMeta {
-            code: f.code.clone(),
-            severity: f.severity,
-            title: f.title.clone(),
-            title_en: None,
-            description: None,
-            source: None,
-        },
-    }));
+    out.extend(
+        extra
+            .into_values()
+            .map(|f| match crate::codes::lookup(&f.code) {
+                Some(c) => RuleMeta {
+                    code: c.code.to_string(),
+                    severity: c.severity,
+                    title: c.title.to_string(),
+                    title_en: Some(c.title_en.to_string()),
+                    description: Some(c.description.to_string()),
+                    source: None,
+                },
+                None => RuleMeta {
+                    code: f.code.clone(),
+                    severity: f.severity,
+                    title: f.title.clone(),
+                    title_en: None,
+                    description: None,
+                    source: None,
+                },
+            }),
+    );
     out
 }
 

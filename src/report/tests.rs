@@ -1,8 +1,8 @@
 //! Snapshot tests of the report stage on a hand-made copy of a seed form's sheet.
 
 use super::*;
-use crate::finding::Severity;
 use crate::finding::Related;
+use crate::finding::Severity;
 use crate::sheet::{Cell, CellRange, CellRef, CellValue, Sheet};
 use rust_decimal::Decimal;
 use std::str::FromStr;

@@ -106,7 +106,10 @@ pub(super) fn sum<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
         return Ok(Val::null());
     };
     Ok(
-        match n.into_iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x)) {
+        match n
+            .into_iter()
+            .try_fold(Decimal::ZERO, |a, x| a.checked_add(x))
+        {
             Some(total) => Val::num(total),
             None => {
                 note_overflow(ctx.overflow, &args, Overflow::Sum);
@@ -186,4 +189,3 @@ pub(super) fn row<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String
         .map(|l| Val::num(Decimal::from(l + 1)))
         .unwrap_or_else(Val::null))
 }
-
