@@ -13,7 +13,6 @@ use formlint::pack::Pack;
 use formlint::report::FileReport;
 use formlint::report::{render_human, HumanOptions};
 use formlint::run::{check_file, CheckOptions};
-use formlint::value::{self, Parsed, Units};
 use std::sync::OnceLock;
 
 /// A correct canonical form (the seed's P3), for running fuzzed rules and configs on.
@@ -26,11 +25,6 @@ pub fn pack() -> &'static Pack {
         formlint::pack::load(&formlint::pack::embedded(), "<embedded>/")
             .expect("the embedded default pack loads")
     })
-}
-
-/// The default pack's units (the value grammar's unit table).
-fn units() -> &'static Units {
-    pack().program.units()
 }
 
 /// One file through the whole pipeline, then rendered as the CLI's human report (snippets
@@ -161,9 +155,12 @@ fn compile_and_run(text: &str) {
     let mut sources = base.clone();
     sources.push((SourceFile::new("fuzz.rules", text), 1));
     let schema = pack().layout.schema();
-    let Ok(program) =
-        formlint::lang::compile_layers(&sources, &schema, units().clone(), &Overrides::default())
-    else {
+    let Ok(program) = formlint::lang::compile_layers(
+        &sources,
+        &schema,
+        pack().program.units().clone(),
+        &Overrides::default(),
+    ) else {
         return;
     };
     let _ = program.lint(&schema);
@@ -176,7 +173,7 @@ fn form_of_fixture() -> &'static [(formlint::form::Form, Vec<formlint::finding::
     static FORMS: OnceLock<Vec<(formlint::form::Form, Vec<formlint::finding::Finding>)>> =
         OnceLock::new();
     FORMS.get_or_init(|| {
-        formlint::extract::read_canonical(FORM, &pack().layout).expect("the fixture form reads")
+        formlint::__fuzz::canonical_forms(FORM, pack()).expect("the fixture form reads")
     })
 }
 
@@ -186,29 +183,7 @@ pub fn value(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let u = units();
-    let (t, a) = text.split_once('\n').unwrap_or((text, text));
-    let target = value::parse(t, u);
-    let actual = value::parse(a, u);
-    let _ = value::met(&target, &actual, u);
-    let _ = (target.quantity(), actual.quantity());
-    for p in [&target, &actual] {
-        if let Parsed::Quantity(q) = p {
-            let _ = value::round_half_up(q.amount, 2);
-            for unit in ["元", "万元", "%", "人次"] {
-                let _ = value::convert(q, unit, u);
-            }
-        }
-    }
-    if let (Parsed::Quantity(tq), Parsed::Quantity(aq)) = (&target, &actual) {
-        let _ = value::comparable(tq, aq, u);
-    }
-    for line in [t, a] {
-        if let Some(d) = value::parse_number(line) {
-            let _ = value::round_half_up(d, 2);
-        }
-        let _: String = line.chars().map(formlint::text::half_width).collect();
-    }
+    formlint::__fuzz::value(text, pack());
 }
 
 /// `config`: the text as `formlint.toml`; when it parses, it is applied to the findings of a

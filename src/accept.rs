@@ -10,7 +10,7 @@ use crate::sheet::{CellRange, CellRef};
 
 /// One `formlint: 接受 CODE[,CODE…] 理由` line of a comment, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AcceptLine {
+pub(crate) struct AcceptLine {
     /// The codes, upper case; empty when the line names none.
     pub codes: Vec<String>,
     /// The reason, trimmed; empty when the line gives none.
@@ -20,7 +20,7 @@ pub struct AcceptLine {
 /// The accept lines of a comment's text: `formlint: 接受 S002 理由`, `formlint：accept S002, S005
 /// reason` (any case of `formlint`, half- or full-width colon, codes separated by `,` `，` `、`).
 /// Other lines (the author's name Excel puts first, ordinary remarks) are ignored.
-pub fn parse_note(text: &str) -> Vec<AcceptLine> {
+pub(crate) fn parse_note(text: &str) -> Vec<AcceptLine> {
     text.lines().filter_map(parse_line).collect()
 }
 
@@ -86,7 +86,10 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// The acceptances a sheet's comments carry: one per code of each accept line, at the comment's
 /// cell (the top-left of its merged region, where a finding on the region points).
-pub fn from_comments(comments: &[(CellRef, String)], merges: &[CellRange]) -> Vec<Acceptance> {
+pub(crate) fn from_comments(
+    comments: &[(CellRef, String)],
+    merges: &[CellRange],
+) -> Vec<Acceptance> {
     let mut out = Vec::new();
     for (cell, text) in comments {
         for line in parse_note(text) {
@@ -133,7 +136,7 @@ fn matches(a: &Acceptance, f: &Finding, merges: &[CellRange]) -> bool {
 /// Drops the findings of `form` that its acceptances match (`merges`: the sheet's merged
 /// regions, empty for a canonical form), then adds an X007 warning for each acceptance that
 /// matched nothing or that lacks a code or a reason.
-pub fn apply(form: &Form, merges: &[CellRange], findings: &mut Vec<Finding>) {
+pub(crate) fn apply(form: &Form, merges: &[CellRange], findings: &mut Vec<Finding>) {
     if form.accepted.is_empty() {
         return;
     }

@@ -11,11 +11,11 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
 /// Most bytes one part may inflate to (a real form's sheet is ~100 KB).
-pub const MAX_PART_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_PART_BYTES: u64 = 64 << 20;
 /// Most bytes all XML parts of one package may inflate to together.
-pub const MAX_PACKAGE_XML_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_PACKAGE_XML_BYTES: u64 = 256 << 20;
 /// Most entries a package may hold (a form has about a dozen).
-pub const MAX_ENTRIES: usize = 10_000;
+pub(crate) const MAX_ENTRIES: usize = 10_000;
 
 /// Why a package or one of its parts cannot be read; messages for the filer, Chinese first.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,7 +55,7 @@ pub enum OpcError {
 
 /// One relationship of a `.rels` part.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rel {
+pub(crate) struct Rel {
     /// `rId…`.
     pub id: String,
     /// The type URI.
@@ -70,14 +70,14 @@ pub struct Rel {
 
 impl Rel {
     /// Whether the type URI ends with `/name` (transitional or strict namespace alike).
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.kind.rsplit('/').next() == Some(name)
     }
 }
 
 /// A sheet of the workbook, in workbook order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetPart {
+pub(crate) struct SheetPart {
     /// The sheet's name.
     pub name: String,
     /// Its part (`xl/worksheets/sheet1.xml`).
@@ -87,7 +87,7 @@ pub struct SheetPart {
 }
 
 /// An opened package.
-pub struct Package<'a> {
+pub(crate) struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Entry names in archive order.
     names: Vec<String>,
@@ -95,7 +95,7 @@ pub struct Package<'a> {
 
 impl<'a> Package<'a> {
     /// Opens a zip package (its directory only; no part is inflated yet).
-    pub fn open(bytes: &'a [u8]) -> Result<Self, OpcError> {
+    pub(crate) fn open(bytes: &'a [u8]) -> Result<Self, OpcError> {
         let archive =
             ZipArchive::new(Cursor::new(bytes)).map_err(|e| OpcError::NotZip(e.to_string()))?;
         if archive.len() > MAX_ENTRIES {
@@ -112,17 +112,17 @@ impl<'a> Package<'a> {
     }
 
     /// Entry names in archive order.
-    pub fn names(&self) -> &[String] {
+    pub(crate) fn names(&self) -> &[String] {
         &self.names
     }
 
     /// The zip archive, for copying entries raw (the annotator, the repair of cells).
-    pub fn archive(&mut self) -> &mut ZipArchive<Cursor<&'a [u8]>> {
+    pub(crate) fn archive(&mut self) -> &mut ZipArchive<Cursor<&'a [u8]>> {
         &mut self.archive
     }
 
     /// The entry name of a part, matched case-insensitively as OPC requires.
-    pub fn entry(&self, part: &str) -> Option<&str> {
+    pub(crate) fn entry(&self, part: &str) -> Option<&str> {
         let part = part.trim_start_matches('/');
         self.names
             .iter()
@@ -131,7 +131,7 @@ impl<'a> Package<'a> {
     }
 
     /// A part's bytes (inflated, at most [`MAX_PART_BYTES`]), or `None` when it does not exist.
-    pub fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, OpcError> {
+    pub(crate) fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, OpcError> {
         let Some(name) = self.entry(part).map(str::to_string) else {
             return Ok(None);
         };
@@ -151,7 +151,7 @@ impl<'a> Package<'a> {
     }
 
     /// A part's text (UTF-8, a byte-order mark dropped), or `None` when it does not exist.
-    pub fn read_text(&mut self, part: &str) -> Result<Option<String>, OpcError> {
+    pub(crate) fn read_text(&mut self, part: &str) -> Result<Option<String>, OpcError> {
         let Some(bytes) = self.read(part)? else {
             return Ok(None);
         };
@@ -165,7 +165,7 @@ impl<'a> Package<'a> {
     }
 
     /// The relationships of `part` (`""` for the package's own), empty when it has none.
-    pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, OpcError> {
+    pub(crate) fn rels(&mut self, part: &str) -> Result<Vec<Rel>, OpcError> {
         let path = rels_path(part);
         match self.read_text(&path)? {
             Some(text) => parse_rels(part, &text),
@@ -175,7 +175,7 @@ impl<'a> Package<'a> {
 
     /// The workbook part: the target of the package's `officeDocument` relationship, or
     /// `xl/workbook.xml` when the package has no root relationships.
-    pub fn workbook_part(&mut self) -> Result<String, OpcError> {
+    pub(crate) fn workbook_part(&mut self) -> Result<String, OpcError> {
         let root = self.rels("")?;
         Ok(root
             .into_iter()
@@ -186,7 +186,7 @@ impl<'a> Package<'a> {
 
     /// Every sheet of the workbook in workbook order (all kinds), with its part; `None` when
     /// the workbook part is missing or a sheet's relationship cannot be found.
-    pub fn sheets(&mut self) -> Result<Option<Vec<SheetPart>>, OpcError> {
+    pub(crate) fn sheets(&mut self) -> Result<Option<Vec<SheetPart>>, OpcError> {
         let workbook = self.workbook_part()?;
         let Some(book) = self.read_text(&workbook)? else {
             return Ok(None);
@@ -227,7 +227,7 @@ impl<'a> Package<'a> {
     /// Inflates every XML part (`.xml`, `.rels`, `.vml`) once under the caps and verifies its
     /// CRC, so a bomb or a damaged entry is refused, naming the part, before anything parses
     /// it. Media are never read by formlint and are skipped.
-    pub fn verify(&mut self) -> Result<(), OpcError> {
+    pub(crate) fn verify(&mut self) -> Result<(), OpcError> {
         let mut total: u64 = 0;
         let mut sink = std::io::sink();
         for i in 0..self.archive.len() {
@@ -258,7 +258,7 @@ impl<'a> Package<'a> {
 }
 
 /// The relationships of a `.rels` part whose source is `source`.
-pub fn parse_rels(source: &str, text: &str) -> Result<Vec<Rel>, OpcError> {
+pub(crate) fn parse_rels(source: &str, text: &str) -> Result<Vec<Rel>, OpcError> {
     let mut out = Vec::new();
     let mut r = Reader::from_reader(text.as_bytes());
     loop {
@@ -291,7 +291,7 @@ pub fn parse_rels(source: &str, text: &str) -> Result<Vec<Rel>, OpcError> {
 }
 
 /// The unescaped value of the first attribute whose full name `key` accepts.
-pub fn attr(e: &BytesStart<'_>, key: impl Fn(&str) -> bool) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, key: impl Fn(&str) -> bool) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
@@ -304,12 +304,12 @@ pub fn attr(e: &BytesStart<'_>, key: impl Fn(&str) -> bool) -> Option<String> {
 }
 
 /// The `r:id` of an element, whatever prefix the relationships namespace has.
-pub fn rel_id(e: &BytesStart<'_>) -> Option<String> {
+pub(crate) fn rel_id(e: &BytesStart<'_>) -> Option<String> {
     attr(e, |k| k.ends_with(":id") && !k.starts_with("xmlns"))
 }
 
 /// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels` (`""` → `_rels/.rels`).
-pub fn rels_path(part: &str) -> String {
+pub(crate) fn rels_path(part: &str) -> String {
     let part = part.trim_start_matches('/');
     match part.rsplit_once('/') {
         Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
@@ -319,7 +319,7 @@ pub fn rels_path(part: &str) -> String {
 
 /// Resolves a relationship target written in `source`'s `.rels` to a part name (no leading
 /// `/`, `..` and `.` folded, any `#fragment` dropped).
-pub fn resolve(source: &str, target: &str) -> String {
+pub(crate) fn resolve(source: &str, target: &str) -> String {
     let target = target.split('#').next().unwrap_or(target);
     let mut parts: Vec<&str> = match target.strip_prefix('/') {
         Some(_) => Vec::new(),
@@ -344,7 +344,7 @@ pub fn resolve(source: &str, target: &str) -> String {
 }
 
 /// A target for a part as seen from `source` (relative, `../` where needed).
-pub fn relative(source: &str, part: &str) -> String {
+pub(crate) fn relative(source: &str, part: &str) -> String {
     let from: Vec<&str> = source
         .trim_start_matches('/')
         .rsplit_once('/')

@@ -45,6 +45,18 @@ pub enum Input {
     Canonical(String),
 }
 
+/// The forms found on a workbook's sheets, as the checker extracts them (sheets that are not a
+/// form, or an incomplete one, give none): for tools that show or compare forms.
+pub fn forms_of(pack: &Pack, sheets: &[Sheet]) -> Vec<crate::form::Form> {
+    sheets
+        .iter()
+        .filter_map(|s| match extract::extract(s, &pack.layout) {
+            Extracted::Form(form, _) => Some(form),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Reads a file by its name's extension; a file that cannot be read becomes its finding.
 pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Box<Finding>> {
     if let Some(format) = own_report(bytes) {

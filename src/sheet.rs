@@ -6,9 +6,9 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 /// Rows in a worksheet (Excel's limit, `1048576`).
-pub const MAX_ROWS: u32 = 1_048_576;
+pub(crate) const MAX_ROWS: u32 = 1_048_576;
 /// Columns in a worksheet (Excel's limit, `XFD`).
-pub const MAX_COLS: u32 = 16_384;
+pub(crate) const MAX_COLS: u32 = 16_384;
 
 /// A zero-based cell address; displayed in A1 notation (`I16`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

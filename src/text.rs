@@ -4,7 +4,7 @@
 /// Full-width ASCII (U+FF01–U+FF5E: `５`, `％`, `（`, `，`, `：`) to half-width; other characters
 /// unchanged. The ideographic space U+3000 is not in that block: callers that fold spaces too
 /// say so.
-pub fn half_width(c: char) -> char {
+pub(crate) fn half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         c => c,
@@ -13,7 +13,7 @@ pub fn half_width(c: char) -> char {
 
 /// The text [`half_width`] with all white space removed (newlines and U+3000 included):
 /// the form in which labels, dashes and numbers typed as text are compared.
-pub fn compact(text: &str) -> String {
+pub(crate) fn compact(text: &str) -> String {
     text.chars()
         .map(half_width)
         .filter(|c| !c.is_whitespace())
@@ -29,7 +29,7 @@ pub fn compact(text: &str) -> String {
 /// `name` starts with, or that starts with `name` (`minimum` → `min`, `项目` → `项目名称`),
 /// counts as near enough too. Of the near candidates the closest wins; among equally close
 /// ones the first in string order.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

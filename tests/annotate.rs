@@ -341,7 +341,7 @@ fn finding(
 }
 
 fn at(a1: &str) -> Option<Place> {
-    formlint::sheet::CellRef::parse(a1).map(Place::Cell)
+    formlint::CellRef::parse(a1).map(Place::Cell)
 }
 
 #[test]

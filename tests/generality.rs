@@ -3,7 +3,6 @@
 //! one workbook, a stale cached formula, words in a score cell, and a batch with a corrupt
 //! file and an empty folder. Fixtures: `tests/fixtures/varied/` (made by `make_varied.py`).
 
-use formlint::extract::{self, Extracted};
 use formlint::finding::{Finding, Severity};
 use formlint::form::Place;
 use formlint::pack::{self, Pack};
@@ -61,13 +60,9 @@ fn message_of<'a>(findings: &'a [Finding], code: &str, cell: &str) -> &'a str {
 
 /// The indicator rows extracted from each form sheet.
 fn indicator_rows(c: &Checked) -> Vec<usize> {
-    let layout = &shenzhen().layout;
-    c.sheets
+    formlint::run::forms_of(&shenzhen(), &c.sheets)
         .iter()
-        .filter_map(|s| match extract::extract(s, layout) {
-            Extracted::Form(f, _) => Some(f.tables["指标"].rows.len()),
-            _ => None,
-        })
+        .map(|f| f.tables["指标"].rows.len())
         .collect()
 }
 

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The author our comments carry.
-pub const AUTHOR: &str = "formlint";
+pub(super) const AUTHOR: &str = "formlint";
 
 fn run(text: &str, prefix: &Option<String>) -> String {
     let t = |n: &str| xml::tag(prefix, n);
@@ -33,7 +33,7 @@ fn comment(cell: CellRef, author: usize, text: &str, prefix: &Option<String>) ->
 }
 
 /// A new comments part holding `notes` (cell → text).
-pub fn new_part(notes: &BTreeMap<CellRef, String>) -> String {
+pub(super) fn new_part(notes: &BTreeMap<CellRef, String>) -> String {
     let body: String = notes
         .iter()
         .map(|(c, t)| comment(*c, 0, t, &None))
@@ -45,7 +45,7 @@ pub fn new_part(notes: &BTreeMap<CellRef, String>) -> String {
 }
 
 /// The cells an existing comments part already comments on.
-pub fn existing_refs(part: &str, text: &str) -> Result<BTreeSet<CellRef>, AnnotateError> {
+pub(super) fn existing_refs(part: &str, text: &str) -> Result<BTreeSet<CellRef>, AnnotateError> {
     let mut out = BTreeSet::new();
     let mut r = xml::reader(text);
     loop {
@@ -61,7 +61,7 @@ pub fn existing_refs(part: &str, text: &str) -> Result<BTreeSet<CellRef>, Annota
 
 /// An existing comments part with `notes` merged in: a cell that already has a comment gets
 /// our text appended as a new run; other cells get new comments by author `formlint`.
-pub fn merge(
+pub(super) fn merge(
     part: &str,
     text: &str,
     notes: &BTreeMap<CellRef, String>,
@@ -302,7 +302,7 @@ fn shape(id: u32, cell: CellRef, n: &VmlNs) -> String {
 
 /// A new VML drawing with a (hidden) comment box per cell; `block` keeps shape ids unique
 /// across the workbook's drawings (ids `1024*block+1…`).
-pub fn new_vml(cells: &[CellRef], block: u32) -> String {
+pub(super) fn new_vml(cells: &[CellRef], block: u32) -> String {
     let n = VmlNs::default();
     let shapes: String = cells
         .iter()
@@ -318,7 +318,11 @@ pub fn new_vml(cells: &[CellRef], block: u32) -> String {
 /// An existing VML drawing with comment boxes for `cells` added before its closing `</xml>`,
 /// written with the prefixes the drawing already uses (declaring any it lacks). VML is not
 /// always well-formed XML, so this works on the text.
-pub fn append_vml(part: &str, text: &str, cells: &[CellRef]) -> Result<String, AnnotateError> {
+pub(super) fn append_vml(
+    part: &str,
+    text: &str,
+    cells: &[CellRef],
+) -> Result<String, AnnotateError> {
     let bad = || AnnotateError::Unsupported(format!("{part} 不是可识别的 VML 绘图"));
     let close = text.rfind("</xml>").ok_or_else(bad)?;
     let open = text.find("<xml").ok_or_else(bad)?;

@@ -10,25 +10,25 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 /// Relationship type URIs of the parts we create.
-pub mod rel_type {
+pub(super) mod rel_type {
     /// A worksheet of the workbook.
-    pub const WORKSHEET: &str =
+    pub(crate) const WORKSHEET: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet";
     /// A sheet's legacy comments.
-    pub const COMMENTS: &str =
+    pub(crate) const COMMENTS: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
     /// A sheet's VML drawing (comment boxes).
-    pub const VML: &str =
+    pub(crate) const VML: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
     /// The workbook's styles.
-    pub const STYLES: &str =
+    pub(crate) const STYLES: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 }
 
-pub use crate::opc::Rel;
+pub(super) use crate::opc::Rel;
 
 /// An opened package with its pending changes.
-pub struct Package<'a> {
+pub(super) struct Package<'a> {
     /// The original package, read through the one package reader.
     original: crate::opc::Package<'a>,
     /// Patched or new parts by entry name.
@@ -39,7 +39,7 @@ pub struct Package<'a> {
 
 impl<'a> Package<'a> {
     /// Opens a zip package.
-    pub fn open(bytes: &'a [u8]) -> Result<Self, AnnotateError> {
+    pub(super) fn open(bytes: &'a [u8]) -> Result<Self, AnnotateError> {
         Ok(Package {
             original: crate::opc::Package::open(bytes)?,
             changed: BTreeMap::new(),
@@ -62,7 +62,7 @@ impl<'a> Package<'a> {
     }
 
     /// How many parts end with `.ext` (case-insensitive).
-    pub fn count_ext(&self, ext: &str) -> usize {
+    pub(super) fn count_ext(&self, ext: &str) -> usize {
         let dot = format!(".{}", ext.to_ascii_lowercase());
         self.original
             .names()
@@ -73,12 +73,12 @@ impl<'a> Package<'a> {
     }
 
     /// Whether a part exists (original or new).
-    pub fn exists(&self, part: &str) -> bool {
+    pub(super) fn exists(&self, part: &str) -> bool {
         self.entry(part).is_some()
     }
 
     /// A part's current text, or `None` when it does not exist.
-    pub fn read(&mut self, part: &str) -> Result<Option<String>, AnnotateError> {
+    pub(super) fn read(&mut self, part: &str) -> Result<Option<String>, AnnotateError> {
         let Some(name) = self.entry(part) else {
             return Ok(None);
         };
@@ -92,7 +92,7 @@ impl<'a> Package<'a> {
     }
 
     /// Replaces or creates a part.
-    pub fn write(&mut self, part: &str, text: String) {
+    pub(super) fn write(&mut self, part: &str, text: String) {
         let name = self
             .entry(part)
             .unwrap_or_else(|| part.trim_start_matches('/').to_string());
@@ -103,7 +103,7 @@ impl<'a> Package<'a> {
     }
 
     /// The first `stem{N}.ext` (N from 1) that no part uses.
-    pub fn free_name(&self, stem: &str, ext: &str) -> String {
+    pub(super) fn free_name(&self, stem: &str, ext: &str) -> String {
         (1..)
             .map(|n| format!("{stem}{n}.{ext}"))
             .find(|p| !self.exists(p))
@@ -111,7 +111,7 @@ impl<'a> Package<'a> {
     }
 
     /// The relationships of `part` (empty when it has no `.rels`).
-    pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, AnnotateError> {
+    pub(super) fn rels(&mut self, part: &str) -> Result<Vec<Rel>, AnnotateError> {
         let path = rels_path(part);
         match self.read(&path)? {
             Some(text) => Ok(crate::opc::parse_rels(part, &text)?),
@@ -120,7 +120,7 @@ impl<'a> Package<'a> {
     }
 
     /// Adds relationships to `part`'s `.rels` (creating it); returns nothing, ids are the caller's.
-    pub fn add_rels(&mut self, part: &str, new: &[Rel]) -> Result<(), AnnotateError> {
+    pub(super) fn add_rels(&mut self, part: &str, new: &[Rel]) -> Result<(), AnnotateError> {
         let path = rels_path(part);
         let body: String = new
             .iter()
@@ -146,7 +146,7 @@ impl<'a> Package<'a> {
 
     /// Registers a new part's content type (an `Override`), and a `Default` for its extension
     /// when `default_for_ext` is given and the extension has none.
-    pub fn add_content_type(
+    pub(super) fn add_content_type(
         &mut self,
         part: &str,
         content_type: &str,
@@ -193,7 +193,7 @@ impl<'a> Package<'a> {
     }
 
     /// The finished package: original entries in order (untouched ones copied raw), then new ones.
-    pub fn finish(mut self) -> Result<Vec<u8>, AnnotateError> {
+    pub(super) fn finish(mut self) -> Result<Vec<u8>, AnnotateError> {
         let zerr = |e: zip::result::ZipError| AnnotateError::Zip(e.to_string());
         let ioerr = |e: std::io::Error| AnnotateError::Zip(e.to_string());
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
@@ -221,10 +221,10 @@ impl<'a> Package<'a> {
     }
 }
 
-pub use crate::opc::{relative, rels_path};
+pub(super) use crate::opc::{relative, rels_path};
 
 /// A relationship id not yet used in `rels`.
-pub fn free_id(rels: &[Rel], taken: &[String]) -> String {
+pub(super) fn free_id(rels: &[Rel], taken: &[String]) -> String {
     (1..)
         .map(|n| format!("rId{n}"))
         .find(|id| !rels.iter().any(|r| &r.id == id) && !taken.contains(id))
@@ -232,7 +232,7 @@ pub fn free_id(rels: &[Rel], taken: &[String]) -> String {
 }
 
 /// Inserts serialised children before the root element's end tag (expanding `<root/>`).
-pub fn insert_before_close(
+pub(super) fn insert_before_close(
     part: &str,
     text: &str,
     root: &str,

@@ -34,13 +34,13 @@ fn cell(col: u32, row1: u32, style: u32, text: &str) -> String {
 }
 
 /// `'自评表'!I16`: a sheet name quoted for a formula-style reference.
-pub fn location(sheet: &str, at: CellRef) -> String {
+pub(super) fn location(sheet: &str, at: CellRef) -> String {
     format!("'{}'!{at}", sheet.replace('\'', "''"))
 }
 
 /// The worksheet XML. `linked(f)` tells whether a finding's cell exists in the workbook (only
 /// those get a link).
-pub fn build(
+pub(super) fn build(
     findings: &[Finding],
     book: &mut StyleBook,
     linked: &dyn Fn(&Finding) -> Option<CellRef>,

@@ -20,7 +20,7 @@ const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity:
 
 /// A font of the findings sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Font {
+pub(super) enum Font {
     /// The workbook's default font.
     Normal,
     /// Bold, for the header row.
@@ -30,7 +30,7 @@ pub enum Font {
 }
 
 /// The stylesheet being extended: what it had, and what cells will point at.
-pub struct StyleBook {
+pub(super) struct StyleBook {
     text: String,
     prefix: Option<String>,
     fonts: usize,
@@ -44,13 +44,13 @@ pub struct StyleBook {
 }
 
 /// A stylesheet for packages that have none.
-pub const MINIMAL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"1\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs><cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/></cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>";
+pub(super) const MINIMAL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"1\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs><cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/></cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>";
 
 const PART: &str = "xl/styles.xml";
 
 impl StyleBook {
     /// Reads what the stylesheet holds.
-    pub fn parse(text: String) -> Result<Self, AnnotateError> {
+    pub(super) fn parse(text: String) -> Result<Self, AnnotateError> {
         let mut book = StyleBook {
             text: String::new(),
             prefix: None,
@@ -143,7 +143,7 @@ impl StyleBook {
     }
 
     /// The format for a cell that had format `s`, with the severity's fill.
-    pub fn restyle(&mut self, s: u32, sev: Severity) -> u32 {
+    pub(super) fn restyle(&mut self, s: u32, sev: Severity) -> u32 {
         if let Some(id) = self.clones.get(&(s, sev)) {
             return *id;
         }
@@ -163,7 +163,7 @@ impl StyleBook {
     }
 
     /// A format for the findings sheet: the default cell format with a font and maybe a fill.
-    pub fn plain(&mut self, font: Font, fill: Option<Severity>) -> u32 {
+    pub(super) fn plain(&mut self, font: Font, fill: Option<Severity>) -> u32 {
         if let Some(id) = self.plains.get(&(font, fill)) {
             return *id;
         }
@@ -194,7 +194,7 @@ impl StyleBook {
     }
 
     /// The patched stylesheet.
-    pub fn finish(self) -> Result<String, AnnotateError> {
+    pub(super) fn finish(self) -> Result<String, AnnotateError> {
         let t = |n: &str| self.tag(n);
         let fills: String = SEVERITIES
             .iter()
@@ -304,6 +304,6 @@ fn refill(xf: &str, fill: &str) -> Option<String> {
 }
 
 /// The `s` of an element, or 0.
-pub fn style_of(e: &quick_xml::events::BytesStart<'_>) -> u32 {
+pub(super) fn style_of(e: &quick_xml::events::BytesStart<'_>) -> u32 {
     attr(e, "s").and_then(|v| v.parse().ok()).unwrap_or(0)
 }

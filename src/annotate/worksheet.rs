@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// What must be known of a sheet before patching it.
 #[derive(Debug, Default)]
-pub struct SheetScan {
+pub(super) struct SheetScan {
     /// Merged regions (a finding inside one goes to its top-left cell).
     pub merges: Vec<CellRange>,
     /// The relationship id of an existing `<legacyDrawing>`.
@@ -37,7 +37,7 @@ const AFTER_LEGACY: &[&str] = &[
 ];
 
 /// Reads merges, an existing legacy drawing and column formats.
-pub fn scan(part: &str, text: &str) -> Result<SheetScan, AnnotateError> {
+pub(super) fn scan(part: &str, text: &str) -> Result<SheetScan, AnnotateError> {
     let mut out = SheetScan::default();
     let mut r = xml::reader(text);
     let mut root = true;
@@ -74,7 +74,7 @@ pub fn scan(part: &str, text: &str) -> Result<SheetScan, AnnotateError> {
 }
 
 /// `B1:E1` (or a single `B1`) as a range.
-pub fn parse_range(s: &str) -> Option<CellRange> {
+pub(super) fn parse_range(s: &str) -> Option<CellRange> {
     let (a, b) = s.split_once(':').unwrap_or((s, s));
     Some(CellRange {
         start: CellRef::parse(a)?,
@@ -163,7 +163,7 @@ impl Patch<'_> {
 
 /// The sheet with `targets` highlighted (format from `book`) and, when `legacy` is given, a
 /// `<legacyDrawing r:id=legacy/>` in its schema position.
-pub fn patch(
+pub(super) fn patch(
     part: &str,
     text: &str,
     scan: &SheetScan,

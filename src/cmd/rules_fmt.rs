@@ -4,7 +4,7 @@
 
 use crate::cmd::packs;
 use formlint::lang::fmt::{format_rules, FmtError};
-use formlint::lang::RuleErrors;
+use formlint::lang::Problems;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,7 +33,7 @@ pub fn run(dir: &Path, check: bool) -> ExitCode {
         let formatted = match format_rules(&shown, &text) {
             Ok(f) => f,
             Err(FmtError::Syntax(errors)) => {
-                eprintln!("{}", packs::render_diagnostic(&RuleErrors { errors }));
+                eprintln!("{}", packs::render_diagnostic(&Problems { errors }));
                 eprintln!("error: {shown} 有语法错误，未格式化 (not formatted: syntax errors)");
                 failed += 1;
                 continue;

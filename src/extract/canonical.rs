@@ -32,7 +32,7 @@ use std::str::FromStr;
 /// The `fiscal_year` a canonical document states, read from the parsed document (not its
 /// text lines), before any pack is chosen — the year is what chooses it. `None` when the
 /// document states none or does not parse (the full read then reports why).
-pub fn canonical_fiscal_year(text: &str) -> Option<i32> {
+pub(crate) fn canonical_fiscal_year(text: &str) -> Option<i32> {
     #[derive(Deserialize)]
     struct YearOnly {
         #[serde(default)]
@@ -42,7 +42,7 @@ pub fn canonical_fiscal_year(text: &str) -> Option<i32> {
 }
 
 /// A bad canonical file: message and the place in its text.
-pub type CanonicalError = SourceError;
+pub(crate) type CanonicalError = SourceError;
 
 /// The only format version so far.
 const VERSION: u32 = 1;
@@ -213,7 +213,7 @@ fn typed(
 
 /// Reads a canonical YAML or JSON text (JSON is YAML) into forms, typed by `layout`.
 /// Unknown field, table or column names are errors that point at the name.
-pub fn read_canonical(
+pub(crate) fn read_canonical(
     text: &str,
     layout: &Layout,
 ) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
@@ -221,7 +221,7 @@ pub fn read_canonical(
 }
 
 /// [`read_canonical`], naming the source (its file name) in error snippets.
-pub fn read_canonical_named(
+pub(crate) fn read_canonical_named(
     name: &str,
     text: &str,
     layout: &Layout,

@@ -11,7 +11,7 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 /// A bad layout file: message and the place in the YAML text.
-pub type LayoutError = SourceError;
+pub(crate) type LayoutError = SourceError;
 
 /// A parsed, checked layout.
 #[derive(Debug, Clone)]
@@ -154,7 +154,7 @@ struct RowsFile {
 }
 
 /// Parses and checks a layout file; `name` is used in error snippets.
-pub fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
+pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
     let file: LayoutFile = serde_saphyr::from_str(yaml)
         .map_err(|e| SourceError::from_saphyr(name, yaml, "版式文件 (layout)", &e))?;
     let err = |msg: String, at: Option<&serde_saphyr::Location>| {

@@ -16,10 +16,9 @@ mod yaml;
 #[cfg(test)]
 mod tests;
 
-pub use canonical::{canonical_fiscal_year, read_canonical, read_canonical_named, CanonicalError};
-pub use layout::{parse_layout, Layout, LayoutError};
-pub use normalise::{is_dash, normalise, Normalised};
-pub use yaml::{Pairs, SourceError};
+pub(crate) use canonical::{canonical_fiscal_year, read_canonical};
+pub(crate) use layout::{parse_layout, Layout, LayoutError};
+pub(crate) use yaml::{Pairs, SourceError};
 
 use crate::codes;
 use crate::finding::Finding;
@@ -28,7 +27,7 @@ use crate::sheet::Sheet;
 
 /// What came of one sheet.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Extracted {
+pub(crate) enum Extracted {
     /// A form, with the input problems found while typing its cells (X006).
     Form(Form, Vec<Finding>),
     /// Fewer than half of the layout's form labels occur: not a form (report X003, info).
@@ -39,7 +38,7 @@ pub enum Extracted {
 
 /// Extracts the form on `sheet` as `layout` describes it.
 /// The form carries the acceptances written in the sheet's comments (`formlint: 接受 …`).
-pub fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
+pub(crate) fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
     match sheet_form::extract_sheet(sheet, layout) {
         Extracted::Form(mut form, problems) => {
             form.accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
@@ -50,7 +49,7 @@ pub fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
 }
 
 /// The X003 info finding for a skipped sheet, so every caller words it the same.
-pub fn not_a_form_finding(sheet: &str) -> Finding {
+pub(crate) fn not_a_form_finding(sheet: &str) -> Finding {
     codes::NOT_A_FORM.on_sheet(
         sheet,
         format!("工作表“{sheet}”中没有找到自评表的标志性标签，已跳过"),
@@ -58,7 +57,7 @@ pub fn not_a_form_finding(sheet: &str) -> Finding {
 }
 
 /// The X005 error finding for a sheet that lacks required labels or headers.
-pub fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
+pub(crate) fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
     Finding {
         help: Some(
             "请使用标准模板，不要删除或改写栏目标签。Use the standard template; keep its labels."

@@ -8,7 +8,7 @@ use crate::text::compact;
 
 /// A label reduced to the part the layout names, plus its parenthesised suffix.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Normalised {
+pub(crate) struct Normalised {
     /// The label itself: `产出指标` for `产出指标（50分）`.
     pub core: String,
     /// The text inside a trailing `(…)`, if any: `50分`, `万元`.
@@ -24,7 +24,7 @@ pub struct Normalised {
 /// 4. a leading `其中:` ("of which") is stripped;
 /// 5. a trailing parenthesised suffix `(…)` is split off into [`Normalised::suffix`]
 ///    (`项目资金\n（万元）` → core `项目资金`, suffix `万元`), unless nothing would remain before it.
-pub fn normalise(text: &str) -> Normalised {
+pub(crate) fn normalise(text: &str) -> Normalised {
     let flat = compact(text);
     let mut s = flat.trim_start_matches('*');
     if let Some(rest) = s.strip_prefix("其中:") {
@@ -43,7 +43,7 @@ pub fn normalise(text: &str) -> Normalised {
 }
 
 /// The label as the layout compares it: [`normalise`]'s core.
-pub fn label_key(text: &str) -> String {
+pub(super) fn label_key(text: &str) -> String {
     normalise(text).core
 }
 
@@ -70,7 +70,7 @@ fn split_suffix(s: &str) -> Option<(&str, &str)> {
 
 /// Whether a text means "nothing here" in a number cell: a dash or slash only
 /// (`-`, `—`, `–`, `_`, `／`, `/`, also repeated such as `——`).
-pub fn is_dash(text: &str) -> bool {
+pub(crate) fn is_dash(text: &str) -> bool {
     let t = compact(text);
     !t.is_empty()
         && t.chars()

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 /// Types a sheet cell: numbers stay numbers in number columns and become their displayed
 /// text in text columns; text in a number column is parsed, or kept as [`FieldValue::Invalid`].
-pub fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
+pub(super) fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
     match (value, kind) {
         (CellValue::Empty, _) => FieldValue::Blank,
         (CellValue::Text(t), k) => type_text(t, k),
@@ -32,7 +32,7 @@ pub fn type_cell(value: &CellValue, kind: Kind) -> FieldValue {
 
 /// Types text: trimmed text for text kinds; for number kinds a parsed number, a blank for
 /// a dash (`—` = not applicable), or [`FieldValue::Invalid`] for words.
-pub fn type_text(text: &str, kind: Kind) -> FieldValue {
+pub(super) fn type_text(text: &str, kind: Kind) -> FieldValue {
     let t = text.trim();
     if t.is_empty() {
         return FieldValue::Blank;
@@ -52,7 +52,7 @@ pub fn type_text(text: &str, kind: Kind) -> FieldValue {
 }
 
 /// Types a number that came as a number (a canonical YAML/JSON scalar).
-pub fn type_number(n: Decimal, kind: Kind) -> FieldValue {
+pub(super) fn type_number(n: Decimal, kind: Kind) -> FieldValue {
     match kind {
         Kind::Text | Kind::Words => FieldValue::Text(n.normalize().to_string()),
         Kind::Number | Kind::Money => FieldValue::Number(n),
@@ -60,7 +60,7 @@ pub fn type_number(n: Decimal, kind: Kind) -> FieldValue {
 }
 
 /// The X006 finding for text filed where the layout wants a number.
-pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding {
+pub(super) fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding {
     Finding {
         code: codes::TEXT_IN_NUMBER.code.to_string(),
         severity: codes::TEXT_IN_NUMBER.severity,
@@ -77,7 +77,7 @@ pub fn text_in_number(sheet: &str, name: &str, text: &str, at: Place) -> Finding
 }
 
 /// The X010 finding for a number or date filed where the layout wants words (a name).
-pub fn number_in_words(sheet: &str, name: &str, shown: &str, at: Place) -> Finding {
+pub(super) fn number_in_words(sheet: &str, name: &str, shown: &str, at: Place) -> Finding {
     Finding {
         code: codes::NUMBER_IN_WORDS.code.to_string(),
         severity: codes::NUMBER_IN_WORDS.severity,

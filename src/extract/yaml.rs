@@ -53,7 +53,7 @@ impl SourceError {
 
 /// The byte span of a location, if the parser knew it (clamped to the text). Falls back to
 /// the line and column (1-based, in characters) when byte offsets are unavailable.
-pub fn span_of(loc: &Location, text: &str) -> Option<SourceSpan> {
+pub(super) fn span_of(loc: &Location, text: &str) -> Option<SourceSpan> {
     if *loc == Location::UNKNOWN {
         return None;
     }
@@ -92,7 +92,7 @@ fn offset_of_line_col(text: &str, line: u64, column: u64) -> Option<usize> {
 pub struct Pairs<K, T>(pub Vec<(K, T)>);
 
 /// A mapping whose keys keep their positions, for errors that point at a key.
-pub type Ordered<T> = Pairs<Spanned<String>, T>;
+pub(super) type Ordered<T> = Pairs<Spanned<String>, T>;
 
 impl<K, T> Default for Pairs<K, T> {
     fn default() -> Self {
@@ -127,6 +127,9 @@ impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Pairs<K
 }
 
 /// `是否想写“X”？` help text for an unknown name, when [`did_you_mean`] finds one.
-pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(super) fn suggestion<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     did_you_mean(word, candidates).map(|c| format!("是否想写“{c}”？ Did you mean `{c}`?"))
 }

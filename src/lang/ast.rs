@@ -4,27 +4,7 @@
 use crate::finding::Severity;
 use rust_decimal::Decimal;
 
-/// A byte range in a rule file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    /// Byte offset of the first character.
-    pub start: usize,
-    /// Byte offset just past the last character.
-    pub end: usize,
-}
-
-impl Span {
-    /// Builds a span from byte offsets.
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        (s.start, s.end.saturating_sub(s.start)).into()
-    }
-}
+pub(crate) use crate::diag::Span;
 
 /// A name with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +17,7 @@ pub struct Name {
 
 /// One parsed rule file.
 #[derive(Debug, Clone, Default)]
-pub struct File {
+pub(crate) struct File {
     /// `param NAME = expr` declarations: values policy staff tune.
     pub params: Vec<Param>,
     /// `let NAME = expr` at file level: values derived from each form, shared by rules.
@@ -48,7 +28,7 @@ pub struct File {
 
 /// A named value: a `param` or a file-level `let`.
 #[derive(Debug, Clone)]
-pub struct Param {
+pub(crate) struct Param {
     /// The name.
     pub name: Name,
     /// Its defining expression.
@@ -278,7 +258,7 @@ pub struct Comprehension {
 
 /// Calls `f` on `e` and on every expression inside it (interpolations, arguments, operands …),
 /// outermost first: the one traversal the checker and the linter share.
-pub fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+pub(crate) fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
     f(e);
     match &e.kind {
         ExprKind::Text(t) => {

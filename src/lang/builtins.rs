@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What a function call may use besides its arguments.
-pub struct CallCtx<'u> {
+pub(crate) struct CallCtx<'u> {
     /// The pack's units (aliases, scales, money base).
     pub units: &'u Units,
     /// Values already parsed while checking this form, by text: the rules of a pack parse the
@@ -24,7 +24,7 @@ pub struct CallCtx<'u> {
 
 /// How arithmetic overflowed, which decides which operands are to blame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overflow {
+pub(crate) enum Overflow {
     /// A sum: only the operands large enough to cause it (of `n` terms each below
     /// `Decimal::MAX / n`, no sum overflows), so ordinary cells of the column stay unblamed.
     Sum,
@@ -34,7 +34,7 @@ pub enum Overflow {
 
 /// Records that arithmetic on `args` overflowed: the cells they (or their list items) came
 /// from, or the form itself when none was read from a cell.
-pub fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>], how: Overflow) {
+pub(crate) fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>], how: Overflow) {
     let mut items: Vec<&Val<'_>> = Vec::new();
     for a in args {
         match &a.v {
@@ -61,10 +61,10 @@ pub fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>], how: 
 }
 
 /// A function's implementation.
-pub type Imp = for<'f> fn(&CallCtx, Vec<Val<'f>>) -> Result<Val<'f>, String>;
+pub(crate) type Imp = for<'f> fn(&CallCtx, Vec<Val<'f>>) -> Result<Val<'f>, String>;
 
 /// A built-in function: its name, how many arguments it takes, its types and its documentation.
-pub struct Builtin {
+pub(crate) struct Builtin {
     /// Name as written in rules.
     pub name: &'static str,
     /// Fewest arguments.
@@ -89,14 +89,14 @@ const VALUE: Ty = Ty::Parsed;
 
 /// Every built-in function.
 use lists::*;
-pub use values::parsed_display;
+pub(crate) use values::parsed_display;
 use values::*;
 
 mod lists;
 mod values;
 
 /// Every builtin, in the order the manual lists them.
-pub static BUILTINS: &[Builtin] = &[
+pub(crate) static BUILTINS: &[Builtin] = &[
     Builtin {
         name: "blank",
         min: 1,
@@ -343,6 +343,6 @@ pub static BUILTINS: &[Builtin] = &[
 ];
 
 /// Looks a function up by name.
-pub fn find(name: &str) -> Option<&'static Builtin> {
+pub(crate) fn find(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
 }

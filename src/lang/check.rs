@@ -4,19 +4,21 @@
 
 mod expr;
 
+use crate::diag::{DiagKind, Problem, SourceFile};
 use crate::form::{Kind, Schema};
 use crate::lang::ast::*;
-use crate::lang::error::{RuleError, SourceFile};
 use crate::lang::types::Ty;
 use std::collections::BTreeMap;
 
 /// Collects the checker's findings for one pack.
-pub struct Checker<'s> {
+pub(crate) struct Checker<'s> {
     schema: &'s Schema,
     globals: BTreeMap<String, Ty>,
     codes: BTreeMap<String, (SourceFile, Span)>,
+    /// Where each `param` / file-level `let` is declared: its file and whole declaration.
+    declared: BTreeMap<String, (SourceFile, Span)>,
     /// Errors found so far.
-    pub errors: Vec<RuleError>,
+    pub errors: Vec<Problem>,
 }
 
 struct Scope<'a, 'c> {
@@ -34,7 +36,7 @@ fn kind_ty(k: Kind) -> Ty {
 
 impl<'s> Checker<'s> {
     /// A checker whose globals are the schema's fields and tables.
-    pub fn new(schema: &'s Schema) -> Self {
+    pub(crate) fn new(schema: &'s Schema) -> Self {
         let mut globals = BTreeMap::new();
         for (name, kind) in &schema.fields {
             globals.insert(name.clone(), kind_ty(*kind));
@@ -45,6 +47,7 @@ impl<'s> Checker<'s> {
         Checker {
             schema,
             globals,
+            declared: BTreeMap::new(),
             codes: BTreeMap::new(),
             errors: Vec::new(),
         }
@@ -53,24 +56,21 @@ impl<'s> Checker<'s> {
     fn error(
         &mut self,
         file: &SourceFile,
-        code: &'static str,
+        kind: DiagKind,
         span: Span,
         message: String,
         label: &str,
         help: Option<String>,
     ) {
-        self.errors.push(RuleError {
-            code,
-            message,
-            span,
-            label: label.to_string(),
-            help,
-            file: file.clone(),
-        });
+        self.errors.push(
+            Problem::new(kind, file, Some(span), message)
+                .with_label(label)
+                .with_help(help),
+        );
     }
 
     /// Declares and checks a `param` or file-level `let`; `params_only` forbids form values.
-    pub fn declare(&mut self, file: &SourceFile, p: &Param, params_only: bool) {
+    pub(crate) fn declare(&mut self, file: &SourceFile, p: &Param, params_only: bool) {
         if self.globals.contains_key(&p.name.text) {
             let what = if self.schema.fields.contains_key(&p.name.text)
                 || self.schema.tables.contains_key(&p.name.text)
@@ -81,7 +81,7 @@ impl<'s> Checker<'s> {
             };
             self.error(
                 file,
-                "formlint::rules::duplicate-name",
+                DiagKind::DuplicateName,
                 p.name.span,
                 format!("名称“{}”{what} (name already defined)", p.name.text),
                 "重名",
@@ -101,16 +101,18 @@ impl<'s> Checker<'s> {
             scope.expr(&p.value)
         };
         self.globals.insert(p.name.text.clone(), ty);
+        self.declared
+            .insert(p.name.text.clone(), (file.clone(), p.span));
     }
 
     /// Checks a rule: its code is unique, each check has `at` and `message`, every expression types.
-    pub fn rule(&mut self, file: &SourceFile, rule: &Rule) {
+    pub(crate) fn rule(&mut self, file: &SourceFile, rule: &Rule) {
         if let Some((other_file, other)) = self.codes.get(&rule.code.text) {
             let (line, col) = other_file.line_col(other.start);
             let where_ = format!("{}:{line}:{col}", other_file.name);
             self.error(
                 file,
-                "formlint::rules::duplicate-code",
+                DiagKind::DuplicateCode,
                 rule.code.span,
                 format!("规则代码 {} 重复 (duplicate rule code)", rule.code.text),
                 "已在别处使用",
@@ -124,7 +126,7 @@ impl<'s> Checker<'s> {
             if rule.meta.iter().filter(|(k, _, _)| k == key).count() > 1 {
                 self.error(
                     file,
-                    "formlint::rules::duplicate-meta",
+                    DiagKind::DuplicateMeta,
                     *span,
                     format!("{key} 写了不止一次"),
                     "重复",
@@ -146,14 +148,37 @@ impl<'s> Checker<'s> {
 impl Scope<'_, '_> {
     fn error(
         &mut self,
-        code: &'static str,
+        kind: DiagKind,
         span: Span,
         message: String,
         label: &str,
         help: Option<String>,
     ) {
         let file = self.file;
-        self.checker.error(file, code, span, message, label, help);
+        if kind == DiagKind::Type {
+            if let Some(p) = self.declared_param_at(span) {
+                self.checker
+                    .errors
+                    .push(p.type_error(file, span, message, label));
+                return;
+            }
+        }
+        self.checker.error(file, kind, span, message, label, help);
+    }
+
+    /// The declaration of the param (or file-level `let`) that `span` names exactly, unless a
+    /// local of the same name hides it: a type error there is the declaration's mistake.
+    fn declared_param_at(&self, span: Span) -> Option<Declared> {
+        let name = self.file.text.get(span.start..span.end)?;
+        if self.locals.iter().any(|(n, _)| n == name) {
+            return None;
+        }
+        let (file, at) = self.checker.declared.get(name)?;
+        Some(Declared {
+            name: name.to_string(),
+            file: file.clone(),
+            at: *at,
+        })
     }
 
     fn lookup(&self, name: &str) -> Option<Ty> {
@@ -168,7 +193,7 @@ impl Scope<'_, '_> {
     fn bind(&mut self, name: &Name, ty: Ty) {
         if self.lookup(&name.text).is_some() {
             self.error(
-                "formlint::rules::shadowed-name",
+                DiagKind::ShadowedName,
                 name.span,
                 format!(
                     "名称“{}”已有含义，不能再用作变量 (name already in use)",
@@ -190,7 +215,7 @@ impl Scope<'_, '_> {
                 || self.checker.schema.tables.contains_key(&n.text);
             if is_form {
                 self.error(
-                    "formlint::rules::param-reads-form",
+                    DiagKind::ParamReadsForm,
                     n.span,
                     format!("参数不能读取表单内容“{}” (a param is a constant)", n.text),
                     "表单字段",
@@ -210,7 +235,7 @@ impl Scope<'_, '_> {
                         Some(e) => e,
                         None => {
                             self.error(
-                                "formlint::rules::type",
+                                DiagKind::Type,
                                 list.span,
                                 format!("for 需要一个列表或表，这里是{lt} (for needs a list)"),
                                 "不是列表",
@@ -266,7 +291,7 @@ impl Scope<'_, '_> {
                 "一个检查只能有一个 at"
             };
             self.error(
-                "formlint::rules::at",
+                DiagKind::At,
                 end,
                 format!("{msg} (a check needs exactly one `at`)"),
                 "此规则的检查",
@@ -280,7 +305,7 @@ impl Scope<'_, '_> {
                 "一个检查只能有一个 message"
             };
             self.error(
-                "formlint::rules::message",
+                DiagKind::Message,
                 end,
                 format!("{msg} (a check needs exactly one `message`)"),
                 "此规则的检查",
@@ -304,4 +329,35 @@ fn collect_vars<'e>(e: &'e Expr, out: &mut Vec<&'e Name>) {
             out.push(n);
         }
     });
+}
+
+/// A param's declaration, for reporting a type error at it.
+struct Declared {
+    name: String,
+    file: SourceFile,
+    at: Span,
+}
+
+impl Declared {
+    /// The error at the declaration, with the use labelled when it is in the same file.
+    fn type_error(
+        self,
+        use_file: &SourceFile,
+        used: Span,
+        message: String,
+        label: &str,
+    ) -> Problem {
+        let (line, col) = use_file.line_col(used.start);
+        let message = format!("参数“{}”的类型不合用：{message}", self.name);
+        let p = Problem::new(DiagKind::Type, &self.file, Some(self.at), message)
+            .with_label("参数在此定义");
+        if use_file.name == self.file.name {
+            p.also_at(used, format!("在此使用：{label}"))
+        } else {
+            p.with_help(Some(format!(
+                "在 {}:{line}:{col} 使用（{label}）；改参数的值，或改使用处的写法",
+                use_file.name
+            )))
+        }
+    }
 }

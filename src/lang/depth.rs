@@ -9,13 +9,13 @@
 use crate::lang::ast::{Expr, ExprKind, Part, Rule, Span, Stmt, Template};
 
 /// Most brackets `( [ {` (and `if`s) open at once in one statement.
-pub const MAX_NESTING: usize = 128;
+pub(crate) const MAX_NESTING: usize = 128;
 /// Most levels of one expression tree (a chain `a + b + …` counts one level per operator).
-pub const MAX_TREE_DEPTH: usize = 100;
+pub(crate) const MAX_TREE_DEPTH: usize = 100;
 
 /// The first place in `text` where more than [`MAX_NESTING`] brackets or `if`s are open, as a
 /// span of the opening that went too deep.
-pub fn too_deep(text: &str) -> Option<Span> {
+pub(crate) fn too_deep(text: &str) -> Option<Span> {
     let mut open = 0usize;
     let mut ifs: Vec<usize> = Vec::new();
     let bytes = text.as_bytes();
@@ -47,7 +47,7 @@ pub fn too_deep(text: &str) -> Option<Span> {
 
 /// The first sub-expression of `e` (outermost first) at which the tree is deeper than
 /// [`MAX_TREE_DEPTH`], measured with an explicit stack.
-pub fn too_deep_tree(e: &Expr) -> Option<Span> {
+pub(crate) fn too_deep_tree(e: &Expr) -> Option<Span> {
     let mut stack: Vec<(&Expr, usize)> = vec![(e, 1)];
     while let Some((e, depth)) = stack.pop() {
         if depth > MAX_TREE_DEPTH {
@@ -61,7 +61,7 @@ pub fn too_deep_tree(e: &Expr) -> Option<Span> {
 }
 
 /// The first over-deep expression of a rule.
-pub fn too_deep_rule(rule: &Rule) -> Option<Span> {
+pub(crate) fn too_deep_rule(rule: &Rule) -> Option<Span> {
     rule_exprs(rule).into_iter().find_map(too_deep_tree)
 }
 
@@ -124,7 +124,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
 /// Runs `f` where the stack has room for pest's descent: each bracket level costs tens of KB
 /// in a debug build, more than a 2 MB thread (a test's, a worker's) allows at the nesting the
 /// language permits ([`MAX_NESTING`]); the checker's walk is recursive too. On targets without threads `f` runs in place.
-pub fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     #[cfg(not(target_family = "wasm"))]
     {
         const STACK: usize = 256 << 20;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
 #[derive(Debug, Clone)]
-pub struct EvalError {
+pub(crate) struct EvalError {
     /// What went wrong.
     pub message: String,
     /// The expression that failed.
@@ -26,7 +26,7 @@ pub struct EvalError {
 type R<T> = Result<T, EvalError>;
 
 /// The variables in scope while one form is checked.
-pub struct Env<'p, 'f> {
+pub(crate) struct Env<'p, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
@@ -40,7 +40,7 @@ pub struct Env<'p, 'f> {
 
 impl<'p, 'f> Env<'p, 'f> {
     /// An environment over `form` with nothing bound yet.
-    pub fn new(units: &'p Units, form: &'f Form) -> Self {
+    pub(crate) fn new(units: &'p Units, form: &'f Form) -> Self {
         let tables = form
             .tables
             .iter()
@@ -73,7 +73,7 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     /// The places where arithmetic overflowed so far, each once, in the order met.
-    pub fn overflows(&self) -> Vec<Option<Place>> {
+    pub(crate) fn overflows(&self) -> Vec<Option<Place>> {
         let mut out: Vec<Option<Place>> = Vec::new();
         for p in self.overflow.borrow().iter() {
             if !out.contains(p) {
@@ -84,7 +84,7 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     /// Binds a global (`param` or file-level `let`).
-    pub fn bind(&mut self, name: &'p str, v: Val<'f>) {
+    pub(crate) fn bind(&mut self, name: &'p str, v: Val<'f>) {
         self.scopes.push((name, v));
     }
 
@@ -104,7 +104,7 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     /// Evaluates an expression.
-    pub fn eval(&mut self, e: &'p Expr) -> R<Val<'f>> {
+    pub(crate) fn eval(&mut self, e: &'p Expr) -> R<Val<'f>> {
         match &e.kind {
             ExprKind::Number(d) => Ok(Val::num(*d)),
             ExprKind::Text(t) => Ok(Val::text(&self.render(t)?)),
@@ -273,7 +273,7 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     /// Renders a message template.
-    pub fn render(&mut self, t: &'p Template) -> R<String> {
+    pub(crate) fn render(&mut self, t: &'p Template) -> R<String> {
         let mut s = String::new();
         for p in &t.parts {
             match p {
@@ -357,7 +357,7 @@ struct Hit<'f> {
 }
 
 /// Runs one check of `rule` on the form bound in `env`, appending findings to `out`.
-pub fn run_check<'p, 'f>(
+pub(crate) fn run_check<'p, 'f>(
     env: &mut Env<'p, 'f>,
     rule: &'p Rule,
     check: &'p Check,
@@ -479,7 +479,7 @@ fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'
 }
 
 /// A finding that says a rule failed to run on a form (never silently skipped).
-pub fn eval_failure(
+pub(crate) fn eval_failure(
     what: &str,
     sheet: &str,
     e: &EvalError,

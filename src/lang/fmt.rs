@@ -23,8 +23,8 @@
 //! The layout depends only on the tokens, never on the input's line breaks, so formatting is
 //! idempotent.
 
+use crate::diag::{Problem, SourceFile};
 use crate::lang::ast::File;
-use crate::lang::error::{RuleError, SourceFile};
 use crate::lang::parse::parse_file;
 use unicode_width::UnicodeWidthStr;
 
@@ -47,7 +47,7 @@ pub const INDENT: usize = 4;
 #[derive(Debug, Clone)]
 pub enum FmtError {
     /// The file has syntax errors; they are reported as `rules check` reports them.
-    Syntax(Vec<RuleError>),
+    Syntax(Vec<Problem>),
     /// The formatter could not keep the file's meaning (a bug: the file is left unchanged).
     Internal(String),
 }
@@ -73,7 +73,7 @@ pub fn format_rules(name: &str, text: &str) -> Result<String, FmtError> {
 
 /// The syntax tree of a rule file as text, without source positions: two texts with the same
 /// dump mean the same rules.
-pub fn ast_dump(name: &str, text: &str) -> Result<String, Vec<RuleError>> {
+pub fn ast_dump(name: &str, text: &str) -> Result<String, Vec<Problem>> {
     let (file, errors): (File, _) = parse_file(&SourceFile::new(name, text));
     if !errors.is_empty() {
         return Err(errors);

@@ -3,9 +3,9 @@
 //! scope is empty (`for r in []`, `when false`, a fixed-row table filtered on a row label the
 //! layout does not have).
 
+use crate::diag::{DiagKind, Problem, SourceFile};
 use crate::form::Schema;
 use crate::lang::ast::*;
-use crate::lang::error::{RuleError, SourceFile};
 use crate::text::did_you_mean;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::collections::BTreeSet;
@@ -13,7 +13,7 @@ use std::fmt;
 
 /// A warning about a rule pack: the same shape as an error, shown with warning severity.
 #[derive(Debug, Clone)]
-pub struct RuleWarning(pub RuleError);
+pub struct RuleWarning(pub Problem);
 
 impl fmt::Display for RuleWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,24 +43,21 @@ impl Diagnostic for RuleWarning {
 
 fn warning(
     file: &SourceFile,
-    code: &'static str,
+    kind: DiagKind,
     span: Span,
     message: String,
     label: &str,
     help: Option<String>,
 ) -> RuleWarning {
-    RuleWarning(RuleError {
-        code,
-        message,
-        span,
-        label: label.into(),
-        help,
-        file: file.clone(),
-    })
+    RuleWarning(
+        Problem::new(kind, file, Some(span), message)
+            .with_label(label)
+            .with_help(help),
+    )
 }
 
 /// Lints parsed rule files against the layout's schema.
-pub fn lint(files: &[(SourceFile, File)], schema: &Schema) -> Vec<RuleWarning> {
+pub(crate) fn lint(files: &[(SourceFile, File)], schema: &Schema) -> Vec<RuleWarning> {
     let mut used = BTreeSet::new();
     for (_, f) in files {
         for p in f.params.iter().chain(&f.lets) {
@@ -85,7 +82,7 @@ pub fn lint(files: &[(SourceFile, File)], schema: &Schema) -> Vec<RuleWarning> {
             if !used.contains(p.name.text.as_str()) {
                 out.push(warning(
                     src,
-                    "formlint::rules::unused",
+                    DiagKind::Unused,
                     p.name.span,
                     format!("{what}“{}”没有被任何规则使用 (unused)", p.name.text),
                     "未使用",
@@ -112,7 +109,7 @@ fn empty_scope(
     let never = |span: Span, why: String, help: Option<String>| {
         warning(
             src,
-            "formlint::rules::never-fires",
+            DiagKind::NeverFires,
             span,
             format!(
                 "规则 {} 永远不会触发：{why} (can never fire)",

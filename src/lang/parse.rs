@@ -1,9 +1,9 @@
 //! Rule files → syntax tree. Each top-level item (`param`, `let`, `rule` at the start of a line)
 //! is parsed on its own, so one syntax error does not hide the next.
 
+use crate::diag::{DiagKind, Problem, SourceFile};
 use crate::lang::ast::*;
 use crate::lang::depth;
-use crate::lang::error::{RuleError, SourceFile};
 use pest::Parser;
 
 mod build;
@@ -19,11 +19,11 @@ mod grammar {
 use grammar::{Rule, RulesParser};
 
 /// Parses one rule file. Returns what parsed and every syntax error found.
-pub fn parse_file(file: &SourceFile) -> (File, Vec<RuleError>) {
+pub(crate) fn parse_file(file: &SourceFile) -> (File, Vec<Problem>) {
     depth::with_stack(|| parse_here(file))
 }
 
-fn parse_here(file: &SourceFile) -> (File, Vec<RuleError>) {
+fn parse_here(file: &SourceFile) -> (File, Vec<Problem>) {
     let mut out = File::default();
     let mut errors = Vec::new();
     let text = file.text.as_str();
@@ -75,19 +75,20 @@ fn parse_here(file: &SourceFile) -> (File, Vec<RuleError>) {
 }
 
 /// The error for an expression nested (or chained) deeper than the language allows.
-fn nesting_error(file: &SourceFile, span: Span) -> RuleError {
-    RuleError {
-        code: "formlint::rules::too-deep",
+fn nesting_error(file: &SourceFile, span: Span) -> Problem {
+    Problem {
+        kind: DiagKind::TooDeep,
         message: format!(
             "表达式嵌套过深：括号或 if 最多嵌套 {} 层，一个表达式最多 {} 层运算 (expression nested too deeply)",
             depth::MAX_NESTING,
             depth::MAX_TREE_DEPTH
         ),
-        span,
+        span: Some(span),
         label: "从这里开始超出".to_string(),
         help: Some(
             "把表达式拆成几个 let，或用 sum([...]) 代替很长的 a + b + … 连加".to_string(),
         ),
+        related: Vec::new(),
         file: file.clone(),
     }
 }
@@ -115,7 +116,7 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// The names rule authors see for grammar rules (never the internal ones).
-pub fn rule_name(r: &Rule) -> &'static str {
+pub(crate) fn rule_name(r: &Rule) -> &'static str {
     match r {
         Rule::EOI => "文件结尾 (end of file)",
         Rule::param => "参数定义 `param 名称 = 值`",
@@ -170,7 +171,7 @@ pub fn rule_name(r: &Rule) -> &'static str {
     }
 }
 
-fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -> RuleError {
+fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -> Problem {
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
@@ -203,16 +204,17 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
         Some(_) if !word.is_empty() => format!("“{word}”"),
         Some(c) => format!("“{c}”"),
     };
-    RuleError {
-        code: "formlint::rules::syntax",
+    Problem {
+        kind: DiagKind::Syntax,
         message: format!("语法错误：此处不能是{found} (syntax error)"),
-        span,
+        span: Some(span),
         label: if expected.is_empty() {
             "这里".into()
         } else {
             format!("应为 {}", expected.join("、"))
         },
         help: None,
+        related: Vec::new(),
         file: file.clone(),
     }
 }

@@ -2,12 +2,12 @@
 //! number of forms (the program is shared, read-only, across threads).
 
 use crate::codes;
+use crate::diag::{DiagKind, Problem, Problems, SourceFile};
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::form::{Form, Schema};
 use crate::lang::ast::{Expr, ExprKind, File, Rule, Span};
 use crate::lang::check::Checker;
-use crate::lang::error::{RuleError, RuleErrors, SourceFile};
 use crate::lang::eval::{eval_failure, run_check, Env};
 use crate::lang::parse::parse_file;
 use crate::lang::val::Val;
@@ -64,11 +64,7 @@ pub struct Overrides {
 }
 
 /// Parses and checks rule files against a layout's schema. All mistakes come back together.
-pub fn compile(
-    sources: &[SourceFile],
-    schema: &Schema,
-    units: Units,
-) -> Result<Program, RuleErrors> {
+pub fn compile(sources: &[SourceFile], schema: &Schema, units: Units) -> Result<Program, Problems> {
     let layered: Vec<(SourceFile, usize)> = sources.iter().map(|s| (s.clone(), 0)).collect();
     compile_layers(&layered, schema, units, &Overrides::default())
 }
@@ -81,7 +77,7 @@ pub fn compile_layers(
     schema: &Schema,
     units: Units,
     overrides: &Overrides,
-) -> Result<Program, RuleErrors> {
+) -> Result<Program, Problems> {
     crate::lang::depth::with_stack(|| compile_here(sources, schema, units, overrides))
 }
 
@@ -90,8 +86,8 @@ fn compile_here(
     schema: &Schema,
     units: Units,
     overrides: &Overrides,
-) -> Result<Program, RuleErrors> {
-    let mut errors = RuleErrors::default();
+) -> Result<Program, Problems> {
+    let mut errors = Problems::default();
     let mut files = Vec::new();
     for (src, layer) in sources {
         let (file, errs) = parse_file(src);
@@ -141,7 +137,7 @@ fn compile_here(
         units,
     };
     let params = program.eval_params().map_err(|e| {
-        let mut errs = RuleErrors::default();
+        let mut errs = Problems::default();
         errs.errors.push(*e);
         errs
     })?;
@@ -151,19 +147,14 @@ fn compile_here(
 
 fn origin_error(
     o: &Origin,
-    code: &'static str,
+    kind: DiagKind,
     message: String,
     label: &str,
     help: Option<String>,
-) -> RuleError {
-    RuleError {
-        code,
-        message,
-        span: o.span,
-        label: label.into(),
-        help,
-        file: o.file.clone(),
-    }
+) -> Problem {
+    Problem::new(kind, &o.file, Some(o.span), message)
+        .with_label(label)
+        .with_help(help)
 }
 
 /// The literal shape of a value, to keep an override of the same sort as the original.
@@ -181,7 +172,7 @@ fn shape(e: &Expr) -> &'static str {
 fn apply_param_overrides(
     files: &mut [(SourceFile, File)],
     overrides: &[ParamOverride],
-    errors: &mut RuleErrors,
+    errors: &mut Problems,
 ) {
     for o in overrides {
         let found = files
@@ -194,7 +185,7 @@ fn apply_param_overrides(
                 if was != now && was != "表达式" {
                     errors.errors.push(origin_error(
                         &o.origin,
-                        "formlint::pack::param-type",
+                        DiagKind::ParamType,
                         format!(
                             "参数 {} 原来是{was}，覆盖值却是{now} (override of another type)",
                             o.name
@@ -218,7 +209,7 @@ fn apply_param_overrides(
                     .map(|s| format!("是不是“{s}”？"));
                 errors.errors.push(origin_error(
                     &o.origin,
-                    "formlint::pack::unknown-param",
+                    DiagKind::UnknownParam,
                     format!("被覆盖的参数“{}”不存在 (unknown parameter)", o.name),
                     "未知参数",
                     help,
@@ -240,17 +231,17 @@ fn set_spans(e: &mut Expr, span: Span) {
     }
 }
 
-fn apply_rule_overrides(files: &mut [(SourceFile, File)], o: &Overrides, errors: &mut RuleErrors) {
+fn apply_rule_overrides(files: &mut [(SourceFile, File)], o: &Overrides, errors: &mut Problems) {
     let codes: Vec<String> = files
         .iter()
         .flat_map(|(_, f)| f.rules.iter().map(|r| r.code.text.clone()))
         .collect();
-    let unknown = |code: &str, origin: &Origin, errors: &mut RuleErrors| {
+    let unknown = |code: &str, origin: &Origin, errors: &mut Problems| {
         let help =
             did_you_mean(code, codes.iter().map(String::as_str)).map(|s| format!("是不是 {s}？"));
         errors.errors.push(origin_error(
             origin,
-            "formlint::pack::unknown-code",
+            DiagKind::UnknownCode,
             format!("规则代码 {code} 不存在 (unknown rule code)"),
             "未知规则",
             help,
@@ -277,23 +268,20 @@ fn apply_rule_overrides(files: &mut [(SourceFile, File)], o: &Overrides, errors:
 }
 
 impl Program {
-    fn eval_params(
-        &self,
-    ) -> Result<Vec<(String, Val<'static>)>, Box<crate::lang::error::RuleError>> {
+    fn eval_params(&self) -> Result<Vec<(String, Val<'static>)>, Box<crate::diag::Problem>> {
         let mut env = Env::new(&self.units, &NO_FORM);
         let mut out = Vec::new();
         for (src, file) in &self.files {
             for p in &file.params {
-                let v = env
-                    .eval(&p.value)
-                    .map_err(|e| crate::lang::error::RuleError {
-                        code: "formlint::rules::param",
-                        message: format!("参数 {} 无法计算：{}", p.name.text, e.message),
-                        span: e.span,
-                        label: "这里".into(),
-                        help: None,
-                        file: src.clone(),
-                    })?;
+                let v = env.eval(&p.value).map_err(|e| {
+                    Problem::new(
+                        DiagKind::Param,
+                        src,
+                        Some(e.span),
+                        format!("参数 {} 无法计算：{}", p.name.text, e.message),
+                    )
+                    .with_label("这里")
+                })?;
                 env.bind(&p.name.text, v.clone());
                 out.push((p.name.text.clone(), v));
             }

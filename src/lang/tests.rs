@@ -1,7 +1,8 @@
 //! Unit tests of the rule language on hand-made forms.
 
+use crate::diag::DiagKind;
 use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Schema, Table};
-use crate::lang::{compile, RuleErrors, SourceFile};
+use crate::lang::{compile, Problems, SourceFile};
 use crate::sheet::CellRef;
 use crate::value::Units;
 use rust_decimal::Decimal;
@@ -96,7 +97,7 @@ fn run(src: &str) -> Vec<String> {
         .collect()
 }
 
-fn errors(src: &str) -> RuleErrors {
+fn errors(src: &str) -> Problems {
     compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect_err("must not compile")
 }
 
@@ -191,15 +192,15 @@ rule A002 error "c" {
   message "x"
 }"#,
     );
-    let messages: Vec<&str> = e.errors.iter().map(|e| e.code).collect();
+    let messages: Vec<DiagKind> = e.errors.iter().map(|e| e.kind).collect();
     assert_eq!(
         messages,
         vec![
-            "formlint::rules::unknown-field",
-            "formlint::rules::duplicate-code",
-            "formlint::rules::unknown-function",
-            "formlint::rules::type",
-            "formlint::rules::unknown-name"
+            DiagKind::UnknownField,
+            DiagKind::DuplicateCode,
+            DiagKind::UnknownFunction,
+            DiagKind::Type,
+            DiagKind::UnknownName
         ]
     );
     assert_eq!(e.errors[0].help.as_deref(), Some("是不是“得分”？"));
@@ -211,10 +212,10 @@ fn syntax_errors_in_several_items_are_all_reported() {
         "param a = \nrule B001 error \"x\" { when at 总分分值 message \"m\" }\nparam b = 1\n",
     );
     assert_eq!(e.errors.len(), 2, "{e:?}");
-    assert!(e.errors.iter().all(|e| e.code == "formlint::rules::syntax"));
+    assert!(e.errors.iter().all(|e| e.kind == DiagKind::Syntax));
 }
 
-fn render(e: &RuleErrors) -> String {
+fn render(e: &Problems) -> String {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_width(100);
@@ -274,11 +275,12 @@ fn deep_nesting_and_long_chains_are_refused_at_their_place_not_overflowed() {
             compile(&[SourceFile::new("t.rules", src)], &schema(), units()).expect_err("too deep");
         assert_eq!(e.errors.len(), 1, "{src:.40}: {e:?}");
         let err = &e.errors[0];
-        assert_eq!(err.code, "formlint::rules::too-deep");
+        assert_eq!(err.kind, DiagKind::TooDeep);
+        let at = err.span.expect("span").start;
         assert!(
-            src[err.span.start..].starts_with(&expect_at),
+            src[at..].starts_with(&expect_at),
             "{src:.40} at {:?}",
-            &src[err.span.start..(err.span.start + 20).min(src.len())]
+            &src[at..(at + 20).min(src.len())]
         );
     }
     // Right below the limits everything compiles and runs.
@@ -301,4 +303,27 @@ fn the_deepest_allowed_expression_checks_and_runs_on_a_small_stack() {
     );
     let out = run(&src);
     assert!(out.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_params_type_error_is_reported_at_the_param_with_its_use_labelled() {
+    let src = r#"param 满分 = "100"
+
+rule S009 error "总分分值不是满分" {
+  when 总分分值 != 满分 + 0
+  at 总分分值
+  message "总分分值 {总分分值}"
+}
+"#;
+    let e = errors(src);
+    assert_eq!(e.errors.len(), 1, "{e:?}");
+    let p = &e.errors[0];
+    assert_eq!(p.kind, DiagKind::Type);
+    let at = p.span.expect("span");
+    assert!(src[at.start..].starts_with("param 满分"), "{p:?}");
+    assert!(p.message.contains("参数“满分”"), "{}", p.message);
+    let (used, label) = &p.related[0];
+    assert_eq!(&src[used.start..used.end], "满分");
+    assert!(label.starts_with("在此使用"), "{label}");
+    insta::assert_snapshot!(render(&e));
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 /// The type of an expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Ty {
+pub(crate) enum Ty {
     /// Unknown until run time (accepted everywhere).
     Any,
     /// A number.
@@ -32,7 +32,7 @@ pub enum Ty {
 
 impl Ty {
     /// Whether a value of type `self` may stand where `want` is expected.
-    pub fn fits(&self, want: &Ty) -> bool {
+    pub(crate) fn fits(&self, want: &Ty) -> bool {
         match (self, want) {
             (Ty::Any, _) | (_, Ty::Any) => true,
             (Ty::List(_), Ty::AnyList) => true,
@@ -43,7 +43,7 @@ impl Ty {
     }
 
     /// The element type, for lists.
-    pub fn elem(&self) -> Option<Ty> {
+    pub(crate) fn elem(&self) -> Option<Ty> {
         match self {
             Ty::List(e) => Some((**e).clone()),
             Ty::Any | Ty::AnyList => Some(Ty::Any),
@@ -52,7 +52,7 @@ impl Ty {
     }
 
     /// The common type of two branches or list elements.
-    pub fn join(&self, other: &Ty) -> Ty {
+    pub(crate) fn join(&self, other: &Ty) -> Ty {
         if self == other {
             self.clone()
         } else {

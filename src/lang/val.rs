@@ -161,7 +161,7 @@ impl<'f> Val<'f> {
 }
 
 /// Equality as rules mean it: numbers by value, text by trimmed content; null equals only null.
-pub fn equal(a: &Val, b: &Val) -> bool {
+pub(crate) fn equal(a: &Val, b: &Val) -> bool {
     match (&a.v, &b.v) {
         (V::Null, V::Null) => true,
         (V::Num(x), V::Num(y)) => x == y,

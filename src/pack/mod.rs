@@ -5,7 +5,7 @@ use crate::extract::{self, Layout};
 use crate::finding::Severity;
 use crate::form::Schema;
 use crate::lang::ast::{Expr, ExprKind, Name, Part, Span, Template};
-use crate::lang::{self, Origin, Overrides, ParamOverride, Program, RuleErrors, SourceFile};
+use crate::lang::{self, Origin, Overrides, ParamOverride, Problems, Program, SourceFile};
 use crate::value::Units;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -160,7 +160,7 @@ pub enum PackError {
     /// The rule files have mistakes.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Rules(#[from] RuleErrors),
+    Rules(#[from] Problems),
 }
 
 /// Finds the files of a base pack named in `extends` (an embedded name or a folder): returns

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 /// `encoding` is a WHATWG label (`"utf-8"`, `"gbk"`, `"gb18030"`); without it a BOM decides, then
 /// valid UTF-8, then GB18030 (a superset of GBK). Fields are never trimmed or converted: a CSV
 /// has no types, so numbers stay [`CellValue::Text`] for later stages to interpret.
-pub fn read_csv(
+pub(crate) fn read_csv(
     bytes: &[u8],
     sheet_name: &str,
     encoding: Option<&str>,

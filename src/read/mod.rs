@@ -15,16 +15,14 @@ mod xlsx;
 #[cfg(test)]
 mod tests;
 
-pub use self::csv::read_csv;
-pub use self::number::decimal_from_f64;
-pub use self::xlsx::read_xlsx;
-pub use crate::opc::{MAX_PACKAGE_XML_BYTES, MAX_PART_BYTES};
+pub(crate) use self::csv::read_csv;
+pub(crate) use self::xlsx::read_xlsx;
 
 use crate::sheet::Workbook;
 
 /// The file formats the reader understands; picks the reader for a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// Office Open XML workbook (`.xlsx`, and `.xlsm` with macros).
     Xlsx,
     /// Comma-separated text, one sheet.
@@ -32,7 +30,7 @@ pub enum Format {
 }
 
 /// The format a file name's extension names (case-insensitive), or `None` if unsupported.
-pub fn format_of(file_name: &str) -> Option<Format> {
+pub(crate) fn format_of(file_name: &str) -> Option<Format> {
     let (_, ext) = file_name.rsplit_once('.')?;
     match ext.to_ascii_lowercase().as_str() {
         "xlsx" | "xlsm" => Some(Format::Xlsx),
@@ -45,7 +43,7 @@ pub fn format_of(file_name: &str) -> Option<Format> {
 ///
 /// A CSV's single sheet is named after the file stem (`P1.csv` → `P1`); `encoding` applies to
 /// CSV only. Unknown extensions (including legacy `.xls`) are [`ReadError::Unsupported`].
-pub fn read_file_bytes(
+pub(crate) fn read_file_bytes(
     file_name: &str,
     bytes: &[u8],
     encoding: Option<&str>,
@@ -67,7 +65,7 @@ fn file_stem(file_name: &str) -> &str {
 
 /// Why a file could not be read; messages are for the filer, Chinese first.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The bytes are not a readable workbook (garbage, truncated zip, broken XML).
     #[error("无法读取工作簿：{0}")]
     Corrupt(String),

@@ -13,7 +13,7 @@ use std::str::FromStr;
 /// `0.1 + 0.2` stored as `0.30000000000000004` stays that (it is what the file holds), but
 /// `82694.3` becomes exactly `82694.3`. Returns `None` for NaN, infinities and magnitudes
 /// beyond `Decimal`'s range (about 7.9e28).
-pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+pub(crate) fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }

@@ -28,7 +28,7 @@ const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 ///
 /// Only worksheets are read (chart sheets and dialog sheets hold no cells). Encrypted files and
 /// legacy binary `.xls` files are recognised and reported, garbage is [`ReadError::Corrupt`].
-pub fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
     read_bytes(bytes, true)
 }
 

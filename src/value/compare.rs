@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 /// Converts `q` to `unit` when both share a base (`5.6万元` → 56000 `元`); `None` when the bases
 /// differ or `q` has no unit (a bare number converts to nothing).
-pub fn convert(q: &Quantity, unit: &str, units: &Units) -> Option<Decimal> {
+pub(crate) fn convert(q: &Quantity, unit: &str, units: &Units) -> Option<Decimal> {
     let from = q.unit.as_deref()?;
     let (from_factor, from_base) = units.base(from);
     let (to_factor, to_base) = units.base(unit);
@@ -24,7 +24,7 @@ pub fn convert(q: &Quantity, unit: &str, units: &Units) -> Option<Decimal> {
 /// side takes the other side's unit (`≥20万元` vs `82694.30` → (20, 82694.30)); whether a bare
 /// money number is suspicious is the rule pack's business (U002). `None` when the units have
 /// different bases (`人次` vs `场次`, `%` vs `元`).
-pub fn comparable(
+pub(crate) fn comparable(
     target: &Quantity,
     actual: &Quantity,
     units: &Units,
@@ -47,7 +47,7 @@ pub fn comparable(
 /// actual date is no later than it, month by month (a bound with a day compares days; a bound
 /// on the last day of its month is the whole month). `None` when the actual names only the
 /// month of a bound that ends mid-month.
-pub fn met(target: &Parsed, actual: &Parsed, units: &Units) -> Option<bool> {
+pub(crate) fn met(target: &Parsed, actual: &Parsed, units: &Units) -> Option<bool> {
     match (target, actual) {
         (Parsed::Quantity(t), Parsed::Quantity(a)) => {
             let (t_amount, a_amount) = comparable(t, a, units)?;

@@ -37,10 +37,10 @@ mod units;
 #[cfg(test)]
 mod tests;
 
-pub use compare::{comparable, convert, met};
-pub use parse::{days_in_month, parse, parse_number};
-pub use round::round_half_up;
-pub use units::Units;
+pub(crate) use compare::{comparable, convert, met};
+pub(crate) use parse::{days_in_month, parse, parse_number};
+pub(crate) use round::round_half_up;
+pub(crate) use units::Units;
 
 use rust_decimal::Decimal;
 

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 /// Reads a target or actual value. Never fails: text the grammar cannot read, or a quantity
 /// whose trailing text is not a unit of the pack, is [`Parsed::Words`] (trimmed original text).
-pub fn parse(text: &str, units: &Units) -> Parsed {
+pub(crate) fn parse(text: &str, units: &Units) -> Parsed {
     let original = text.trim();
     let words = || Parsed::Words(original.to_string());
     let normalized = normalize_width(original);
@@ -44,7 +44,7 @@ pub fn parse(text: &str, units: &Units) -> Parsed {
 /// cell as the fraction (`CellValue::Percent(0.96)`, shown `96%`), so the same `96%` typed as
 /// text must be the same number. Target and actual values ([`parse`]) keep `96%` as 96 with the
 /// unit `%` instead, because they compare percentages as written.
-pub fn parse_number(text: &str) -> Option<Decimal> {
+pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
     let t = compact(text);
     match t.strip_suffix('%') {
         Some(rest) => plain_number(rest).map(|n| n / Decimal::ONE_HUNDRED),
@@ -160,7 +160,7 @@ fn date(pair: Pair<Rule>) -> Option<Parsed> {
 /// Days in a month of the proleptic Gregorian calendar, the one calendar rule of the crate
 /// (the value grammar's dates, the readers' ISO dates). A month outside 1..=12 has 0 days, so
 /// `(1..=days_in_month(year, month)).contains(&day)` checks a whole date.
-pub fn days_in_month(year: i32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

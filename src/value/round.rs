@@ -4,7 +4,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Rounds to `dp` decimals with halves away from zero (0.865 → 0.87, -0.865 → -0.87), the
 /// rounding Excel's ROUND and the 填报说明 use; Decimal's default is banker's rounding.
-pub fn round_half_up(d: Decimal, dp: u32) -> Decimal {
+pub(crate) fn round_half_up(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 

@@ -1,6 +1,7 @@
 //! Tests of the value grammar on the values found in the real forms.
 
 use super::*;
+
 use std::str::FromStr;
 
 fn d(s: &str) -> Decimal {

@@ -134,7 +134,7 @@ pub(super) fn to_base<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, 
 }
 
 /// How a parsed value reads in a message.
-pub fn parsed_display(p: &Parsed) -> String {
+pub(crate) fn parsed_display(p: &Parsed) -> String {
     match p {
         Parsed::Quantity(q) => format!(
             "{}{}{}",

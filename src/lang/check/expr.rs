@@ -2,6 +2,7 @@
 //! layout's schema and the built-in functions' signatures.
 
 use super::{kind_ty, Scope};
+use crate::diag::DiagKind;
 use crate::lang::ast::*;
 use crate::lang::builtins;
 use crate::lang::types::Ty;
@@ -12,7 +13,7 @@ impl Scope<'_, '_> {
         let t = self.expr(e);
         if !t.fits(want) {
             self.error(
-                "formlint::rules::type",
+                DiagKind::Type,
                 e.span,
                 format!("这里需要{want}，但表达式是{t} (type mismatch)"),
                 &format!("应为{want}"),
@@ -75,7 +76,7 @@ impl Scope<'_, '_> {
         let help = did_you_mean(&n.text, names.iter().map(|s| s.as_str()))
             .map(|s| format!("是不是“{s}”？"));
         self.error(
-            "formlint::rules::unknown-name",
+            DiagKind::UnknownName,
             n.span,
             format!("未知名称“{}” (unknown name)", n.text),
             "未定义",
@@ -103,7 +104,7 @@ impl Scope<'_, '_> {
         for (k, v) in entries {
             if entries.iter().filter(|(o, _)| o.text == k.text).count() > 1 {
                 self.error(
-                    "formlint::rules::duplicate-key",
+                    DiagKind::DuplicateKey,
                     k.span,
                     format!("键“{}”重复", k.text),
                     "重复",
@@ -125,7 +126,7 @@ impl Scope<'_, '_> {
         let lt = self.expr(&c.list);
         let elem = lt.elem().unwrap_or_else(|| {
             self.error(
-                "formlint::rules::type",
+                DiagKind::Type,
                 c.list.span,
                 format!("for 需要一个列表，这里是{lt}"),
                 "不是列表",
@@ -151,7 +152,7 @@ impl Scope<'_, '_> {
             Ty::Map(v) => {
                 if !it.fits(&Ty::Text) {
                     self.error(
-                        "formlint::rules::type",
+                        DiagKind::Type,
                         index.span,
                         format!("对照表的键须是文字，这里是{it}"),
                         "应为文字",
@@ -181,7 +182,7 @@ impl Scope<'_, '_> {
             Ty::Any => Ty::Any,
             other => {
                 self.error(
-                    "formlint::rules::type",
+                    DiagKind::Type,
                     base.span,
                     format!("{other}不能用 […] 取值"),
                     "不能取值",
@@ -206,7 +207,7 @@ impl Scope<'_, '_> {
                             .map(|s| format!("是不是“{s}”？"))
                             .unwrap_or_else(|| format!("“{table}”表的列有：{}", names.join("、")));
                         self.error(
-                            "formlint::rules::unknown-field",
+                            DiagKind::UnknownField,
                             field.span,
                             format!("“{table}”表没有“{}”这一列 (unknown column)", field.text),
                             "未知列",
@@ -220,7 +221,7 @@ impl Scope<'_, '_> {
             Ty::Any => Ty::Any,
             other => {
                 self.error(
-                    "formlint::rules::type",
+                    DiagKind::Type,
                     field.span,
                     format!("{other}没有字段“{}” (not a row)", field.text),
                     "不能取字段",
@@ -237,7 +238,7 @@ impl Scope<'_, '_> {
             let help = did_you_mean(&name.text, builtins::BUILTINS.iter().map(|b| b.name))
                 .map(|s| format!("是不是 {s}()？"));
             self.error(
-                "formlint::rules::unknown-function",
+                DiagKind::UnknownFunction,
                 name.span,
                 format!("未知函数“{}” (unknown function)", name.text),
                 "未知函数",
@@ -254,7 +255,7 @@ impl Scope<'_, '_> {
                 format!("{}–{}", b.min, b.max)
             };
             self.error(
-                "formlint::rules::arity",
+                DiagKind::Arity,
                 name.span,
                 format!(
                     "{}() 需要 {want} 个参数，这里给了 {} 个 (wrong number of arguments)",
@@ -270,7 +271,7 @@ impl Scope<'_, '_> {
             let want = b.args.get(i).or(b.args.last()).cloned().unwrap_or(Ty::Any);
             if !t.fits(&want) {
                 self.error(
-                    "formlint::rules::type",
+                    DiagKind::Type,
                     a.span,
                     format!(
                         "{}() 的第 {} 个参数需要{want}，这里是{t} (type mismatch)",
@@ -316,7 +317,7 @@ impl Scope<'_, '_> {
                 let bt = self.expr(b);
                 if !matches!(bt, Ty::List(_) | Ty::Map(_) | Ty::Any | Ty::AnyList) {
                     self.error(
-                        "formlint::rules::type",
+                        DiagKind::Type,
                         b.span,
                         format!("in 的右边须是列表或对照表，这里是{bt}"),
                         "不是列表",
@@ -334,7 +335,7 @@ impl Scope<'_, '_> {
                         for (e, t) in [(a, &at), (b, &bt)] {
                             if !t.fits(&Ty::Num) {
                                 self.error(
-                                    "formlint::rules::type",
+                                    DiagKind::Type,
                                     e.span,
                                     format!("不能对{t}做加法 (arithmetic on {t})"),
                                     "应为数字",
@@ -351,7 +352,7 @@ impl Scope<'_, '_> {
                     let t = self.expr(e);
                     if !t.fits(&Ty::Num) {
                         self.error(
-                            "formlint::rules::type",
+                            DiagKind::Type,
                             e.span,
                             format!(
                                 "不能对{t}做 {} 运算 (arithmetic needs numbers)",

@@ -33,6 +33,8 @@ impl Builder {
         let mut it = p.into_inner();
         let name = self.name(it.next().expect("name"));
         let value = self.expr(it.next().expect("value"));
+        // `param 名 = 值` without the line's end
+        let span = Span::new(span.start, value.span.end.max(span.start));
         Param { name, value, span }
     }
 
