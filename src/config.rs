@@ -3,12 +3,14 @@
 //! Suppressions that match nothing are reported, so stale ones do not pile up.
 
 use crate::codes;
+use crate::diag::{DiagKind, Problem, SourceFile, Span};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use crate::outcome::FileReport;
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use toml::Spanned;
 
 /// The file as written.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -19,13 +21,13 @@ pub struct Config {
     pub rules: Option<String>,
     /// Codes ignored on every file.
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub ignore: Vec<Spanned<String>>,
     /// Glob (matched against the file path) → codes ignored on matching files.
     #[serde(default)]
-    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     /// Raise warnings to errors: `true` for all, or a list of codes.
     #[serde(default)]
-    pub warnings_as_errors: WarningsAsErrors,
+    pub warnings_as_errors: Option<Spanned<WarningsAsErrors>>,
     /// Findings accepted by a reviewer on one form.
     #[serde(default)]
     pub accept: Vec<Accept>,
@@ -50,17 +52,30 @@ pub enum WarningsAsErrors {
 #[serde(deny_unknown_fields)]
 pub struct Accept {
     /// Glob matched against the file path (`P3-*.xlsx`, `**/P3-贸易摩擦应对事务.xlsx`).
-    pub file: String,
+    pub file: Spanned<String>,
     /// The rule code.
-    pub code: String,
+    pub code: Spanned<String>,
     /// The sheet (or canonical form name), when the file holds several forms.
     #[serde(default)]
     pub sheet: Option<String>,
-    /// The cell (`H16`) or YAML path.
+    /// The cell (`H16`, or `自评表!H16` as reports print it) or YAML path.
     #[serde(default)]
     pub cell: Option<String>,
-    /// Why the finding is accepted (required: the audit trail).
+    /// Why the finding is accepted (the audit trail): an entry without one takes no effect
+    /// and is reported (X007).
+    #[serde(default)]
     pub reason: String,
+}
+
+impl Accept {
+    /// The sheet and cell to match: `cell = "自评表!H16"` gives both.
+    fn place(&self) -> (Option<&str>, Option<&str>) {
+        let sheet = self.sheet.as_deref();
+        match self.cell.as_deref().map(|c| c.rsplit_once('!')) {
+            Some(Some((s, c))) => (sheet.or(Some(s.trim_matches('\''))), Some(c)),
+            _ => (sheet, self.cell.as_deref()),
+        }
+    }
 }
 
 /// A config read and ready to apply.
@@ -69,45 +84,59 @@ pub struct Suppressions {
     /// Where the config came from (for messages).
     pub path: String,
     config: Config,
+    file: SourceFile,
     per_file: Vec<(String, GlobMatcher, Vec<String>)>,
+    /// Accept entries without a reason: not applied, reported.
+    unreasoned: Vec<Accept>,
     accept: Vec<(GlobMatcher, Accept)>,
     used_ignore: Vec<AtomicBool>,
     used_per_file: Vec<AtomicBool>,
     used_accept: Vec<AtomicBool>,
 }
 
-fn matcher(pattern: &str) -> Result<GlobMatcher, String> {
+fn matcher(file: &SourceFile, pattern: &Spanned<String>) -> Result<GlobMatcher, Box<Problem>> {
     // a bare file name matches at any depth
-    let p = if pattern.contains('/') {
-        pattern.to_string()
+    let p = if pattern.get_ref().contains('/') {
+        pattern.get_ref().clone()
     } else {
-        format!("**/{pattern}")
+        format!("**/{}", pattern.get_ref())
     };
-    Glob::new(&p)
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("无效的文件模式“{pattern}”：{e}"))
+    Glob::new(&p).map(|g| g.compile_matcher()).map_err(|e| {
+        Box::new(Problem::new(
+            DiagKind::Config,
+            file,
+            Some(span(pattern)),
+            format!("无效的文件模式“{}”：{e}", pattern.get_ref()),
+        ))
+    })
 }
 
-/// Parses `formlint.toml` text; `path` names it in messages.
-pub fn parse(path: &str, text: &str) -> Result<Suppressions, String> {
-    let config: Config = toml::from_str(text).map_err(|e| format!("{path}：{e}"))?;
+fn span<T>(s: &Spanned<T>) -> Span {
+    Span::new(s.span().start, s.span().end)
+}
+
+/// Parses `formlint.toml` text; `path` names it in messages. A mistake is a problem at its
+/// place in the file, in Chinese.
+pub fn parse(path: &str, text: &str) -> Result<Suppressions, Box<Problem>> {
+    let file = SourceFile::new(path, text);
+    let config: Config = toml::from_str(text)
+        .map_err(|e| Box::new(Problem::from_toml(DiagKind::Config, path, text, &e)))?;
     let mut per_file = Vec::new();
     for (pattern, codes) in &config.per_file_ignores {
         per_file.push((
-            pattern.clone(),
-            matcher(pattern).map_err(|e| format!("{path}：{e}"))?,
-            codes.clone(),
+            pattern.get_ref().clone(),
+            matcher(&file, pattern)?,
+            codes.iter().map(|c| c.get_ref().clone()).collect(),
         ));
     }
     let mut accept = Vec::new();
+    let mut unreasoned = Vec::new();
     for a in &config.accept {
         if a.reason.trim().is_empty() {
-            return Err(format!("{path}：接受 {} 的记录缺少理由 reason", a.code));
+            unreasoned.push(a.clone());
+            continue;
         }
-        accept.push((
-            matcher(&a.file).map_err(|e| format!("{path}：{e}"))?,
-            a.clone(),
-        ));
+        accept.push((matcher(&file, &a.file)?, a.clone()));
     }
     let flags = |n: usize| (0..n).map(|_| AtomicBool::new(false)).collect();
     Ok(Suppressions {
@@ -116,7 +145,9 @@ pub fn parse(path: &str, text: &str) -> Result<Suppressions, String> {
         used_per_file: flags(per_file.len()),
         used_accept: flags(accept.len()),
         config,
+        file,
         per_file,
+        unreasoned,
         accept,
     })
 }
@@ -128,10 +159,15 @@ impl Suppressions {
     }
 
     fn raised(&self, code: &str) -> bool {
-        match &self.config.warnings_as_errors {
-            WarningsAsErrors::All(b) => *b,
-            WarningsAsErrors::Codes(c) => c.iter().any(|x| x == code),
-            WarningsAsErrors::None => false,
+        match self
+            .config
+            .warnings_as_errors
+            .as_ref()
+            .map(Spanned::get_ref)
+        {
+            Some(WarningsAsErrors::All(b)) => *b,
+            Some(WarningsAsErrors::Codes(c)) => c.iter().any(|x| x == code),
+            Some(WarningsAsErrors::None) | None => false,
         }
     }
 
@@ -140,7 +176,12 @@ impl Suppressions {
     pub fn apply(&self, file: &mut FileReport) {
         let path = file.path.replace('\\', "/");
         file.findings.retain(|f| {
-            if let Some(i) = self.config.ignore.iter().position(|c| c == &f.code) {
+            if let Some(i) = self
+                .config
+                .ignore
+                .iter()
+                .position(|c| c.get_ref() == &f.code)
+            {
                 self.used_ignore[i].store(true, Ordering::Relaxed);
                 return false;
             }
@@ -155,11 +196,11 @@ impl Suppressions {
                 Place::Path(p) => p.clone(),
             });
             for (i, (m, a)) in self.accept.iter().enumerate() {
+                let (sheet, cell) = a.place();
                 if m.is_match(&path)
-                    && a.code == f.code
-                    && a.sheet.as_ref().is_none_or(|s| f.sheet.as_ref() == Some(s))
-                    && a.cell
-                        .as_ref()
+                    && a.code.get_ref() == &f.code
+                    && sheet.is_none_or(|s| f.sheet.as_deref() == Some(s))
+                    && cell
                         .is_none_or(|c| place.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(c)))
                 {
                     self.used_accept[i].store(true, Ordering::Relaxed);
@@ -193,7 +234,7 @@ impl Suppressions {
         let used = |v: &[AtomicBool], i: usize| v[i].load(Ordering::Relaxed);
         for (i, code) in self.config.ignore.iter().enumerate() {
             if !used(&self.used_ignore, i) {
-                note(format!("ignore 中的 {code}"));
+                note(format!("ignore 中的 {}", code.get_ref()));
             }
         }
         for (i, (pattern, _, codes)) in self.per_file.iter().enumerate() {
@@ -216,9 +257,62 @@ impl Suppressions {
                 } else {
                     format!("（{at}）")
                 };
-                note(format!("accept 中 {} 的 {}{at}", a.file, a.code));
+                note(format!(
+                    "accept 中 {} 的 {}{at}",
+                    a.file.get_ref(),
+                    a.code.get_ref()
+                ));
             }
         }
+        for a in &self.unreasoned {
+            unused.push(Finding {
+                message: format!(
+                    "accept 中 {} 的 {} 缺少理由 reason，未生效：接受一个问题必须写明理由 (an acceptance needs a reason)",
+                    a.file.get_ref(),
+                    a.code.get_ref()
+                ),
+                ..codes::UNUSED_SUPPRESSION.finding(String::new())
+            });
+        }
         unused
+    }
+
+    /// Every code the config names that is neither a rule of `rules` nor an engine code: a
+    /// mistyped code would otherwise be called "unused" and the suppression silently lost.
+    pub fn unknown_codes(&self, rules: &[&str]) -> Vec<Problem> {
+        let known = |c: &str| rules.contains(&c) || codes::lookup(c).is_some();
+        let mut named: Vec<(&str, Span)> = Vec::new();
+        fn spanned(c: &Spanned<String>) -> (&str, Span) {
+            (c.get_ref().as_str(), span(c))
+        }
+        named.extend(self.config.ignore.iter().map(spanned));
+        named.extend(self.config.per_file_ignores.values().flatten().map(spanned));
+        if let Some(w) = &self.config.warnings_as_errors {
+            if let WarningsAsErrors::Codes(c) = w.get_ref() {
+                named.extend(c.iter().map(|c| (c.as_str(), span(w))));
+            }
+        }
+        named.extend(self.config.accept.iter().map(|a| spanned(&a.code)));
+        let candidates: Vec<&str> = rules
+            .iter()
+            .copied()
+            .chain(codes::ALL.iter().map(|c| c.code))
+            .collect();
+        named
+            .into_iter()
+            .filter(|(c, _)| !known(c))
+            .map(|(c, at)| {
+                let help = crate::text::did_you_mean(c, candidates.iter().copied())
+                    .map(|near| format!("是否想写“{near}”？ Did you mean `{near}`?"));
+                Problem::new(
+                    DiagKind::Config,
+                    &self.file,
+                    Some(at),
+                    format!("没有代码为“{c}”的规则 (unknown code)"),
+                )
+                .with_label("未知代码")
+                .with_help(help)
+            })
+            .collect()
     }
 }

@@ -4,9 +4,7 @@ use crate::form::Place;
 use std::fmt;
 
 /// How serious a finding is; decides the exit code.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Must be fixed before the form is accepted.
@@ -35,6 +33,20 @@ impl Severity {
             "info" | "提示" => Some(Severity::Info),
             _ => None,
         }
+    }
+}
+
+/// Read as rule files write it: `error|warning|info` or 错误/警告/提示 (pack.yaml,
+/// formlint.toml, test files and reports all take the same words).
+impl<'de> serde::Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Severity::parse(word.trim()).ok_or_else(|| {
+            serde::de::Error::unknown_variant(
+                &word,
+                &["error", "warning", "info", "错误", "警告", "提示"],
+            )
+        })
     }
 }
 

@@ -187,7 +187,7 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
                 }
                 Err(e) => report
                     .findings
-                    .push(codes::UNREADABLE.finding(e.to_string())),
+                    .push(codes::UNREADABLE.finding(e.message_with_place())),
             }
             return Checked {
                 report,

@@ -179,3 +179,81 @@ fn the_pack_follows_the_fiscal_year() {
         "still checked by the default pack: {out}"
     );
 }
+
+/// Loads a pack that extends the shipped one from a manifest text alone.
+fn load_extending(manifest: &str) -> Result<formlint::Pack, formlint::pack::PackError> {
+    let files = [("pack.yaml".to_string(), manifest.to_string())].into();
+    formlint::pack::load(&files, "my-pack/")
+}
+
+fn manifest_problem(manifest: &str) -> formlint::diag::Problem {
+    match load_extending(manifest) {
+        Err(formlint::pack::PackError::Manifest(p)) => *p,
+        other => panic!("expected a manifest problem, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_misspelt_manifest_key_is_named_in_chinese_at_its_line_with_the_near_key() {
+    let text = "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nrulez: [a.rules]\n";
+    let p = manifest_problem(text);
+    assert!(p.message.contains("不认识的键“rulez”"), "{}", p.message);
+    assert_eq!(
+        p.help.as_deref(),
+        Some("是否想写“rules”？ Did you mean `rules`?")
+    );
+    let at = p.span.expect("span").start;
+    assert!(text[at..].starts_with("rulez"), "{:?}", &text[at..]);
+    assert_eq!(p.kind.code(), "formlint::pack::manifest");
+}
+
+#[test]
+fn an_unknown_base_pack_is_reported_at_extends() {
+    let text = "name: p\nversion: 0.1.0\nextends: shenzhen-2030\n";
+    let p = manifest_problem(text);
+    assert!(
+        p.message.contains("找不到基础规则包“shenzhen-2030”"),
+        "{}",
+        p.message
+    );
+    let at = p.span.expect("span").start;
+    assert!(text[at..].starts_with("shenzhen-2030"), "{:?}", &text[at..]);
+}
+
+#[test]
+fn pack_yaml_takes_the_chinese_severity_words_rule_files_take() {
+    let pack = load_extending(
+        "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nseverity:\n  B006: 警告\n  B004: 提示\n",
+    )
+    .expect("警告 and 提示 are severities");
+    let severity = |code: &str| {
+        pack.rule_meta()
+            .into_iter()
+            .find(|r| r.code == code)
+            .map(|r| r.severity)
+    };
+    assert_eq!(severity("B006"), Some(formlint::Severity::Warning));
+    assert_eq!(severity("B004"), Some(formlint::Severity::Info));
+    let p = manifest_problem(
+        "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nseverity:\n  B006: 严重\n",
+    );
+    assert!(p.message.contains("无效的取值“严重”"), "{}", p.message);
+    assert!(
+        p.help.as_deref().unwrap_or("").contains("警告"),
+        "{:?}",
+        p.help
+    );
+}
+
+#[test]
+fn an_override_of_an_unknown_param_points_at_its_key_in_the_manifest() {
+    let text = "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nparams:\n  一级权重x: 3\n";
+    let e = load_extending(text).expect_err("unknown param");
+    let formlint::pack::PackError::Rules(errors) = e else {
+        panic!("expected rule errors, got {e:?}");
+    };
+    let p = &errors.errors[0];
+    assert_eq!(p.kind.code(), "formlint::pack::unknown-param");
+    let at = p.span.expect("span").start;
+    assert!(text[at..].starts_with("一级权重x"), "{:?}", &text[at..]);
+}

@@ -62,7 +62,7 @@ reason = "会议提前一个月召开，扣 1 分合理，已电话核实"
 fn unused_suppressions_are_reported() {
     let tmp = setup(
         r#"
-ignore = ["B099"]
+ignore = ["B006"]
 
 [per-file-ignores]
 "P9-*.xlsx" = ["W004"]
@@ -86,7 +86,7 @@ reason = "写错了单元格"
         .collect();
     assert_eq!(unused.len(), 3, "{unused:?}");
     assert!(
-        unused[0].contains("B099") && unused[1].contains("P9-*.xlsx") && unused[2].contains("I17"),
+        unused[0].contains("B006") && unused[1].contains("P9-*.xlsx") && unused[2].contains("I17"),
         "{unused:?}"
     );
     // the accept pointed at the wrong cell, so S002 at I16 is still reported
@@ -115,9 +115,59 @@ fn config_selects_the_pack_and_can_be_turned_off() {
 }
 
 #[test]
-fn an_accept_without_a_reason_is_refused() {
+fn an_accept_without_a_reason_takes_no_effect_and_is_an_x007_warning() {
     let tmp = setup("[[accept]]\nfile = \"P3-*.xlsx\"\ncode = \"S002\"\nreason = \" \"\n");
+    let dir = tmp.path().to_str().expect("utf8");
+    let (code, stdout, stderr) = formlint(&["check", dir, "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let found = codes(&stdout);
+    assert!(
+        found.iter().any(|c| c.1 == "S002"),
+        "not accepted: {found:?}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let x007: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "X007")
+        .map(|f| f["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(x007.iter().any(|m| m.contains("缺少理由")), "{x007:?}");
+}
+
+#[test]
+fn a_mistyped_code_is_an_error_at_its_place_with_the_near_code() {
+    let tmp = setup("ignore = [\"B04\"]\n");
     let (code, _, stderr) = formlint(&["check", tmp.path().to_str().expect("utf8")]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("缺少理由"), "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("没有代码为“B04”的规则"), "{stderr}");
+    assert!(stderr.contains("formlint.toml:1:"), "{stderr}");
+    assert!(stderr.contains("是否想写“B004”"), "{stderr}");
+}
+
+#[test]
+fn a_toml_mistake_is_in_chinese_at_its_line() {
+    let tmp = setup("ignroe = [\"B004\"]\n");
+    let (code, _, stderr) = formlint(&["check", tmp.path().to_str().expect("utf8")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("不认识的键“ignroe”"), "{stderr}");
+    assert!(stderr.contains("是否想写“ignore”"), "{stderr}");
+}
+
+#[test]
+fn an_accept_cell_written_as_reports_print_it_matches() {
+    let tmp = setup(
+        "[[accept]]\nfile = \"P3-*.xlsx\"\ncode = \"S002\"\ncell = \"自评表!I16\"\nreason = \"已核实\"\n",
+    );
+    let dir = tmp.path().to_str().expect("utf8");
+    let (_, stdout, _) = formlint(&["check", dir, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let s002_at_i16 = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["code"] == "S002" && f["cell"] == "I16");
+    assert!(!s002_at_i16, "自评表!I16 should match the S002 at I16");
+    assert!(!stdout.contains("X007"), "the accept was used: {stdout}");
 }

@@ -355,6 +355,9 @@ fn pack_and_config(args: &CheckArgs) -> Result<(PackChoice, Option<Suppressions>
             .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
     });
     let choice = cmd::packs::choose(spec.as_deref(), args.year)?;
+    if let Some((s, _)) = &config {
+        cmd::config::check_codes(s, &choice.packs())?;
+    }
     Ok((choice, config.map(|(s, _)| s)))
 }
 

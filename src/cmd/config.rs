@@ -48,7 +48,7 @@ pub fn load(
         ExitCode::from(2)
     })?;
     let sup = config::parse(&shown, &text).map_err(|e| {
-        eprintln!("error: 配置文件有误：{e}");
+        eprint!("{}", crate::cmd::packs::render_diagnostic(e.as_ref()));
         ExitCode::from(2)
     })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -64,4 +64,21 @@ pub fn pack_spec(sup: &Suppressions, dir: &Path) -> Option<String> {
     } else {
         spec.to_string()
     })
+}
+
+/// Refuses (exit 2) a config naming codes that no pack in use has: each shown at its place.
+pub fn check_codes(sup: &Suppressions, packs: &[&formlint::Pack]) -> Result<(), ExitCode> {
+    let rules: Vec<String> = packs
+        .iter()
+        .flat_map(|p| p.rule_meta().into_iter().map(|r| r.code))
+        .collect();
+    let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
+    let unknown = sup.unknown_codes(&rules);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    for p in &unknown {
+        eprint!("{}", crate::cmd::packs::render_diagnostic(p));
+    }
+    Err(ExitCode::from(2))
 }

@@ -51,7 +51,7 @@ pub fn run(dir: &Path) -> ExitCode {
         match ruletest::run_file(&pack, &shown, &text, &load) {
             Ok(r) => results.extend(r),
             Err(e) => {
-                eprintln!("{}", packs::render_diagnostic(&e));
+                eprintln!("{}", packs::render_diagnostic(e.as_ref()));
                 broken += 1;
             }
         }

@@ -19,7 +19,8 @@ use super::layout::{Layout, RowsSpec, TableSpec};
 use super::normalise::label_key;
 use super::sheet_form::insert_with_weight;
 use super::typing::{number_in_words, text_in_number, type_number, type_text};
-use super::yaml::{span_of, suggestion, Ordered, SourceError};
+use super::yaml::{suggestion, Ordered};
+use crate::diag::{yaml_span, DiagKind, Problem};
 use crate::finding::Finding;
 use crate::form::{Acceptance, Field, FieldValue, Form, Kind, Place, Row, Table};
 use rust_decimal::Decimal;
@@ -42,7 +43,7 @@ pub(crate) fn canonical_fiscal_year(text: &str) -> Option<i32> {
 }
 
 /// A bad canonical file: message and the place in its text.
-pub(crate) type CanonicalError = SourceError;
+pub(crate) type CanonicalError = Box<Problem>;
 
 /// The only format version so far.
 const VERSION: u32 = 1;
@@ -227,21 +228,34 @@ pub(crate) fn read_canonical_named(
     layout: &Layout,
 ) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
     let file: CanonicalFile = serde_saphyr::from_str(text).map_err(|e| {
-        SourceError::from_saphyr(name, text, "自评表数据文件 (canonical form file)", &e)
+        Box::new(Problem::from_yaml(
+            DiagKind::FormFile,
+            name,
+            text,
+            "自评表数据文件 (canonical form file)",
+            &e,
+        ))
     })?;
     let err = |msg: String, key: &Spanned<String>| {
-        SourceError::new(name, text, msg, span_of(&key.referenced, text))
+        Problem::in_text(
+            DiagKind::FormFile,
+            name,
+            text,
+            msg,
+            yaml_span(&key.referenced, text),
+        )
     };
     if file.formlint.value != VERSION {
-        return Err(SourceError::new(
+        return Err(Box::new(Problem::in_text(
+            DiagKind::FormFile,
             name,
             text,
             format!(
                 "不支持的格式版本 formlint: {}（仅支持 {VERSION}） (unsupported format version)",
                 file.formlint.value
             ),
-            span_of(&file.formlint.referenced, text),
-        ));
+            yaml_span(&file.formlint.referenced, text),
+        )));
     }
     let mut out = Vec::new();
     for (i, cf) in file.forms.iter().enumerate() {
@@ -260,7 +274,8 @@ pub(crate) fn read_canonical_named(
                 .with_help(suggestion(
                     &key.value,
                     layout.fields.iter().map(|f| f.name.as_str()),
-                )));
+                ))
+                .into());
             }
         }
         for f in &layout.fields {
@@ -281,7 +296,8 @@ pub(crate) fn read_canonical_named(
                 .with_help(suggestion(
                     &tkey.value,
                     layout.tables.iter().map(|t| t.name.as_str()),
-                )));
+                ))
+                .into());
             }
         }
         for spec in &layout.tables {
@@ -320,8 +336,8 @@ fn read_row(
     form: &str,
     rpath: &str,
     findings: &mut Vec<Finding>,
-    err: &dyn Fn(String, &Spanned<String>) -> SourceError,
-) -> Result<Row, SourceError> {
+    err: &dyn Fn(String, &Spanned<String>) -> Problem,
+) -> Result<Row, Box<Problem>> {
     let kinds = spec.column_kinds();
     for (k, _) in &crow.0 {
         if !kinds.iter().any(|(n, _)| *n == k.value) {
@@ -329,7 +345,8 @@ fn read_row(
                 format!("表格“{}”没有列“{}” (unknown column)", spec.name, k.value),
                 k,
             )
-            .with_help(suggestion(&k.value, kinds.iter().map(|(n, _)| n.as_str()))));
+            .with_help(suggestion(&k.value, kinds.iter().map(|(n, _)| n.as_str())))
+            .into());
         }
     }
     let get = |name: &str| crow.0.iter().find(|(k, _)| k.value == name);
@@ -344,7 +361,8 @@ fn read_row(
                         format!("“{t}”不是表格“{}”的行 (unknown row label)", spec.name),
                         k,
                     )
-                    .with_help(suggestion(&key, labels.iter().map(String::as_str))));
+                    .with_help(suggestion(&key, labels.iter().map(String::as_str)))
+                    .into());
                 }
                 Field::new(FieldValue::Text(key), Some(Place::Path(path)))
             }
@@ -352,7 +370,7 @@ fn read_row(
                 Field::new(FieldValue::Blank, Some(Place::Path(path)))
             }
             Some((k, _)) => {
-                return Err(err(format!("{column}应为文字 (row label must be text)"), k));
+                return Err(err(format!("{column}应为文字 (row label must be text)"), k).into());
             }
         };
         row.cells.insert(column.clone(), field);

@@ -4,14 +4,15 @@
 //! wording or geometry lives in code: labels, headers and kinds all come from the file.
 
 use super::normalise::label_key;
-use super::yaml::{span_of, suggestion, Ordered, SourceError};
+use super::yaml::{suggestion, Ordered};
+use crate::diag::{yaml_span, DiagKind, Problem};
 use crate::form::{Kind, Schema};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 /// A bad layout file: message and the place in the YAML text.
-pub(crate) type LayoutError = SourceError;
+pub(crate) type LayoutError = Box<Problem>;
 
 /// A parsed, checked layout.
 #[derive(Debug, Clone)]
@@ -155,10 +156,23 @@ struct RowsFile {
 
 /// Parses and checks a layout file; `name` is used in error snippets.
 pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
-    let file: LayoutFile = serde_saphyr::from_str(yaml)
-        .map_err(|e| SourceError::from_saphyr(name, yaml, "版式文件 (layout)", &e))?;
+    let file: LayoutFile = serde_saphyr::from_str(yaml).map_err(|e| {
+        Box::new(Problem::from_yaml(
+            DiagKind::Layout,
+            name,
+            yaml,
+            "版式文件 (layout)",
+            &e,
+        ))
+    })?;
     let err = |msg: String, at: Option<&serde_saphyr::Location>| {
-        SourceError::new(name, yaml, msg, at.and_then(|l| span_of(l, yaml)))
+        Problem::in_text(
+            DiagKind::Layout,
+            name,
+            yaml,
+            msg,
+            at.and_then(|l| yaml_span(l, yaml)),
+        )
     };
 
     let form_labels: Vec<String> = file
@@ -172,7 +186,8 @@ pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError
         return Err(err(
             "form.labels 须列出至少一个非空标签 (form.labels must list non-empty labels)".into(),
             Some(&file.form.labels.referenced),
-        ));
+        )
+        .into());
     }
 
     let mut tables = Vec::new();
@@ -182,7 +197,8 @@ pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError
             return Err(err(
                 format!("表格“{}”重复定义", tname.value),
                 Some(&tname.referenced),
-            ));
+            )
+            .into());
         }
         tables.push(table_spec(&tname, t, &err)?);
     }
@@ -206,14 +222,15 @@ fn field_spec(
     fname: Spanned<String>,
     f: FieldFile,
     tables: &[TableSpec],
-    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
-) -> Result<FieldSpec, SourceError> {
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> Problem,
+) -> Result<FieldSpec, Box<Problem>> {
     let label = label_key(&f.label);
     if label.is_empty() {
         return Err(err(
             format!("字段“{}”的 label 为空", fname.value),
             Some(&fname.referenced),
-        ));
+        )
+        .into());
     }
     let value = match f.value.value {
         ValueAtFile::Right => ValueAt::Right,
@@ -227,7 +244,8 @@ fn field_spec(
                 "table/column 只用于 value: column (table/column only go with value: column)"
                     .into(),
                 Some(&t.referenced),
-            ));
+            )
+            .into());
         }
     }
     Ok(FieldSpec {
@@ -244,8 +262,8 @@ fn column_value(
     fname: &Spanned<String>,
     f: &FieldFile,
     tables: &[TableSpec],
-    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
-) -> Result<ValueAt, SourceError> {
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> Problem,
+) -> Result<ValueAt, Box<Problem>> {
     let (Some(t), Some(c)) = (&f.table, &f.column) else {
         return Err(err(
             format!(
@@ -253,14 +271,15 @@ fn column_value(
                 fname.value
             ),
             Some(&f.value.referenced),
-        ));
+        ).into());
     };
     let Some(spec) = tables.iter().find(|s: &&TableSpec| s.name == t.value) else {
         return Err(err(
             format!("没有名为“{}”的表格 (no such table)", t.value),
             Some(&t.referenced),
         )
-        .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str()))));
+        .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str())))
+        .into());
     };
     if !spec.columns.iter().any(|col| col.name == c.value) {
         return Err(err(
@@ -273,7 +292,8 @@ fn column_value(
         .with_help(suggestion(
             &c.value,
             spec.columns.iter().map(|s| s.name.as_str()),
-        )));
+        ))
+        .into());
     }
     Ok(ValueAt::Column {
         table: t.value.clone(),
@@ -285,16 +305,16 @@ fn column_value(
 fn table_spec(
     tname: &Spanned<String>,
     t: TableFile,
-    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> SourceError,
-) -> Result<TableSpec, SourceError> {
+    err: &dyn Fn(String, Option<&serde_saphyr::Location>) -> Problem,
+) -> Result<TableSpec, Box<Problem>> {
     let mut columns: Vec<ColumnSpec> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut add_name = |n: &str, at: &serde_saphyr::Location| {
         if names.iter().any(|x| x == n) {
-            return Err(err(
+            return Err(Box::new(err(
                 format!("表格“{}”中列名“{n}”重复", tname.value),
                 Some(at),
-            ));
+            )));
         }
         names.push(n.to_string());
         Ok(())
@@ -309,7 +329,8 @@ fn table_spec(
             return Err(err(
                 format!("列“{}”的 header 为空", cname.value),
                 Some(&cname.referenced),
-            ));
+            )
+            .into());
         }
         columns.push(ColumnSpec {
             name: cname.value,
@@ -326,7 +347,8 @@ fn table_spec(
                 tname.value
             ),
             Some(&t.columns.referenced),
-        ));
+        )
+        .into());
     }
     let rows = match (t.key, t.rows) {
         (Some(k), None) => {
@@ -336,7 +358,8 @@ fn table_spec(
                 return Err(err(
                     "key.labels 须列出非空的行标签 (key.labels must list row labels)".into(),
                     Some(&k.referenced),
-                ));
+                )
+                .into());
             }
             RowsSpec::Key {
                 column: k.value.column.value,
@@ -352,7 +375,8 @@ fn table_spec(
                     tname.value
                 ),
                 Some(&k.referenced),
-            ))
+            )
+            .into())
         }
     };
     Ok(TableSpec {

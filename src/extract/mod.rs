@@ -18,7 +18,7 @@ mod tests;
 
 pub(crate) use canonical::{canonical_fiscal_year, read_canonical};
 pub(crate) use layout::{parse_layout, Layout, LayoutError};
-pub(crate) use yaml::{Pairs, SourceError};
+pub(crate) use yaml::Pairs;
 
 use crate::codes;
 use crate::finding::Finding;

@@ -324,13 +324,13 @@ fn layout_errors_point_into_the_file() {
     let e = parse_layout("bad.yaml", bad).unwrap_err();
     assert!(e.message.contains("指表"), "{}", e.message);
     let span = e.span.unwrap();
-    assert_eq!(&bad[span.offset()..span.offset() + span.len()], "指表");
+    assert_eq!(&bad[span.start..span.end], "指表");
     assert!(e.help.as_deref().unwrap_or("").contains("指标"));
 
     let bad = "form:\n  labels: [项目名称]\nfields:\n  x: { label: a, value: lefft }\n";
     let e = parse_layout("bad.yaml", bad).unwrap_err();
     assert!(e.span.is_some(), "{e:?}");
-    assert!(e.span.unwrap().offset() >= bad.find("lefft").unwrap() - 8);
+    assert!(e.span.unwrap().start >= bad.find("lefft").unwrap() - 8);
 
     let bad = "form:\n  labels: [项目名称]\n  extra: 1\n";
     assert!(parse_layout("bad.yaml", bad).is_err());
@@ -415,10 +415,7 @@ fn canonical_errors_name_the_problem() {
     assert!(e.message.contains("得份"), "{}", e.message);
     assert!(e.help.as_deref().unwrap_or("").contains("得分"));
     let span = e.span.unwrap();
-    assert_eq!(
-        &unknown_col[span.offset()..span.offset() + span.len()],
-        "得份"
-    );
+    assert_eq!(&unknown_col[span.start..span.end], "得份");
 
     let unknown_field = CANONICAL.replace("项目名称: 办公", "项目名: 办公");
     let e = read_canonical(&unknown_field, &lay).unwrap_err();

@@ -90,6 +90,14 @@ impl PackChoice {
         }
     }
 
+    /// Every pack a file of the run may be checked with.
+    pub fn packs(&self) -> Vec<&Pack> {
+        match self {
+            PackChoice::Fixed(p) => vec![p.as_ref()],
+            PackChoice::ByYear(ps) => ps.iter().collect(),
+        }
+    }
+
     /// The pack that names the run in reports (the fixed one, or the default).
     pub fn main(&self) -> &Pack {
         match self {

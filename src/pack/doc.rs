@@ -24,7 +24,7 @@ pub fn catalogue(pack: &Pack) -> String {
         m.name, m.version
     );
     if let Some(base) = &m.extends {
-        let _ = writeln!(out, "，基于 (extends) `{base}`");
+        let _ = writeln!(out, "，基于 (extends) `{}`", base.value);
     }
     out.push('\n');
     if !m.fiscal_years.is_empty() {

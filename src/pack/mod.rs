@@ -1,13 +1,15 @@
 //! Rule packs: a manifest (`pack.yaml`), a layout and rule files, loaded from a set of named
 //! texts (the CLI reads them from a folder; the default pack is embedded in the binary).
 
-use crate::extract::{self, Layout};
+use crate::diag::{yaml_span, DiagKind, Problem};
+use crate::extract::{self, Layout, Pairs};
 use crate::finding::Severity;
 use crate::form::Schema;
 use crate::lang::ast::{Expr, ExprKind, Name, Part, Span, Template};
 use crate::lang::{self, Origin, Overrides, ParamOverride, Problems, Program, SourceFile};
 use crate::value::Units;
 use rust_decimal::Decimal;
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 mod catalogue;
@@ -68,7 +70,7 @@ pub struct Manifest {
     pub sources: Vec<String>,
     /// The pack this one builds on: a built-in `NAME[@VERSION]` or a folder relative to this one.
     #[serde(default)]
-    pub extends: Option<String>,
+    pub extends: Option<Spanned<String>>,
     /// The layout file (inherited when the pack extends another and gives none).
     #[serde(default)]
     pub layout: Option<String>,
@@ -81,13 +83,13 @@ pub struct Manifest {
     pub units: UnitSpec,
     /// New values for parameters of the pack (or of the base pack).
     #[serde(default)]
-    pub params: BTreeMap<String, serde_json::Value>,
+    pub params: Pairs<Spanned<String>, serde_json::Value>,
     /// New severities by rule code.
     #[serde(default)]
-    pub severity: BTreeMap<String, Severity>,
+    pub severity: Pairs<Spanned<String>, Severity>,
     /// Rules switched off, by code (a supervisor's deactivation list).
     #[serde(default)]
-    pub disable: Vec<String>,
+    pub disable: Vec<Spanned<String>>,
 }
 
 /// The units section of a manifest.
@@ -144,15 +146,10 @@ pub enum PackError {
     #[error("规则包缺少文件 {0} (missing file)")]
     #[diagnostic(code(formlint::pack::missing))]
     Missing(String),
-    /// `pack.yaml` is malformed.
-    #[error("规则包清单 {file} 有误：{message}")]
-    #[diagnostic(code(formlint::pack::manifest))]
-    Manifest {
-        /// The manifest's name.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
+    /// `pack.yaml` is malformed, or what it names cannot be had.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Manifest(Box<Problem>),
     /// The layout file is malformed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -205,9 +202,15 @@ pub fn load_with(
         overrides: Overrides::default(),
     };
     let manifest = gather(files, prefix, resolve, &mut g, 0)?;
-    let (layout_name, layout_text) = g.layout.ok_or_else(|| PackError::Manifest {
-        file: format!("{prefix}pack.yaml"),
-        message: "没有指定版式文件 layout (no layout)".into(),
+    let (layout_name, layout_text) = g.layout.ok_or_else(|| {
+        let name = format!("{prefix}pack.yaml");
+        let text = files.get("pack.yaml").map_or("", String::as_str);
+        manifest_error(
+            &name,
+            text,
+            None,
+            "没有指定版式文件 layout (no layout)".into(),
+        )
     })?;
     let layout = extract::parse_layout(&layout_name, &layout_text)?;
     let schema: Schema = layout.schema();
@@ -236,34 +239,33 @@ fn gather(
             .ok_or_else(|| PackError::Missing(format!("{prefix}{name}")))
     };
     let manifest_text = get("pack.yaml")?;
-    let manifest: Manifest =
-        serde_saphyr::from_str(manifest_text).map_err(|e| PackError::Manifest {
-            file: manifest_name.clone(),
-            message: e.to_string(),
-        })?;
+    let manifest: Manifest = serde_saphyr::from_str(manifest_text).map_err(|e| {
+        PackError::Manifest(Box::new(Problem::from_yaml(
+            DiagKind::Manifest,
+            &manifest_name,
+            manifest_text,
+            "规则包清单 pack.yaml ",
+            &e,
+        )))
+    })?;
+    let at = |s: &Spanned<String>| yaml_span(&s.referenced, manifest_text).map(Span::from);
     let layer = match &manifest.extends {
-        Some(base) => {
+        Some(spanned) => {
+            let base = spanned.value.as_str();
+            let err = |message: String| {
+                manifest_error(&manifest_name, manifest_text, at(spanned), message)
+            };
             if depth >= MAX_DEPTH {
-                return Err(PackError::Manifest {
-                    file: manifest_name,
-                    message: format!("extends 层数过多或循环引用：{base}"),
-                });
+                return Err(err(format!("extends 层数过多或循环引用：{base}")));
             }
-            let (base_files, base_prefix) =
-                resolve(base).map_err(|message| PackError::Manifest {
-                    file: manifest_name.clone(),
-                    message,
-                })?;
+            let (base_files, base_prefix) = resolve(base).map_err(err)?;
             let base_manifest = gather(&base_files, &base_prefix, resolve, g, depth + 1)?;
             if let Some((_, want)) = base.split_once('@') {
                 if base_manifest.version != want {
-                    return Err(PackError::Manifest {
-                        file: manifest_name,
-                        message: format!(
-                            "基础规则包 {} 的版本是 {}，不是 {want}",
-                            base_manifest.name, base_manifest.version
-                        ),
-                    });
+                    return Err(err(format!(
+                        "基础规则包 {} 的版本是 {}，不是 {want}",
+                        base_manifest.name, base_manifest.version
+                    )));
                 }
             }
             g.sources.iter().map(|(_, l)| l + 1).max().unwrap_or(1)
@@ -279,37 +281,37 @@ fn gather(
             .push((SourceFile::new(&format!("{prefix}{r}"), get(r)?), layer));
     }
     let src = SourceFile::new(&manifest_name, manifest_text);
-    let origin = |section: &str, key: &str| Origin {
-        span: key_span(manifest_text, section, key),
+    let origin = |key: &Spanned<String>| Origin {
+        span: at(key).unwrap_or_default(),
         file: src.clone(),
     };
-    for (name, value) in &manifest.params {
+    for (name, value) in &manifest.params.0 {
         g.overrides.params.push(ParamOverride {
-            name: name.clone(),
+            name: name.value.clone(),
             value: literal(value),
-            origin: origin("params", name),
+            origin: origin(name),
         });
     }
-    for (code, sev) in &manifest.severity {
+    for (code, sev) in &manifest.severity.0 {
         g.overrides
             .severity
-            .push((code.clone(), *sev, origin("severity", code)));
+            .push((code.value.clone(), *sev, origin(code)));
     }
     for code in &manifest.disable {
-        g.overrides
-            .disable
-            .push((code.clone(), origin("disable", code)));
+        g.overrides.disable.push((code.value.clone(), origin(code)));
     }
     Ok(manifest)
 }
 
-/// The span of `key` inside the manifest's `section:` (or of the section itself).
-fn key_span(text: &str, section: &str, key: &str) -> Span {
-    let start = text.find(&format!("{section}:")).unwrap_or(0);
-    match text[start..].find(key) {
-        Some(i) => Span::new(start + i, start + i + key.len()),
-        None => Span::new(start, start + section.len()),
-    }
+/// A mistake in a manifest, at `span` when known.
+fn manifest_error(name: &str, text: &str, span: Option<Span>, message: String) -> PackError {
+    let file = SourceFile::new(name, text);
+    PackError::Manifest(Box::new(Problem::new(
+        DiagKind::Manifest,
+        &file,
+        span,
+        format!("规则包清单 {name} 有误：{message}"),
+    )))
 }
 
 /// A YAML/JSON value as a rule-language literal.

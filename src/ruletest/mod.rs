@@ -7,7 +7,7 @@
 mod form;
 mod spec;
 
-use crate::extract::SourceError;
+use crate::diag::{DiagKind, Problem};
 use crate::finding::Finding;
 use crate::pack::Pack;
 use crate::run::{check_file, CheckOptions};
@@ -57,9 +57,16 @@ pub fn run_file(
     name: &str,
     text: &str,
     load: &Loader,
-) -> Result<Vec<CaseResult>, SourceError> {
-    let file: TestFileSpec = serde_saphyr::from_str(text)
-        .map_err(|e| SourceError::from_saphyr(name, text, "规则测试文件 (rule test file)", &e))?;
+) -> Result<Vec<CaseResult>, Box<Problem>> {
+    let file: TestFileSpec = serde_saphyr::from_str(text).map_err(|e| {
+        Box::new(Problem::from_yaml(
+            DiagKind::RuleTest,
+            name,
+            text,
+            "规则测试文件 (rule test file)",
+            &e,
+        ))
+    })?;
     let stem = name
         .rsplit(['/', '\\'])
         .next()
@@ -71,11 +78,23 @@ pub fn run_file(
         Some(Base::Form(f)) => Some(f),
         Some(Base::Path(p)) => {
             let bytes = load(&p).map_err(|e| {
-                SourceError::new(name, text, format!("无法读取基准表单 {p}：{e}"), None)
+                Box::new(Problem::in_text(
+                    DiagKind::RuleTest,
+                    name,
+                    text,
+                    format!("无法读取基准表单 {p}：{e}"),
+                    None,
+                ))
             })?;
             let base_text = String::from_utf8_lossy(&bytes).to_string();
             let form: InlineForm = serde_saphyr::from_str(&base_text).map_err(|e| {
-                SourceError::from_saphyr(&p, &base_text, "基准表单 (base form)", &e)
+                Box::new(Problem::from_yaml(
+                    DiagKind::RuleTest,
+                    &p,
+                    &base_text,
+                    "基准表单 (base form)",
+                    &e,
+                ))
             })?;
             Some(form)
         }

@@ -4,6 +4,10 @@
 //! rendered through miette with the file's text; [`Problems`] gathers all of a file's or a
 //! pack's mistakes so the author sees them at once (the kdl-rs way).
 
+mod yaml;
+
+pub(crate) use yaml::yaml_span;
+
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
@@ -245,6 +249,18 @@ impl Problem {
     pub fn also_at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
         self
+    }
+
+    /// The message with its line and column (`…（第 52 行第 11 列）`), for a finding about the
+    /// file, which has no snippet.
+    pub fn message_with_place(&self) -> String {
+        match self.span {
+            Some(s) => {
+                let (line, col) = self.file.line_col(s.start);
+                format!("{}（第 {line} 行第 {col} 列）", self.message)
+            }
+            None => self.message.clone(),
+        }
     }
 
     /// `file:line:col: message`, for one-line listings (editors, CI logs).
