@@ -167,17 +167,38 @@ fn chinese(e: &Error) -> (String, Option<String>) {
             format!("这里应为{} (unexpected value)", type_words(expected)),
             None,
         ),
-        Error::NonFiniteFloat { value, .. } => {
-            (format!("数字“{value}”超出范围 (number out of range)"), None)
-        }
-        Error::Message { msg, .. } => chinese_serde_text(msg),
-        other => (
+        Error::NonFiniteFloat { value, .. } => (
             format!(
-                "YAML 写法不对 ({})",
-                serde_saphyr::DefaultMessageFormatter
-                    .format_message(other)
-                    .trim()
+                "“{value}”不是可用的数字：不接受无穷大、NaN 或超出范围的数 (not a finite number)"
             ),
+            None,
+        ),
+        Error::Message { msg, .. } => chinese_serde_text(msg),
+        other => other_error(other),
+    }
+}
+
+/// A parser error with no Chinese wording of its own: the limits by name, else the English in
+/// brackets with the usual causes as the hint.
+fn other_error(e: &Error) -> (String, Option<String>) {
+    let english = serde_saphyr::DefaultMessageFormatter.format_message(e);
+    let english = english.trim();
+    let limit = if english.contains("recursion limit") {
+        Some("嵌套层数过多")
+    } else if english.contains("alias") && english.contains("limit") {
+        Some("别名（*引用）展开过多")
+    } else if english.contains("budget") {
+        Some("文件过大或过于复杂")
+    } else {
+        None
+    };
+    match limit {
+        Some(what) => (
+            format!("{what}，超出读取上限 ({english})"),
+            Some("这不像一份正常的表单文件；请检查文件来源".to_string()),
+        ),
+        None => (
+            format!("YAML 写法不对 ({english})"),
             Some("检查缩进（只用空格）、冒号后的空格和引号是否成对".to_string()),
         ),
     }
