@@ -104,6 +104,7 @@ pub(crate) fn from_comments(
                     at: Some(Place::Cell(anchor(*cell, merges))),
                     reason: line.reason.clone(),
                     origin: Some(Place::Cell(*cell)),
+                    unreadable_at: None,
                 });
             }
         }
@@ -118,7 +119,7 @@ fn anchor(c: CellRef, merges: &[CellRange]) -> CellRef {
 
 /// Whether an acceptance takes effect: it names a code and gives a reason.
 fn complete(a: &Acceptance) -> bool {
-    !a.code.is_empty() && !a.reason.trim().is_empty()
+    !a.code.is_empty() && !a.reason.trim().is_empty() && a.unreadable_at.is_none()
 }
 
 fn matches(a: &Acceptance, f: &Finding, merges: &[CellRange]) -> bool {
@@ -162,7 +163,15 @@ pub(crate) fn apply(form: &Form, merges: &[CellRange], findings: &mut Vec<Findin
 fn unused_finding(sheet: &str, a: &Acceptance) -> Finding {
     let comment = matches!(a.origin, Some(Place::Cell(_)));
     let what = if comment { "批注" } else { "记录" };
-    let (title, message) = if a.code.is_empty() {
+    let (title, message) = if let Some(at) = &a.unreadable_at {
+        (
+            format!("接受{what}的位置无法识别"),
+            format!(
+                "接受{what}中 {} 的位置“{at}”无法识别，未予接受；请写成 tables.指标[5].偏差原因 或 fields.项目名称 (unreadable place)",
+                a.code
+            ),
+        )
+    } else if a.code.is_empty() {
         (
             format!("接受{what}缺少问题代码"),
             format!("接受{what}没有写问题代码（如 S002），未予接受 (acceptance without a code)"),

@@ -5,7 +5,7 @@
 use crate::codes;
 use crate::diag::{DiagKind, Problem, SourceFile, Span};
 use crate::finding::{Finding, Severity};
-use crate::form::Place;
+use crate::form::{FormPath, Place};
 use crate::outcome::FileReport;
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeMap;
@@ -111,6 +111,14 @@ fn matcher(file: &SourceFile, pattern: &Spanned<String>) -> Result<GlobMatcher, 
     })
 }
 
+/// Whether a place written in the config (`I16`, `forms[0].tables.指标[5].得分`) is `at`.
+fn written_at(written: &str, at: &Place) -> bool {
+    match at {
+        Place::Cell(c) => crate::sheet::CellRef::parse(written.trim()) == Some(*c),
+        Place::Path(p) => FormPath::parse(written, p.form).as_ref() == Some(p),
+    }
+}
+
 fn span<T>(s: &Spanned<T>) -> Span {
     Span::new(s.span().start, s.span().end)
 }
@@ -191,17 +199,12 @@ impl Suppressions {
                     return false;
                 }
             }
-            let place = f.at.as_ref().map(|p| match p {
-                Place::Cell(c) => c.to_string(),
-                Place::Path(p) => p.clone(),
-            });
             for (i, (m, a)) in self.accept.iter().enumerate() {
                 let (sheet, cell) = a.place();
                 if m.is_match(&path)
                     && a.code.get_ref() == &f.code
                     && sheet.is_none_or(|s| f.sheet.as_deref() == Some(s))
-                    && cell
-                        .is_none_or(|c| place.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(c)))
+                    && cell.is_none_or(|c| f.at.as_ref().is_some_and(|at| written_at(c, at)))
                 {
                     self.used_accept[i].store(true, Ordering::Relaxed);
                     return false;

@@ -87,13 +87,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// `sheet!cell`, or the sheet alone, or nothing.
+    /// Where the finding is: `自评表!I16`, `form › path`, the sheet alone, or nothing
+    /// ([`Place::location`], the one rendering every format uses).
     pub fn location(&self) -> String {
-        match (&self.sheet, &self.at) {
-            (Some(s), Some(p)) => format!("{s}!{p}"),
-            (Some(s), None) => s.clone(),
-            (None, Some(p)) => p.to_string(),
-            (None, None) => String::new(),
-        }
+        Place::location(self.sheet.as_deref(), self.at.as_ref())
     }
 }

@@ -116,43 +116,7 @@ fn place_cmp(a: Option<&Place>, b: Option<&Place>) -> Ordering {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
-        (Some(Place::Cell(x)), Some(Place::Cell(y))) => x.cmp(y),
-        (Some(Place::Cell(_)), Some(Place::Path(_))) => Ordering::Less,
-        (Some(Place::Path(_)), Some(Place::Cell(_))) => Ordering::Greater,
-        (Some(Place::Path(x)), Some(Place::Path(y))) => natural_cmp(x, y),
-    }
-}
-
-/// Compares strings with runs of ASCII digits compared as numbers (`指标[2]` before `指标[10]`).
-fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a, b);
-    loop {
-        match (x.chars().next(), y.chars().next()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let xe = x.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(x.len());
-                let ye = y.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(y.len());
-                let (xn, yn) = (
-                    x[..xe].trim_start_matches('0'),
-                    y[..ye].trim_start_matches('0'),
-                );
-                let ord = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                x = &x[xe..];
-                y = &y[ye..];
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c.cmp(&d);
-                }
-                x = &x[c.len_utf8()..];
-                y = &y[d.len_utf8()..];
-            }
-        }
+        (Some(x), Some(y)) => x.cmp(y),
     }
 }
 

@@ -359,7 +359,7 @@ fn tables_merges_new_rows_and_other_sheets() {
             "T006",
             Error,
             Some("自评表"),
-            Some(Place::Path("forms[0].x".into())),
+            Some(Place::Path(formlint::form::FormPath::field(0, "x"))),
         ),
         finding("T007", Error, None, None),
         finding("T008", Error, Some("没有这张表"), at("A1")),

@@ -1,6 +1,6 @@
 use super::*;
 use crate::finding::Severity;
-use crate::form::Form;
+use crate::form::{Form, FormPath};
 
 fn line(codes: &[&str], reason: &str) -> AcceptLine {
     AcceptLine {
@@ -149,14 +149,17 @@ fn acceptance_without_place_takes_the_code_anywhere() {
             code: "S002".into(),
             at: None,
             reason: "整表接受".into(),
-            origin: Some(Place::Path("forms[0].accept[0]".into())),
+            origin: Some(Place::Path(
+                FormPath::parse("forms[0].accept[0]", 0).expect("path"),
+            )),
+            unreadable_at: None,
         }],
         ..Form::default()
     };
     let mut findings = vec![
         finding(
             "S002",
-            Some(Place::Path("forms[0].tables.指标[5].得分".into())),
+            Some(Place::Path(FormPath::value(0, "指标", 5, "得分"))),
         ),
         finding("S002", None),
         finding("S005", None),

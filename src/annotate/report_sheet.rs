@@ -61,7 +61,7 @@ pub(super) fn build(
         let target = linked(f);
         let place = match &f.at {
             Some(Place::Cell(c)) => c.to_string(),
-            Some(Place::Path(p)) => p.clone(),
+            Some(Place::Path(p)) => p.to_string(),
             None => String::new(),
         };
         let sheet = f.sheet.clone().unwrap_or_default();

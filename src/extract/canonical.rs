@@ -22,7 +22,7 @@ use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{suggestion, Ordered};
 use crate::diag::{yaml_span, DiagKind, Problem};
 use crate::finding::Finding;
-use crate::form::{Acceptance, Field, FieldValue, Form, Kind, Place, Row, Table};
+use crate::form::{Acceptance, Field, FieldValue, Form, FormPath, Kind, PathAt, Place, Row, Table};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -90,18 +90,22 @@ fn acceptances(i: usize, entries: &[CanonicalAccept]) -> Vec<Acceptance> {
     entries
         .iter()
         .enumerate()
-        .map(|(k, a)| Acceptance {
-            code: a.code.trim().to_ascii_uppercase(),
-            at: a.at.as_deref().map(|p| {
-                let p = p.trim();
-                Place::Path(if p.starts_with("forms[") {
-                    p.to_string()
-                } else {
-                    format!("forms[{i}].{p}")
-                })
-            }),
-            reason: a.reason.trim().to_string(),
-            origin: Some(Place::Path(format!("forms[{i}].accept[{k}]"))),
+        .map(|(k, a)| {
+            let written = a.at.as_deref().map(str::trim);
+            let at = written.and_then(|p| FormPath::parse(p, i));
+            Acceptance {
+                code: a.code.trim().to_ascii_uppercase(),
+                unreadable_at: match (written, &at) {
+                    (Some(w), None) => Some(w.to_string()),
+                    _ => None,
+                },
+                at: at.map(Place::Path),
+                reason: a.reason.trim().to_string(),
+                origin: Some(Place::Path(FormPath {
+                    form: i,
+                    at: PathAt::Accept(k),
+                })),
+            }
         })
         .collect()
 }
@@ -184,7 +188,7 @@ fn typed(
     kind: Kind,
     form: &str,
     name: &str,
-    path: &str,
+    path: FormPath,
     findings: &mut Vec<Finding>,
 ) -> Field {
     let value = match s {
@@ -197,7 +201,7 @@ fn typed(
         },
         Scalar::Text(t) => type_text(t, kind),
     };
-    let place = Place::Path(path.to_string());
+    let place = Place::Path(path);
     if let FieldValue::Invalid(t) = &value {
         findings.push(text_in_number(form, name, t, place.clone()));
     }
@@ -279,10 +283,10 @@ pub(crate) fn read_canonical_named(
             }
         }
         for f in &layout.fields {
-            let path = format!("forms[{i}].fields.{}", f.name);
+            let path = FormPath::field(i, &f.name);
             let given = cf.fields.0.iter().find(|(k, _)| k.value == f.name);
             let field = match given {
-                Some((_, s)) => typed(s, f.kind, &cf.name, &f.name, &path, &mut findings),
+                Some((_, s)) => typed(s, f.kind, &cf.name, &f.name, path, &mut findings),
                 None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
             };
             form.fields.insert(f.name.clone(), field);
@@ -301,7 +305,6 @@ pub(crate) fn read_canonical_named(
             }
         }
         for spec in &layout.tables {
-            let tpath = format!("forms[{i}].tables.{}", spec.name);
             let given = cf.tables.0.iter().find(|(k, _)| k.value == spec.name);
             let mut rows = Vec::new();
             for (j, crow) in given
@@ -310,8 +313,12 @@ pub(crate) fn read_canonical_named(
                 .flatten()
                 .enumerate()
             {
-                let rpath = format!("{tpath}[{j}]");
-                let mut row = read_row(spec, crow, &cf.name, &rpath, &mut findings, &err)?;
+                let at = RowAt {
+                    form: i,
+                    row: j,
+                    name: &cf.name,
+                };
+                let mut row = read_row(spec, crow, &at, &mut findings, &err)?;
                 // a structured form has no sheet rows: its position in the list orders it
                 row.line = u32::try_from(j).ok();
                 rows.push(row);
@@ -320,7 +327,7 @@ pub(crate) fn read_canonical_named(
                 spec.name.clone(),
                 Table {
                     rows,
-                    at: Some(Place::Path(tpath)),
+                    at: Some(Place::Path(FormPath::table(i, &spec.name))),
                 },
             );
         }
@@ -329,12 +336,25 @@ pub(crate) fn read_canonical_named(
     Ok(out)
 }
 
+/// Which row of which form is being read.
+struct RowAt<'a> {
+    form: usize,
+    row: usize,
+    /// The form's name, for messages.
+    name: &'a str,
+}
+
+impl RowAt<'_> {
+    fn value(&self, table: &str, column: &str) -> FormPath {
+        FormPath::value(self.form, table, self.row, column)
+    }
+}
+
 /// Reads one row of a canonical table.
 fn read_row(
     spec: &TableSpec,
     crow: &Ordered<Scalar>,
-    form: &str,
-    rpath: &str,
+    at: &RowAt,
     findings: &mut Vec<Finding>,
     err: &dyn Fn(String, &Spanned<String>) -> Problem,
 ) -> Result<Row, Box<Problem>> {
@@ -352,7 +372,7 @@ fn read_row(
     let get = |name: &str| crow.0.iter().find(|(k, _)| k.value == name);
     let mut row = Row::default();
     if let RowsSpec::Key { column, labels } = &spec.rows {
-        let path = format!("{rpath}.{column}");
+        let path = at.value(&spec.name, column);
         let field = match get(column) {
             Some((k, Scalar::Text(t))) => {
                 let key = label_key(t);
@@ -376,16 +396,16 @@ fn read_row(
         row.cells.insert(column.clone(), field);
     }
     for c in &spec.columns {
-        let path = format!("{rpath}.{}", c.name);
+        let path = at.value(&spec.name, &c.name);
         let field = match get(&c.name) {
-            Some((_, s)) => typed(s, c.kind, form, &c.name, &path, findings),
+            Some((_, s)) => typed(s, c.kind, at.name, &c.name, path, findings),
             None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
         };
         insert_with_weight(&mut row, c, field);
         if let Some(w) = &c.weight {
             if let Some((_, s)) = get(w) {
-                let wpath = format!("{rpath}.{w}");
-                let weight = typed(s, Kind::Number, form, w, &wpath, findings);
+                let wpath = at.value(&spec.name, w);
+                let weight = typed(s, Kind::Number, at.name, w, wpath, findings);
                 if !weight.value.is_blank() {
                     row.cells.insert(w.clone(), weight);
                 }

@@ -1,7 +1,7 @@
 //! Extraction tests over the seed forms and the hand-made fixtures in tests/fixtures/extract/.
 
 use super::*;
-use crate::form::{FieldValue, Kind, Place};
+use crate::form::{FieldValue, FormPath, Kind, Place};
 use crate::sheet::{Cell, CellRange, CellRef, CellValue, Sheet};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use rust_decimal::Decimal;
@@ -357,7 +357,7 @@ fn reads_canonical_yaml() {
     let forms = read_canonical(CANONICAL, &layout()).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(forms.len(), 1);
     let (f, findings) = &forms[0];
-    let path = |p: &str| Some(Place::Path(p.to_string()));
+    let path = |p: &str| Some(Place::Path(FormPath::parse(p, 0).expect("path")));
     assert_eq!(f.sheet, "P1-办公设备采购");
     assert_eq!(
         field(f, "项目金额"),

@@ -57,7 +57,7 @@ pub(crate) fn rows(file: &FileReport) -> String {
     for f in &file.findings {
         let cell = match &f.at {
             Some(Place::Cell(c)) => c.to_string(),
-            Some(Place::Path(p)) => p.clone(),
+            Some(Place::Path(p)) => p.to_string(),
             None => String::new(),
         };
         row(

@@ -4,6 +4,7 @@
 use super::*;
 use crate::finding::Related;
 use crate::finding::Severity;
+use crate::form::Place;
 use crate::pack;
 use crate::run::{self, CheckOptions};
 use crate::sheet::CellRef;

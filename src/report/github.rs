@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding, so
 //! a `formlint check` step annotates the workflow run (and the pull request's changed files).
 
-use super::{place_text, FileReport};
+use super::FileReport;
 use crate::finding::{Finding, Severity};
 
 /// Escapes a command's message, as GitHub's toolkit does: `%`, CR and LF.
@@ -27,7 +27,7 @@ fn command(s: Severity) -> &'static str {
 
 /// `::error file=PATH,title=CODE 标题::自评表!I16 message`.
 fn annotation(file: &str, f: &Finding) -> String {
-    let here = place_text(f.sheet.as_deref(), f.at.as_ref());
+    let here = f.location();
     let body = if f.message.trim().is_empty() {
         f.title.as_str()
     } else {

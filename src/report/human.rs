@@ -55,15 +55,10 @@ pub fn render_human(file: &FileReport, sheets: &[Sheet], opts: &HumanOptions) ->
 
 /// Where a finding is, for people: `file › sheet!I16`, `file › form › path`, `file › sheet`, `file`.
 fn location(file: &str, f: &Finding) -> String {
-    let mut s = file.to_string();
-    match (&f.sheet, &f.at) {
-        (Some(sheet), Some(Place::Cell(c))) => s.push_str(&format!(" › {sheet}!{c}")),
-        (Some(sheet), Some(Place::Path(p))) => s.push_str(&format!(" › {sheet} › {p}")),
-        (Some(sheet), None) => s.push_str(&format!(" › {sheet}")),
-        (None, Some(p)) => s.push_str(&format!(" › {p}")),
-        (None, None) => {}
+    match f.location() {
+        here if here.is_empty() => file.to_string(),
+        here => format!("{file} › {here}"),
     }
-    s
 }
 
 fn render_finding(file: &str, f: &Finding, sheets: &[Sheet], opts: &HumanOptions) -> String {

@@ -28,7 +28,7 @@ struct JsonFinding<'a> {
     sheet: Option<&'a str>,
     cell: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
+    path: Option<String>,
     code: &'a str,
     severity: Severity,
     title: &'a str,
@@ -41,7 +41,7 @@ struct JsonFinding<'a> {
 struct JsonRelated<'a> {
     cell: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
+    path: Option<String>,
     label: &'a str,
 }
 
@@ -54,10 +54,10 @@ struct JsonFile<'a> {
 }
 
 /// Splits a place into its JSON `cell` (A1) and `path` members.
-fn place(at: Option<&Place>) -> (Option<String>, Option<&str>) {
+fn place(at: Option<&Place>) -> (Option<String>, Option<String>) {
     match at {
         Some(Place::Cell(c)) => (Some(c.to_string()), None),
-        Some(Place::Path(p)) => (None, Some(p.as_str())),
+        Some(Place::Path(p)) => (None, Some(p.to_string())),
         None => (None, None),
     }
 }

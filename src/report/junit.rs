@@ -2,7 +2,7 @@
 //! Azure Pipelines): one `<testsuite>` per file, one `<testcase>` per form. A form with errors
 //! fails (one `<failure>` listing them); its warnings and notes go to `<system-out>`.
 
-use super::{place_text, FileReport, Ruleset};
+use super::{FileReport, Ruleset};
 use crate::codes::NOT_A_FORM;
 use crate::finding::{Finding, Severity};
 
@@ -34,7 +34,7 @@ fn escape(s: &str) -> String {
 
 /// One line of a failure or output block: `自评表!I16 [S002] 标题：message`.
 fn line(f: &Finding) -> String {
-    let here = place_text(f.sheet.as_deref(), f.at.as_ref());
+    let here = f.location();
     let mut s = format!("{} [{}] {}", f.severity, f.code, f.title);
     if !f.message.is_empty() && f.message != f.title {
         s.push('：');

@@ -27,7 +27,6 @@ pub use sarif::render_sarif;
 pub use statistics::{render_statistics, render_statistics_of};
 
 use crate::finding::Finding;
-use crate::form::Place;
 
 // The pipeline's outcome types live below the report stage (src/outcome.rs); they are
 // re-exported here because every report format takes them.
@@ -59,18 +58,6 @@ mod emit_tests;
 mod formats_tests;
 #[cfg(test)]
 mod tests;
-
-/// Where something is, in one short text for machine formats: `自评表!I16` for a cell,
-/// `form › path` for a canonical-form path, the sheet alone, or empty for a whole file.
-pub(crate) fn place_text(sheet: Option<&str>, at: Option<&Place>) -> String {
-    match (sheet, at) {
-        (Some(s), Some(Place::Cell(c))) => format!("{s}!{c}"),
-        (Some(s), Some(Place::Path(p))) => format!("{s} › {p}"),
-        (Some(s), None) => s.to_string(),
-        (None, Some(p)) => p.to_string(),
-        (None, None) => String::new(),
-    }
-}
 
 /// Text from a form shown on a terminal or in a log: control characters other than tab and
 /// newline (ESC, BEL, NUL, CR …) and the Unicode bidirectional overrides appear as `\u{1b}`,

@@ -3,7 +3,7 @@
 //! finding's cell is a logical location (`自评表!I16`) and also sits in the result's properties.
 //! Validated against the SARIF schema in `tests/sarif_schema.rs`.
 
-use super::{place_text, FileReport, RuleMeta, Ruleset};
+use super::{FileReport, RuleMeta, Ruleset};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use serde::Serialize;
@@ -119,7 +119,7 @@ struct ResultProperties<'a> {
     sheet: Option<&'a str>,
     cell: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
+    path: Option<String>,
     severity: Severity,
     title: &'a str,
 }
@@ -256,7 +256,7 @@ fn location(
     id: Option<usize>,
     message: Option<&str>,
 ) -> Location {
-    let name = place_text(sheet, at);
+    let name = Place::location(sheet, at);
     let logical_locations = if name.is_empty() {
         Vec::new()
     } else {
@@ -282,7 +282,7 @@ fn location(
 
 fn result<'a>(file: &'a str, f: &'a Finding, rules: &[RuleMeta]) -> SarifResult<'a> {
     let uri = path_uri(file);
-    let here = place_text(f.sheet.as_deref(), f.at.as_ref());
+    let here = f.location();
     let body = if f.message.trim().is_empty() {
         &f.title
     } else {
@@ -295,7 +295,7 @@ fn result<'a>(file: &'a str, f: &'a Finding, rules: &[RuleMeta]) -> SarifResult<
     };
     let (cell, path) = match &f.at {
         Some(Place::Cell(c)) => (Some(c.to_string()), None),
-        Some(Place::Path(p)) => (None, Some(p.as_str())),
+        Some(Place::Path(p)) => (None, Some(p.to_string())),
         None => (None, None),
     };
     let related_locations = f

@@ -3,6 +3,7 @@
 use super::*;
 use crate::finding::Related;
 use crate::finding::Severity;
+use crate::form::{FormPath, Place};
 use crate::sheet::{Cell, CellRange, CellRef, CellValue, Sheet};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -370,7 +371,9 @@ fn human_path_finding_has_no_snippet() {
         "S002",
         Severity::Error,
         Some("贸易摩擦应对事务"),
-        Some(Place::Path("forms[2].tables.指标[5].得分".into())),
+        Some(Place::Path(
+            FormPath::parse("forms[2].tables.指标[5].得分", 0).expect("path"),
+        )),
     );
     f.title = "得分不得超过分值".into();
     f.message = "得分 7 超过分值 6".into();
@@ -434,7 +437,7 @@ fn json_document() {
         forms: 9,
         findings: vec![Finding {
             related: vec![Related {
-                at: Place::Path("forms[2].tables.指标[5].分值".into()),
+                at: Place::Path(FormPath::parse("forms[2].tables.指标[5].分值", 0).expect("path")),
                 label: "分值".into(),
             }],
             message: "得分 7 超过分值 6".into(),
@@ -442,7 +445,9 @@ fn json_document() {
                 "S002",
                 Severity::Error,
                 Some("贸易摩擦应对事务"),
-                Some(Place::Path("forms[2].tables.指标[5].得分".into())),
+                Some(Place::Path(
+                    FormPath::parse("forms[2].tables.指标[5].得分", 0).expect("path"),
+                )),
             )
         }],
     };
@@ -488,13 +493,17 @@ fn sort_order() {
             "P010",
             Severity::Error,
             Some("第二张"),
-            Some(Place::Path("t.指标[10].得分".into())),
+            Some(Place::Path(
+                FormPath::parse("tables.指标[10].得分", 0).expect("path"),
+            )),
         ),
         finding(
             "P002",
             Severity::Error,
             Some("第二张"),
-            Some(Place::Path("t.指标[2].得分".into())),
+            Some(Place::Path(
+                FormPath::parse("tables.指标[2].得分", 0).expect("path"),
+            )),
         ),
     ];
     sort_findings(&mut fs, &order);
@@ -513,8 +522,8 @@ fn sort_order() {
             "B001 自评表!H16",
             "C001 自评表!A17",
             "B002 第二张!A1",
-            "P002 第二张!t.指标[2].得分",
-            "P010 第二张!t.指标[10].得分",
+            "P002 第二张 › forms[0].tables.指标[2].得分",
+            "P010 第二张 › forms[0].tables.指标[10].得分",
             "Y001 别的表!A1",
         ]
     );

@@ -7,7 +7,7 @@
 
 use super::spec::InlineForm;
 use crate::extract::Pairs;
-use crate::form::Place;
+use crate::form::{PathAt, Place};
 use serde_json::{Map, Value};
 
 type Row = Pairs<String, Value>;
@@ -187,13 +187,13 @@ pub(crate) fn resolve(path: &str, form: Option<&InlineForm>) -> Result<String, S
 pub(crate) fn short_place(place: &Place) -> String {
     match place {
         Place::Cell(c) => c.to_string(),
-        Place::Path(p) => {
-            let p = p.strip_prefix("forms[0].").unwrap_or(p);
-            p.strip_prefix("fields.")
-                .or_else(|| p.strip_prefix("tables."))
-                .unwrap_or(p)
-                .to_string()
-        }
+        Place::Path(p) => match &p.at {
+            PathAt::Field(f) => f.clone(),
+            PathAt::Table(t) => t.clone(),
+            PathAt::Row { table, row } => format!("{table}[{row}]"),
+            PathAt::Value { table, row, column } => format!("{table}[{row}].{column}"),
+            PathAt::Accept(k) => format!("accept[{k}]"),
+        },
     }
 }
 

@@ -3,6 +3,10 @@
 //! A [`Form`] knows nothing of file formats; every value keeps the [`Place`] it came from,
 //! so that a finding can point at the exact cell.
 
+mod path;
+
+pub use path::{FormPath, PathAt};
+
 use crate::sheet::CellRef;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -13,8 +17,23 @@ use std::fmt;
 pub enum Place {
     /// A cell of a sheet (A1 notation when displayed).
     Cell(CellRef),
-    /// A path into a canonical YAML/JSON form, such as `forms[0].tables.指标[3].得分`.
-    Path(String),
+    /// A place in a canonical YAML/JSON form, printed `forms[0].tables.指标[3].得分`.
+    Path(FormPath),
+}
+
+impl Place {
+    /// Where something is, in one text: `自评表!I16` for a cell of a sheet, `form › path` for
+    /// a place in a canonical form, the sheet (or form) alone, or empty for a whole file. The
+    /// one rendering every report format and formlint.toml matching use.
+    pub fn location(sheet: Option<&str>, at: Option<&Place>) -> String {
+        match (sheet, at) {
+            (Some(s), Some(Place::Cell(c))) => format!("{s}!{c}"),
+            (Some(s), Some(Place::Path(p))) => format!("{s} › {p}"),
+            (Some(s), None) => s.to_string(),
+            (None, Some(p)) => p.to_string(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 impl fmt::Display for Place {
@@ -109,6 +128,9 @@ pub struct Acceptance {
     /// Where the acceptance itself is written (the comment's cell, the `accept:` entry's path),
     /// for the finding that reports it unused or incomplete.
     pub origin: Option<Place>,
+    /// A place written that could not be read (`at: 指标5`): the acceptance takes no effect and
+    /// is reported, rather than accepting the code anywhere.
+    pub unreadable_at: Option<String>,
 }
 
 /// The type the layout gives a field or a column; the rule checker types expressions with it.
