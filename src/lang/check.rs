@@ -108,16 +108,20 @@ impl<'s> Checker<'s> {
     /// Checks a rule: its code is unique, each check has `at` and `message`, every expression types.
     pub(crate) fn rule(&mut self, file: &SourceFile, rule: &Rule) {
         if let Some((other_file, other)) = self.codes.get(&rule.code.text) {
-            let (line, col) = other_file.line_col(other.start);
-            let where_ = format!("{}:{line}:{col}", other_file.name);
-            self.error(
-                file,
-                DiagKind::DuplicateCode,
-                rule.code.span,
-                format!("规则代码 {} 重复 (duplicate rule code)", rule.code.text),
-                "已在别处使用",
-                Some(format!("同一代码已定义于 {where_}；每条规则的代码必须唯一")),
-            );
+            let message = format!("规则代码 {} 重复 (duplicate rule code)", rule.code.text);
+            let p = Problem::new(DiagKind::DuplicateCode, file, Some(rule.code.span), message)
+                .with_label("重复的代码");
+            let p = if other_file.name == file.name {
+                p.also_at(*other, "首次定义于此")
+                    .with_help(Some("每条规则的代码必须唯一".into()))
+            } else {
+                let (line, col) = other_file.line_col(other.start);
+                p.with_help(Some(format!(
+                    "同一代码已定义于 {}:{line}:{col}；每条规则的代码必须唯一",
+                    other_file.name
+                )))
+            };
+            self.errors.push(p);
         } else {
             self.codes
                 .insert(rule.code.text.clone(), (file.clone(), rule.code.span));
