@@ -6,7 +6,7 @@
 
 mod yaml;
 
-pub(crate) use yaml::yaml_span;
+pub(crate) use yaml::{from_yaml_str, yaml_span};
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;

@@ -38,6 +38,18 @@ impl Problem {
     }
 }
 
+/// Reads YAML text (a `what`: "版式文件", "规则测试文件", …) into `T`; a mistake is a problem
+/// at its place, in Chinese.
+pub(crate) fn from_yaml_str<T: serde::de::DeserializeOwned>(
+    kind: DiagKind,
+    name: &str,
+    text: &str,
+    what: &str,
+) -> Result<T, Box<Problem>> {
+    serde_saphyr::from_str(text)
+        .map_err(|e| Box::new(Problem::from_yaml(kind, name, text, what, &e)))
+}
+
 /// The byte span of a YAML location, if the parser knew it (clamped to the text). Falls back
 /// to the line and column (1-based, in characters) when byte offsets are unavailable.
 pub(crate) fn yaml_span(loc: &Location, text: &str) -> Option<SourceSpan> {

@@ -20,7 +20,7 @@ use super::normalise::label_key;
 use super::sheet_form::insert_with_weight;
 use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{suggestion, Ordered};
-use crate::diag::{yaml_span, DiagKind, Problem};
+use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};
 use crate::finding::Finding;
 use crate::form::{Acceptance, Field, FieldValue, Form, FormPath, Kind, PathAt, Place, Row, Table};
 use rust_decimal::Decimal;
@@ -231,15 +231,12 @@ pub(crate) fn read_canonical_named(
     text: &str,
     layout: &Layout,
 ) -> Result<Vec<(Form, Vec<Finding>)>, CanonicalError> {
-    let file: CanonicalFile = serde_saphyr::from_str(text).map_err(|e| {
-        Box::new(Problem::from_yaml(
-            DiagKind::FormFile,
-            name,
-            text,
-            "自评表数据文件 (canonical form file)",
-            &e,
-        ))
-    })?;
+    let file: CanonicalFile = from_yaml_str(
+        DiagKind::FormFile,
+        name,
+        text,
+        "自评表数据文件 (canonical form file)",
+    )?;
     let err = |msg: String, key: &Spanned<String>| {
         Problem::in_text(
             DiagKind::FormFile,

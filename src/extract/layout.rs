@@ -5,7 +5,7 @@
 
 use super::normalise::label_key;
 use super::yaml::{suggestion, Ordered};
-use crate::diag::{yaml_span, DiagKind, Problem};
+use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};
 use crate::form::{Kind, Schema};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -156,15 +156,7 @@ struct RowsFile {
 
 /// Parses and checks a layout file; `name` is used in error snippets.
 pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError> {
-    let file: LayoutFile = serde_saphyr::from_str(yaml).map_err(|e| {
-        Box::new(Problem::from_yaml(
-            DiagKind::Layout,
-            name,
-            yaml,
-            "版式文件 (layout)",
-            &e,
-        ))
-    })?;
+    let file: LayoutFile = from_yaml_str(DiagKind::Layout, name, yaml, "版式文件 (layout)")?;
     let err = |msg: String, at: Option<&serde_saphyr::Location>| {
         Problem::in_text(
             DiagKind::Layout,

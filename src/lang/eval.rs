@@ -4,6 +4,7 @@
 //! blanks, not again by every rule that reads it.
 
 use crate::codes;
+use crate::diag::SourceFile;
 use crate::finding::{Finding, Related};
 use crate::form::{Form, Place};
 use crate::lang::ast::*;
@@ -479,19 +480,15 @@ fn finish<'p, 'f>(env: &mut Env<'p, 'f>, stmts: &'p [Stmt], hits: &mut Vec<Hit<'
 }
 
 /// A finding that says a rule failed to run on a form (never silently skipped).
-pub(crate) fn eval_failure(
-    what: &str,
-    sheet: &str,
-    e: &EvalError,
-    file_name: &str,
-    line: usize,
-) -> Finding {
+pub(crate) fn eval_failure(what: &str, sheet: &str, e: &EvalError, src: &SourceFile) -> Finding {
+    let (line, col) = src.line_col(e.span.start);
+    let file_name = &src.name;
     Finding {
         code: codes::RULE_FAILED.code.into(),
         severity: codes::RULE_FAILED.severity,
         title: codes::RULE_FAILED.title.into(),
         message: format!(
-            "{what} 在本表上无法执行：{}（{file_name}:{line}）",
+            "{what} 在本表上无法执行：{}（{file_name}:{line}:{col}）",
             e.message
         ),
         sheet: Some(sheet.to_string()),

@@ -320,14 +320,8 @@ impl Program {
         for (src, file) in &self.files {
             for l in &file.lets {
                 let v = env.eval(&l.value).unwrap_or_else(|e| {
-                    let (line, _) = src.line_col(e.span.start);
-                    out.push(eval_failure(
-                        &format!("定义 {}", l.name.text),
-                        &form.sheet,
-                        &e,
-                        &src.name,
-                        line,
-                    ));
+                    let what = format!("定义 {}", l.name.text);
+                    out.push(eval_failure(&what, &form.sheet, &e, src));
                     Val::null()
                 });
                 env.bind(&l.name.text, v);
@@ -337,14 +331,8 @@ impl Program {
             for rule in &file.rules {
                 for check in &rule.checks {
                     if let Err(e) = run_check(&mut env, rule, check, &mut out) {
-                        let (line, _) = src.line_col(e.span.start);
-                        out.push(eval_failure(
-                            &format!("规则 {}", rule.code.text),
-                            &form.sheet,
-                            &e,
-                            &src.name,
-                            line,
-                        ));
+                        let what = format!("规则 {}", rule.code.text);
+                        out.push(eval_failure(&what, &form.sheet, &e, src));
                     }
                 }
             }

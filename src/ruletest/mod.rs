@@ -7,7 +7,7 @@
 mod form;
 mod spec;
 
-use crate::diag::{DiagKind, Problem};
+use crate::diag::{from_yaml_str, DiagKind, Problem};
 use crate::finding::Finding;
 use crate::pack::Pack;
 use crate::run::{check_file, CheckOptions};
@@ -58,15 +58,12 @@ pub fn run_file(
     text: &str,
     load: &Loader,
 ) -> Result<Vec<CaseResult>, Box<Problem>> {
-    let file: TestFileSpec = serde_saphyr::from_str(text).map_err(|e| {
-        Box::new(Problem::from_yaml(
-            DiagKind::RuleTest,
-            name,
-            text,
-            "规则测试文件 (rule test file)",
-            &e,
-        ))
-    })?;
+    let file: TestFileSpec = from_yaml_str(
+        DiagKind::RuleTest,
+        name,
+        text,
+        "规则测试文件 (rule test file)",
+    )?;
     let stem = name
         .rsplit(['/', '\\'])
         .next()
