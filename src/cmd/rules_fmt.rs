@@ -21,14 +21,9 @@ pub fn run(dir: &Path, check: bool) -> ExitCode {
     let mut changed = 0;
     let mut failed = 0;
     for path in &files {
-        let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: 无法读取 {shown}：{e}");
-                failed += 1;
-                continue;
-            }
+        let Some((shown, text)) = crate::cmd::read_shown(path) else {
+            failed += 1;
+            continue;
         };
         let formatted = match format_rules(&shown, &text) {
             Ok(f) => f,

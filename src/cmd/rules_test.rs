@@ -37,14 +37,9 @@ pub fn run(dir: &Path) -> ExitCode {
     let mut results: Vec<CaseResult> = Vec::new();
     let mut broken = 0;
     for path in &files {
-        let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: 无法读取 {shown}：{e}");
-                broken += 1;
-                continue;
-            }
+        let Some((shown, text)) = crate::cmd::read_shown(path) else {
+            broken += 1;
+            continue;
         };
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let load = |rel: &str| std::fs::read(base.join(rel)).map_err(|e| e.to_string());

@@ -41,21 +41,6 @@ impl Diagnostic for RuleWarning {
     }
 }
 
-fn warning(
-    file: &SourceFile,
-    kind: DiagKind,
-    span: Span,
-    message: String,
-    label: &str,
-    help: Option<String>,
-) -> RuleWarning {
-    RuleWarning(
-        Problem::new(kind, file, Some(span), message)
-            .with_label(label)
-            .with_help(help),
-    )
-}
-
 /// Lints parsed rule files against the layout's schema.
 pub(crate) fn lint(files: &[(SourceFile, File)], schema: &Schema) -> Vec<RuleWarning> {
     let mut used = BTreeSet::new();
@@ -80,13 +65,11 @@ pub(crate) fn lint(files: &[(SourceFile, File)], schema: &Schema) -> Vec<RuleWar
             .chain(f.lets.iter().map(|l| (l, "定义")))
         {
             if !used.contains(p.name.text.as_str()) {
-                out.push(warning(
-                    src,
-                    DiagKind::Unused,
-                    p.name.span,
-                    format!("{what}“{}”没有被任何规则使用 (unused)", p.name.text),
-                    "未使用",
-                    Some("删掉它，或在规则中使用它".into()),
+                let message = format!("{what}“{}”没有被任何规则使用 (unused)", p.name.text);
+                out.push(RuleWarning(
+                    Problem::new(DiagKind::Unused, src, Some(p.name.span), message)
+                        .with_label("未使用")
+                        .with_help(Some("删掉它，或在规则中使用它".into())),
                 ));
             }
         }
@@ -107,16 +90,14 @@ fn empty_scope(
     out: &mut Vec<RuleWarning>,
 ) {
     let never = |span: Span, why: String, help: Option<String>| {
-        warning(
-            src,
-            DiagKind::NeverFires,
-            span,
-            format!(
-                "规则 {} 永远不会触发：{why} (can never fire)",
-                rule.code.text
-            ),
-            "范围为空",
-            help,
+        let message = format!(
+            "规则 {} 永远不会触发：{why} (can never fire)",
+            rule.code.text
+        );
+        RuleWarning(
+            Problem::new(DiagKind::NeverFires, src, Some(span), message)
+                .with_label("范围为空")
+                .with_help(help),
         )
     };
     let no_such_row = |span: Span, label: &str, labels: &Vec<String>| {
