@@ -28,7 +28,7 @@ use crate::lang::ast::File;
 use crate::lang::parse::parse_file;
 use unicode_width::UnicodeWidthStr;
 
-mod lex;
+pub(crate) mod lex;
 mod print;
 mod structure;
 

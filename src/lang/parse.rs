@@ -68,7 +68,9 @@ fn parse_here(file: &SourceFile) -> (File, Vec<Problem>) {
                     }
                 }
             }
-            Err(e) => errors.push(syntax_error(file, start, e)),
+            Err(e) => errors.push(
+                unclosed_string(file, start, chunk).unwrap_or_else(|| syntax_error(file, start, e)),
+            ),
         }
     }
     (out, errors)
@@ -171,6 +173,44 @@ pub(crate) fn rule_name(r: &Rule) -> &'static str {
     }
 }
 
+/// A string whose closing quote never comes: reported at its opening quote (pest would
+/// report wherever it gave up, often lines later).
+fn unclosed_string(file: &SourceFile, offset: usize, chunk: &str) -> Option<Problem> {
+    let at = crate::lang::fmt::lex::stuck_at(chunk)?;
+    let quote = chunk[at..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '“'))?;
+    let close = if quote == '"' { '"' } else { '”' };
+    let span = Span::new(offset + at, offset + at + quote.len_utf8());
+    Some(
+        Problem::new(
+            DiagKind::Syntax,
+            file,
+            Some(span),
+            format!("字符串没有结束：这个引号没有配对的右引号“{close}” (unclosed string)"),
+        )
+        .with_label("字符串从这里开始")
+        .with_help(Some(format!(
+            "在字符串末尾补上“{close}”；字符串里要写引号时用 \\\" 或换用“…”"
+        ))),
+    )
+}
+
+/// The half-width character a Chinese input method's punctuation stands for, when the rule
+/// language has no use for the full-width one at that place.
+fn half_width_for(c: char) -> Option<char> {
+    let h = match c {
+        '。' => '.',
+        '、' => ',',
+        '【' => '[',
+        '】' => ']',
+        '‘' | '’' => '\'',
+        c => crate::text::half_width(c),
+    };
+    (h != c).then_some(h)
+}
+
 fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -> Problem {
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
@@ -204,6 +244,23 @@ fn syntax_error(file: &SourceFile, offset: usize, e: pest::error::Error<Rule>) -
         Some(_) if !word.is_empty() => format!("“{word}”"),
         Some(c) => format!("“{c}”"),
     };
+    let found_char = text[abs..].chars().next();
+    if let Some((c, h)) = found_char.and_then(|c| half_width_for(c).map(|h| (c, h))) {
+        return Problem::new(
+            DiagKind::Syntax,
+            file,
+            Some(Span::new(abs, abs + c.len_utf8())),
+            format!("全角“{c}”，请改为半角“{h}” (full-width character)"),
+        )
+        .with_label(format!("改为“{h}”"))
+        .with_help(Some(
+            "规则里的括号、逗号、冒号、百分号可用全角；其他标点请切换到英文（半角）输入".into(),
+        ));
+    }
+    if expected.len() > 6 {
+        expected.truncate(6);
+        expected.push("…");
+    }
     Problem {
         kind: DiagKind::Syntax,
         message: format!("语法错误：此处不能是{found} (syntax error)"),

@@ -327,3 +327,51 @@ rule S009 error "总分分值不是满分" {
     assert!(label.starts_with("在此使用"), "{label}");
     insta::assert_snapshot!(render(&e));
 }
+
+#[test]
+fn full_width_brackets_commas_colons_and_percent_from_an_ime_parse_as_half_width() {
+    let ime = r#"let 权重 = {产出指标：60，效益指标：30}
+rule S101 warning "IME 标点" {
+  for r in 指标
+  when len（r.三级指标） > 50 or round(r.得分，2) > 1％ * 权重.产出指标
+  at r.得分
+  message "得分 {round(r.得分，2)}"
+}
+"#;
+    let half = r#"let 权重 = {产出指标: 60, 效益指标: 30}
+rule S101 warning "IME 标点" {
+  for r in 指标
+  when len(r.三级指标) > 50 or round(r.得分, 2) > 1% * 权重.产出指标
+  at r.得分
+  message "得分 {round(r.得分, 2)}"
+}
+"#;
+    assert!(!run(half).is_empty(), "the rule fires on the test form");
+    assert_eq!(run(ime), run(half));
+    // the formatter prints code half-width; text inside strings is kept as written
+    let formatted = crate::lang::fmt::format_rules("t.rules", ime).expect("formats");
+    let expected = crate::lang::fmt::format_rules("t.rules", half)
+        .expect("formats")
+        .replace("{round(r.得分, 2)}", "{round(r.得分，2)}");
+    assert_eq!(formatted, expected);
+}
+
+#[test]
+fn other_full_width_punctuation_is_named_with_its_half_width_replacement() {
+    let e = errors(
+        "rule S102 warning \"分号\" {\n  when 总分分值 > 1；\n  at 总分分值\n  message \"x\"\n}\n",
+    );
+    let p = &e.errors[0];
+    assert_eq!(p.message, "全角“；”，请改为半角“;” (full-width character)");
+    assert_eq!(p.label, "改为“;”");
+}
+
+#[test]
+fn an_unclosed_string_is_reported_at_its_opening_quote() {
+    let src = "rule S103 warning \"引号\" {\n  when 总分分值 > 1\n  at 总分分值\n  message \"没有结束\n}\n";
+    let e = errors(src);
+    let p = &e.errors[0];
+    assert!(p.message.starts_with("字符串没有结束"), "{}", p.message);
+    let at = p.span.expect("span").start;
+    assert!(src[at..].starts_with("\"没有结束"), "{:?}", &src[at..]);
+}

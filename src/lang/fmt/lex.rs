@@ -58,6 +58,12 @@ impl Tok {
     }
 }
 
+/// Where the lexer stops on `text`: the offset of the first thing it cannot read (an
+/// unclosed string's opening quote among them), if any.
+pub(crate) fn stuck_at(text: &str) -> Option<usize> {
+    lex(text).err()
+}
+
 /// Splits a rule file into tokens; the error is the byte offset of something unknown.
 pub(super) fn lex(text: &str) -> Result<Vec<Tok>, usize> {
     let mut toks = Vec::new();
@@ -87,24 +93,31 @@ pub(super) fn lex(text: &str) -> Result<Vec<Tok>, usize> {
                 .map_or(rest.len(), |(j, _)| j);
             (Kind::Word, i + len)
         } else {
-            let kind = match c {
+            // full-width brackets, comma and colon (Chinese input methods) print half-width
+            let kind = match crate::text::half_width(c) {
                 '(' | '[' | '{' => Kind::Open,
                 ')' | ']' | '}' => Kind::Close,
                 ',' => Kind::Comma,
                 ':' => Kind::Colon,
-                '.' => Kind::Dot,
+                '.' if c == '.' => Kind::Dot,
                 _ => Kind::Op,
             };
             let len = if kind == Kind::Op {
                 op_len(rest).ok_or(i)?
             } else {
-                1
+                c.len_utf8()
             };
             (kind, i + len)
         };
+        let written = text[i..end].trim_end();
         toks.push(Tok {
             kind,
-            text: text[i..end].trim_end().to_string(),
+            text: match kind {
+                Kind::Open | Kind::Close | Kind::Comma | Kind::Colon | Kind::Number => {
+                    written.chars().map(crate::text::half_width).collect()
+                }
+                _ => written.to_string(),
+            },
             own_line: toks.is_empty() || newlines > 0,
             blank_before: newlines > 1,
         });
@@ -122,6 +135,8 @@ pub(super) fn number_len(s: &str) -> usize {
     }
     if s[n..].starts_with('%') {
         n += 1;
+    } else if s[n..].starts_with('％') {
+        n += '％'.len_utf8();
     }
     n
 }

@@ -397,7 +397,7 @@ fn unescape(s: &str) -> String {
 
 /// A number literal's value: `12.5`, or `95%` as 0.95.
 fn number(s: &str) -> Decimal {
-    let (digits, pct) = match s.strip_suffix('%') {
+    let (digits, pct) = match s.strip_suffix('%').or_else(|| s.strip_suffix('％')) {
         Some(d) => (d, true),
         None => (s, false),
     };
