@@ -143,13 +143,9 @@ fn compile_and_run(text: &str) {
             .manifest
             .rules
             .iter()
-            .filter(|r| declares(&files[r.as_str()]))
-            .map(|r| {
-                (
-                    SourceFile::new(&format!("<embedded>/{r}"), &files[r.as_str()]),
-                    0,
-                )
-            })
+            .map(|r| r.value.as_str())
+            .filter(|r| declares(&files[*r]))
+            .map(|r| (SourceFile::new(&format!("<embedded>/{r}"), &files[r]), 0))
             .collect()
     });
     let mut sources = base.clone();

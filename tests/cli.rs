@@ -107,6 +107,10 @@ fn editing_a_parameter_in_a_copy_changes_findings_without_rebuild() {
         pack.to_str().expect("utf8"),
     ]);
     assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("不等于总分满分 100"),
+        "the broken invariant is said: {stderr}"
+    );
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let w001: Vec<&serde_json::Value> = doc["findings"]
         .as_array()

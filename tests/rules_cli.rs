@@ -181,3 +181,59 @@ fn explain_shows_an_engine_code_from_the_registry() {
     assert_eq!(code, 0);
     insta::assert_snapshot!(stdout);
 }
+
+/// A copy of the shipped pack with `params.rules` edited, for the integrity checks below.
+fn edited_pack(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_tree(&root().join("rules/shenzhen-2020"), tmp.path());
+    let params = tmp.path().join("params.rules");
+    let text = std::fs::read_to_string(&params).expect("params");
+    std::fs::write(&params, edit(&text)).expect("write");
+    tmp
+}
+
+#[test]
+fn a_weight_changed_without_the_total_breaks_the_packs_invariant_at_its_line() {
+    let tmp = edited_pack(|t| t.replace("效益指标: 40}", "效益指标: 30}"));
+    let dir = tmp.path().to_str().expect("utf8");
+    let (code, _, stderr) = formlint(&["rules", "check", dir]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("formlint::pack::invariant"), "{stderr}");
+    assert!(
+        stderr.contains("权重之和 90 不等于总分满分 100"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("params.rules:8:"), "{stderr}");
+    // changing the other weight too keeps the total: the pack is fine again
+    let tmp = edited_pack(|t| {
+        t.replace(
+            "{产出指标: 50, 效益指标: 40}",
+            "{产出指标: 60, 效益指标: 30}",
+        )
+    });
+    let (code, stdout, stderr) = formlint(&["rules", "check", tmp.path().to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn rule_files_present_but_unlisted_warn_and_listed_but_missing_fail() {
+    let tmp = edited_pack(str::to_string);
+    std::fs::write(tmp.path().join("新规则.rules"), "param 新参数 = 1\n").expect("write");
+    let dir = tmp.path().to_str().expect("utf8");
+    let (code, stdout, stderr) = formlint(&["rules", "check", dir]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("新规则.rules 不在 pack.yaml 的 rules 列表中"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("1 个警告"), "{stdout}");
+    std::fs::remove_file(tmp.path().join("units.rules")).expect("rm");
+    let (code, _, stderr) = formlint(&["rules", "check", dir]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("列出的规则文件"), "{stderr}");
+    assert!(stderr.contains("units.rules 不存在"), "{stderr}");
+    assert!(
+        stderr.contains("pack.yaml:"),
+        "points into the manifest: {stderr}"
+    );
+}

@@ -24,6 +24,17 @@ pub(crate) struct File {
     pub lets: Vec<Param>,
     /// The rules.
     pub rules: Vec<Rule>,
+    /// `assert COND "message"`: invariants over the params, checked when the pack loads.
+    pub asserts: Vec<Assert>,
+}
+
+/// An invariant a pack states over its params (`assert 权重合计 = 100 "权重之和应为 100"`).
+#[derive(Debug, Clone)]
+pub(crate) struct Assert {
+    /// The condition; must hold.
+    pub cond: Expr,
+    /// What is wrong when it does not (may interpolate params).
+    pub message: Template,
 }
 
 /// A named value: a `param` or a file-level `let`.

@@ -105,6 +105,18 @@ impl<'s> Checker<'s> {
             .insert(p.name.text.clone(), (file.clone(), p.span));
     }
 
+    /// Checks an `assert`: a condition over params only (true or false), and its message.
+    pub(crate) fn assertion(&mut self, file: &SourceFile, a: &Assert) {
+        let mut scope = Scope {
+            checker: self,
+            file,
+            locals: Vec::new(),
+        };
+        scope.constant(&a.cond);
+        scope.expect(&a.cond, &Ty::Bool);
+        scope.template(&a.message);
+    }
+
     /// Checks a rule: its code is unique, each check has `at` and `message`, every expression types.
     pub(crate) fn rule(&mut self, file: &SourceFile, rule: &Rule) {
         if let Some((other_file, other)) = self.codes.get(&rule.code.text) {

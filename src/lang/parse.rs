@@ -57,6 +57,13 @@ fn parse_here(file: &SourceFile) -> (File, Vec<Problem>) {
                                 out.lets.push(p);
                             }
                         }
+                        Rule::assert_def => {
+                            let a = b.assert(item);
+                            match b.deep.take().or_else(|| depth::too_deep_tree(&a.cond)) {
+                                Some(at) => errors.push(nesting_error(file, at)),
+                                None => out.asserts.push(a),
+                            }
+                        }
                         Rule::rule_def => {
                             let r = b.rule(item);
                             match b.deep.take().or_else(|| depth::too_deep_rule(&r)) {
@@ -101,7 +108,7 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if offset > 0
-            && ["param ", "let ", "rule "]
+            && ["param ", "let ", "rule ", "assert "]
                 .iter()
                 .any(|k| line.starts_with(k))
         {
@@ -123,6 +130,7 @@ pub(crate) fn rule_name(r: &Rule) -> &'static str {
         Rule::EOI => "文件结尾 (end of file)",
         Rule::param => "参数定义 `param 名称 = 值`",
         Rule::form_let => "定义 `let 名称 = 表达式`",
+        Rule::assert_def => "不变式 `assert 条件 \"说明\"`",
         Rule::rule_def => "规则 `rule 代码 级别 \"标题\" { … }`",
         Rule::code => "规则代码 (如 B001)",
         Rule::severity => "级别 error / warning / info",

@@ -121,6 +121,9 @@ fn compile_here(
         }
     }
     for (src, file) in &files {
+        for a in &file.asserts {
+            checker.assertion(src, a);
+        }
         for r in &file.rules {
             checker.rule(src, r);
         }
@@ -287,6 +290,47 @@ impl Program {
             }
         }
         Ok(out)
+    }
+
+    /// The pack's `assert`s that do not hold with its params (overrides applied), each at its
+    /// condition: `rules check` fails on them, `check` warns, so a weight changed without the
+    /// total is caught where the pack states the total.
+    pub fn broken_invariants(&self) -> Vec<Problem> {
+        let mut env = Env::new(&self.units, &NO_FORM);
+        for (name, v) in &self.params {
+            env.bind(name, v.clone());
+        }
+        let mut out = Vec::new();
+        for (src, file) in &self.files {
+            for a in &file.asserts {
+                let problem = |message: String| {
+                    Problem::new(DiagKind::Invariant, src, Some(a.cond.span), message)
+                        .with_label("不成立")
+                };
+                match env.eval(&a.cond).map(|v| v.as_bool()) {
+                    Ok(Some(true)) => {}
+                    Ok(Some(false)) => {
+                        let why = env
+                            .render(&a.message)
+                            .unwrap_or_else(|_| "（说明无法生成）".into());
+                        out.push(
+                            problem(format!(
+                                "规则包的不变式不成立：{why} (invariant does not hold)"
+                            ))
+                            .with_help(Some(
+                                "改参数（或 pack.yaml 的 params）让它成立；改了权重别忘了总分"
+                                    .into(),
+                            )),
+                        );
+                    }
+                    Ok(None) => out.push(problem(
+                        "不变式的结果未知（参数为空？）(invariant is unknown)".into(),
+                    )),
+                    Err(e) => out.push(problem(format!("不变式无法计算：{}", e.message))),
+                }
+            }
+        }
+        out
     }
 
     /// Warnings for rule authors: unused parameters, checks that can never fire.

@@ -77,7 +77,7 @@ pub struct Manifest {
     /// Rule files, in evaluation order. In an extending pack, a rule with a base rule's code
     /// replaces it.
     #[serde(default)]
-    pub rules: Vec<String>,
+    pub rules: Vec<Spanned<String>>,
     /// Units for the value grammar (added to the base pack's).
     #[serde(default)]
     pub units: UnitSpec,
@@ -137,6 +137,9 @@ pub struct Pack {
     pub layout: Layout,
     /// The compiled rules.
     pub program: Program,
+    /// What `rules check` warns about the pack's files: `.rules` files in the pack folder that
+    /// `pack.yaml` does not list (they are not loaded).
+    pub notes: Vec<Problem>,
 }
 
 /// Why a pack could not be loaded.
@@ -183,6 +186,7 @@ pub fn load(files: &BTreeMap<String, String>, prefix: &str) -> Result<Pack, Pack
 
 /// Everything a chain of packs contributes before compiling.
 struct Gathered {
+    notes: Vec<Problem>,
     layout: Option<(String, String)>,
     sources: Vec<(SourceFile, usize)>,
     units: Units,
@@ -196,6 +200,7 @@ pub fn load_with(
     resolve: &Resolver,
 ) -> Result<Pack, PackError> {
     let mut g = Gathered {
+        notes: Vec::new(),
         layout: None,
         sources: Vec::new(),
         units: Units::new(),
@@ -219,6 +224,7 @@ pub fn load_with(
         manifest,
         layout,
         program,
+        notes: g.notes,
     })
 }
 
@@ -277,8 +283,38 @@ fn gather(
     }
     manifest.units.add_to(&mut g.units);
     for r in &manifest.rules {
-        g.sources
-            .push((SourceFile::new(&format!("{prefix}{r}"), get(r)?), layer));
+        let text = files.get(r.value.as_str()).ok_or_else(|| {
+            manifest_error(
+                &manifest_name,
+                manifest_text,
+                at(r),
+                format!(
+                    "列出的规则文件 {prefix}{} 不存在 (listed rule file missing)",
+                    r.value
+                ),
+            )
+        })?;
+        g.sources.push((
+            SourceFile::new(&format!("{prefix}{}", r.value), text),
+            layer,
+        ));
+    }
+    let listed = |name: &str| manifest.rules.iter().any(|r| r.value == name);
+    for name in files.keys().filter(|n| n.ends_with(".rules") && !listed(n)) {
+        let file = SourceFile::new(&manifest_name, manifest_text);
+        let first = manifest.rules.first().and_then(at);
+        g.notes.push(
+            Problem::new(
+                DiagKind::PackFiles,
+                &file,
+                first,
+                format!(
+                    "规则文件 {prefix}{name} 不在 pack.yaml 的 rules 列表中，没有加载 (rule file not listed)"
+                ),
+            )
+            .with_label("rules 列表")
+            .with_help(Some(format!("要使用它，把“{name}”加到 rules 列表；不用就删掉这个文件"))),
+        );
     }
     let src = SourceFile::new(&manifest_name, manifest_text);
     let origin = |key: &Spanned<String>| Origin {

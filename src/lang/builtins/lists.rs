@@ -164,6 +164,24 @@ pub(super) fn len<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String
     })
 }
 
+pub(super) fn keys<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+    Ok(match &one(args).v {
+        V::Map(entries) => Val::of(V::List(Arc::new(
+            entries.iter().map(|(k, _)| Val::text(k)).collect(),
+        ))),
+        _ => Val::null(),
+    })
+}
+
+pub(super) fn values<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+    Ok(match &one(args).v {
+        V::Map(entries) => Val::of(V::List(Arc::new(
+            entries.iter().map(|(_, v)| v.clone()).collect(),
+        ))),
+        _ => Val::null(),
+    })
+}
+
 pub(super) fn contains<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
     Ok(match (args[0].as_text(), args[1].as_text()) {
         (Some(a), Some(b)) => Val::bool(a.contains(b)),

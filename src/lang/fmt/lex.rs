@@ -42,6 +42,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "not",
     "rule",
     "param",
+    "assert",
     "check",
     "title_en",
     "description",

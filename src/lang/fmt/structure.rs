@@ -50,7 +50,7 @@ pub(super) struct Stmt {
 
 pub(super) fn is_start(t: &Tok, top: bool) -> bool {
     let starts: &[&str] = if top {
-        &["param", "let", "rule"]
+        &["param", "let", "assert", "rule"]
     } else {
         &[
             "for",

@@ -28,6 +28,13 @@ impl Builder {
         }
     }
 
+    pub(super) fn assert(&self, p: Pair<Rule>) -> Assert {
+        let mut it = p.into_inner();
+        let cond = self.expr(it.next().expect("condition"));
+        let message = self.template(it.next().expect("message"));
+        Assert { cond, message }
+    }
+
     pub(super) fn param(&self, p: Pair<Rule>) -> Param {
         let span = self.span(&p);
         let mut it = p.into_inner();
