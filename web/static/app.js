@@ -227,8 +227,20 @@
     }).then(function (r) {
       state.batch = r;
       text.textContent = '已检查 ' + r.files.length + ' 个文件，用时 ' + (r.ms / 1000).toFixed(1) + ' 秒';
-      return fl._call('report', { format: 'html' }).then(function (html) {
-        showResult(r, html);
+      // the reports are rendered now, so a download is immediate (within the click)
+      return Promise.all(['html', 'json', 'csv'].map(function (f) { return fl._call('report', { format: f }); })).then(function (t) {
+        state.reports = { html: t[0], json: t[1], csv: t[2] };
+        state.annotated = null;
+        showResult(r, t[0]);
+        return fl._call('annotateBatch', {}).then(function (copies) {
+          if (state.batch !== r) return;
+          state.annotated = copies;
+          Array.prototype.forEach.call(document.querySelectorAll('button[data-annotate]'), function (b) {
+            var ok = !!copies[Number(b.dataset.annotate)];
+            b.disabled = !ok;
+            b.textContent = ok ? '下载' : '无法生成';
+          });
+        });
       });
     }).catch(function (e) {
       showError($('check-error'), '检查失败：' + e.message);
@@ -270,33 +282,30 @@
       var xlsx = /\.xls[xm]$/i.test(f.name) && f.findings.length && !f.findings.some(function (x) { return x.code === 'X001' || x.code === 'X002'; });
       var cell = el('td');
       if (xlsx) {
-        cell.appendChild(el('button', { type: 'button', class: 'small', 'data-annotate': String(i), text: '下载', 'aria-label': '下载 ' + f.name + ' 的批注工作簿', onclick: function () { annotate(i); } }));
+        cell.appendChild(el('button', { type: 'button', class: 'small', 'data-annotate': String(i), disabled: '', text: '准备中…', 'aria-label': '下载 ' + f.name + ' 的批注工作簿', onclick: function () { annotate(i); } }));
       } else cell.textContent = '—';
       body.appendChild(el('tr', {}, [el('td', { text: f.name }), el('td', { text: String(f.forms) }),
         el('td', { text: String(f.summary.errors) }), el('td', { text: String(f.summary.warnings) }),
         el('td', { text: String(f.summary.info) }), cell]));
     });
     $('files-count').textContent = '（' + r.files.length + '）';
+    $('files-box').open = r.files.length <= 12;
     $('report-frame').srcdoc = html;
     $('result').hidden = false;
   }
 
+  // Annotated copies are made right after the check, so the download happens within the click.
   function annotate(i) {
-    var f = state.forms[i];
-    var o = packOptions();
-    var go = o.pack === 'workbench'
-      ? fl._call('benchFiles', {}).then(function (files) { o.pack = { files: files }; return fl.annotate(f.bytes, f.name, o); })
-      : fl.annotate(f.bytes, f.name, o);
-    return go.then(function (bytes) {
-      var base = f.name.split('/').pop();
-      download(base.replace(/(\.xls[xm])$/i, '.批注$1'), bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    }).catch(function (e) { showError($('check-error'), '无法生成批注工作簿：' + e.message); });
+    var f = state.forms[i], bytes = state.annotated && state.annotated[i];
+    if (!bytes) return;
+    var base = f.name.split('/').pop();
+    download(base.replace(/(\.xls[xm])$/i, '.批注$1'), bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   }
 
   function downloadReport(format, name, type) {
-    return fl._call('report', { format: format }).then(function (text) {
-      download(name, new Blob([format === 'csv' ? '\ufeff' + text : text], { type: type }));
-    });
+    var text = state.reports && state.reports[format];
+    if (text === undefined) return;
+    download(name, new Blob([format === 'csv' ? '\ufeff' + text : text], { type: type }));
   }
 
   // ---- the rule workbench ---------------------------------------------------------------------
@@ -368,6 +377,7 @@
         if (r.findings) b.findings = r.findings;
         showDiags(r.check);
         showDelta();
+        window.__benchChecks = (window.__benchChecks || 0) + 1; // for tests: an edit's check is shown
       }).catch(function (e) { $('editor-state').textContent = '出错：' + e.message; });
     }, 250);
   }
@@ -408,7 +418,9 @@
     $('editor-state').textContent = check.ok ? '规则包检查通过' : '规则包有错误';
     $('editor-state').className = check.ok ? 'hint ok' : 'hint bad';
     ds.forEach(function (d) {
-      var where = (d.file || '') + (d.line ? '，第 ' + d.line + ' 行，第 ' + d.column + ' 列' : '');
+      // the place as the command line prints it (file:line:column, the column in UTF-8 bytes)
+      var where = (d.line ? '第 ' + d.line + ' 行第 ' + d.column + ' 字 · ' : '') + (d.file || '') +
+        (d.line ? ':' + d.line + ':' + d.cli_column : '');
       var li = el('li', { class: 'diag ' + d.severity, 'data-line': d.line ? String(d.line) : '', 'data-file': d.file || '' }, [
         el('span', { class: 'where', text: where }), ' ',
         el('b', { text: (d.severity === 'error' ? '错误' : d.severity === 'warning' ? '警告' : '提示') + '：' + d.message }),
@@ -456,6 +468,13 @@
       $(id + '-count').textContent = String(list.length);
     };
     if (!b.baseline || !b.findings) { fill('added', []); fill('removed', []); return; }
+    if (b.check && !b.check.ok) {
+      note.hidden = false;
+      note.textContent = '规则包有错误：改正后重新检查；下面是上次通过检查时的结果。';
+    } else {
+      note.textContent = '与打开规则包时相比：';
+      note.hidden = false;
+    }
     fill('added', minus(b.findings, b.baseline));
     fill('removed', minus(b.baseline, b.findings));
   }

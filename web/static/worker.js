@@ -10,6 +10,7 @@
 var W = null; // the wasm-bindgen exports, once initialised
 var sessions = {}; // key → Engine (built-in pack choices are kept; loaded packs are per call)
 var uiEngine = null; // the checker page's session (its files are kept for the reports)
+var uiFiles = [], uiFindings = []; // that session's files and their findings
 var bench = null; // the rule workbench's pack (PackFiles)
 var benchForms = []; // the forms the workbench re-checks: {name, bytes}
 
@@ -149,6 +150,7 @@ var ops = {
     }
     if (o.config) uiEngine.set_config(o.configName || 'formlint.toml', o.config);
     if (o.encoding) uiEngine.set_encoding(o.encoding);
+    uiFiles = a.files;
     var files = [];
     var t0 = Date.now(), last = 0;
     a.files.forEach(function (f, i) {
@@ -160,7 +162,18 @@ var ops = {
         progress({ done: i + 1, total: a.files.length, file: f.name });
       }
     });
+    uiFindings = files.map(function (f) { return f.findings; });
     return { pack: JSON.parse(uiEngine.pack_info()), files: files, ms: Date.now() - t0 };
+  },
+  // The annotated copy of each workbook of the batch that has findings (null for the others).
+  annotateBatch: function () {
+    if (!uiEngine) throw new Error('还没有检查任何文件');
+    return uiFiles.map(function (f, i) {
+      var found = uiFindings[i];
+      if (!/\.xls[xm]$/i.test(f.name) || !found.length) return null;
+      if (found.some(function (x) { return x.code === 'X001' || x.code === 'X002'; })) return null;
+      try { return uiEngine.annotate(f.name, u8(f.bytes)); } catch (e) { return null; }
+    });
   },
   report: function (a) {
     if (!uiEngine) throw new Error('还没有检查任何文件');

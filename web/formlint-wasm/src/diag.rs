@@ -20,6 +20,8 @@ pub struct Diag {
     pub line: Option<usize>,
     /// 1-based column (in characters) of the span's start.
     pub column: Option<usize>,
+    /// 1-based column in bytes of UTF-8, as `formlint rules check` prints it (`file:line:col`).
+    pub cli_column: Option<usize>,
     /// 1-based line of the span's end.
     pub end_line: Option<usize>,
     /// 1-based column of the span's end (exclusive).
@@ -71,6 +73,7 @@ fn one(d: &dyn Diagnostic) -> Diag {
         file: None,
         line: None,
         column: None,
+        cli_column: None,
         end_line: None,
         end_column: None,
         label: label.as_ref().and_then(|l| l.label().map(str::to_string)),
@@ -80,12 +83,13 @@ fn one(d: &dyn Diagnostic) -> Diag {
     if let (Some(label), Some(src)) = (&label, d.source_code()) {
         let start = label.offset();
         let end = start + label.len();
-        if let Some((name, line, column)) = locate(src, start) {
+        if let Some((name, line, column, bytes)) = locate(src, start) {
             diag.file = name;
             diag.line = Some(line);
             diag.column = Some(column);
+            diag.cli_column = Some(bytes);
         }
-        if let Some((_, line, column)) = locate(src, end) {
+        if let Some((_, line, column, _)) = locate(src, end) {
             diag.end_line = Some(line);
             diag.end_column = Some(column);
         }
@@ -93,8 +97,9 @@ fn one(d: &dyn Diagnostic) -> Diag {
     diag
 }
 
-/// The source's name and the 1-based line and character column of byte `offset`.
-fn locate(src: &dyn SourceCode, offset: usize) -> Option<(Option<String>, usize, usize)> {
+/// The source's name, the 1-based line, and the 1-based column in characters and in bytes of
+/// byte `offset`.
+fn locate(src: &dyn SourceCode, offset: usize) -> Option<(Option<String>, usize, usize, usize)> {
     // All lines before the offset as context: the contents then start at the file's start.
     let contents = src
         .read_span(&SourceSpan::new(offset.into(), 0), usize::MAX, 0)
@@ -104,9 +109,17 @@ fn locate(src: &dyn SourceCode, offset: usize) -> Option<(Option<String>, usize,
     let upto = offset.checked_sub(base)?.min(data.len());
     let before = String::from_utf8_lossy(&data[..upto]);
     let line = contents.line() + before.matches('\n').count() + 1;
-    let column = match before.rfind('\n') {
-        Some(i) => before[i + 1..].chars().count(),
-        None => contents.column() + before.chars().count(),
-    } + 1;
-    Some((contents.name().map(str::to_string), line, column))
+    let (column, bytes) = match before.rfind('\n') {
+        Some(i) => (before[i + 1..].chars().count(), before.len() - i - 1),
+        None => (
+            contents.column() + before.chars().count(),
+            contents.column() + before.len(),
+        ),
+    };
+    Some((
+        contents.name().map(str::to_string),
+        line,
+        column + 1,
+        bytes + 1,
+    ))
 }
