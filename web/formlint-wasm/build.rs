@@ -32,7 +32,7 @@ fn main() {
         .filter(|p| p.join("pack.yaml").is_file())
         .collect();
     packs.sort();
-    let mut out = String::from("static PACK_FOLDERS: &[(&str, &[(&str, &[u8])])] = &[\n");
+    let mut out = String::from("static PACK_FOLDERS: &[(&str, &[PackFile])] = &[\n");
     for dir in packs {
         let name = dir.file_name().and_then(|n| n.to_str()).expect("name");
         writeln!(out, "    ({name:?}, &[").unwrap();
@@ -44,7 +44,12 @@ fn main() {
                 .expect("inside")
                 .to_string_lossy()
                 .replace('\\', "/");
-            writeln!(out, "        ({rel:?}, include_bytes!({:?})),", f.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "        ({rel:?}, include_bytes!({:?})),",
+                f.display().to_string()
+            )
+            .unwrap();
         }
         out.push_str("    ]),\n");
     }

@@ -120,9 +120,7 @@ impl Engine {
     /// A session with a loaded pack (as `formlint check --rules DIR`); the error is the
     /// pack's problems as the command line prints them (use `PackFiles.check` for them as data).
     pub fn with_pack(files: &PackFiles) -> Result<Engine, JsError> {
-        let p = files
-            .load()
-            .map_err(|e| JsError::new(&diag::render(&e)))?;
+        let p = files.load().map_err(|e| JsError::new(&diag::render(&e)))?;
         Ok(Engine::of(PackChoice::Fixed(Box::new(p))))
     }
 
@@ -176,7 +174,11 @@ impl Engine {
     /// A formlint.toml for the files checked from now on (`path` is how it is named in
     /// findings); `None` removes it. Its `rules` key is not followed here: choose the pack
     /// when making the session.
-    pub fn set_config(&mut self, path: Option<String>, text: Option<String>) -> Result<(), JsError> {
+    pub fn set_config(
+        &mut self,
+        path: Option<String>,
+        text: Option<String>,
+    ) -> Result<(), JsError> {
         self.config = match (path, text) {
             (Some(p), Some(t)) => Some((p, t)),
             (None, Some(t)) => Some((config_name(), t)),
