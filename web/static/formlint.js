@@ -27,6 +27,7 @@
         if (!p) return;
         if (m.progress) { if (p.onProgress) p.onProgress(m.progress); return; }
         delete pending[m.id];
+        if (m.fatal) restart();
         if (m.ok) p.resolve(m.result); else p.reject(new Error(m.error));
       };
       worker.onerror = function (ev) {
@@ -43,6 +44,16 @@
       }, reject);
     });
     return readyPromise;
+  }
+
+  // After a trap the module cannot be trusted: the next call starts a fresh worker (the page's
+  // kept files and the workbench's pack are lost; the page checks again on its next action).
+  function restart() {
+    var w = worker;
+    worker = null;
+    readyPromise = null;
+    Object.keys(pending).forEach(function (k) { pending[k].reject(new Error('formlint 引擎已重启')); delete pending[k]; });
+    if (w) w.terminate();
   }
 
   function call(op, args, onProgress, transfer) {

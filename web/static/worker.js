@@ -225,6 +225,9 @@ self.onmessage = function (ev) {
     var result = op(m.args || {}, function (p) { self.postMessage({ id: m.id, progress: p }); });
     reply({ ok: true, result: result });
   } catch (e) {
-    reply({ ok: false, error: String(e && e.message !== undefined ? e.message : e) });
+    // A trap inside the engine (a bug; the command line would report X015) leaves the module
+    // unusable: say so, and formlint.js starts a new worker for the next call.
+    var fatal = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
+    reply({ ok: false, fatal: fatal, error: (fatal ? 'formlint 内部错误（X015），请报告此文件：' : '') + String(e && e.message !== undefined ? e.message : e) });
   }
 };
