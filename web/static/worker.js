@@ -58,9 +58,18 @@ function packOf(spec) {
   throw new Error('无法识别的规则包 (pack: a built-in name, {files}, or {zip})');
 }
 
+// A formlint.toml's `rules = "NAME"` picks the pack when none is given (as on the command line,
+// where --rules wins over it and it wins over --year). A folder named there is not looked for.
+function configPack(o) {
+  if (o.pack || !o.config) return o;
+  var named = W.Engine.config_rules(o.config);
+  if (!named) return o;
+  return Object.assign({}, o, { pack: named });
+}
+
 // An Engine for check options {pack, year, config}; `fresh` when its files must not be kept.
 function engineFor(o) {
-  o = o || {};
+  o = configPack(o || {});
   var pack = o.pack;
   var e;
   if (pack === undefined || pack === null || pack === '' || typeof pack === 'string') {
@@ -138,7 +147,7 @@ var ops = {
   batch: function (a, progress) {
     if (uiEngine) uiEngine.free();
     uiEngine = null;
-    var o = a.options || {};
+    var o = configPack(a.options || {});
     if (o.pack === 'workbench') {
       if (!bench) throw new Error('规则工作台中没有打开规则包');
       uiEngine = W.Engine.with_pack(bench);
