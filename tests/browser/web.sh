@@ -44,7 +44,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   command -v node >/dev/null && command -v npm >/dev/null || skip "node/npm not found"
 fi
 # wasm-opt (Debian's binaryen) is used by web/build.sh when installed; not installed here: it
-# saves 14 % of the raw module but not of the gzipped one, and costs CI a minute.
+# saves 5 % of the raw module but not of the gzipped one, and costs CI a minute.
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
