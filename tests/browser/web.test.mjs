@@ -408,6 +408,29 @@ test('served over http from 127.0.0.1 the page works the same, fetching only its
   server.close();
 });
 
+test('the example portal page of docs/embedding.md works as documented', async () => {
+  const p = await context.newPage();
+  const seen = [];
+  p.on('request', (r) => seen.push(r.url()));
+  p.on('pageerror', (e) => pageErrors.push(String(e)));
+  await p.goto(pathToFileURL(path.join(WEB, 'embed-example.html')).href);
+  await p.waitForFunction(() => /已就绪/.test(document.getElementById('verdict').textContent), null, { timeout: 60000 });
+  const rel = `${SEED}/${seedFiles[8]}`;
+  const expected = cliJson(rel);
+  await p.setInputFiles('#form-file', path.join(ROOT, rel));
+  await p.waitForFunction(() => document.querySelectorAll('#findings li').length > 0);
+  assert.equal(await p.locator('#findings li').count(), expected.findings.length);
+  assert.match(await p.locator('#verdict').textContent(), new RegExp(`有 ${expected.summary.errors} 个错误`));
+  // the page's example is the one docs/embedding.md shows
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/embedding.md'), 'utf8');
+  assert.ok(doc.includes(fs.readFileSync(path.join(ROOT, 'web/static/embed-example.html'), 'utf8').trim()));
+  const js = fs.readFileSync(path.join(ROOT, 'web/static/embed-example.js'), 'utf8').split('\n').filter((l) => !l.startsWith('//')).join('\n').trim();
+  assert.ok(doc.includes(js), 'docs/embedding.md shows web/static/embed-example.js');
+  assert.deepEqual(seen.filter((u) => !u.startsWith(pathToFileURL(WEB).href + '/') && !u.startsWith('blob:')), []);
+  assert.deepEqual(await p.evaluate(() => window.__csp), []);
+  await p.close();
+});
+
 test('nothing but the page\'s own files was requested; no CSP violation, no script error; screenshot', async () => {
   await page.click('#tab-check');
   await page.evaluate(() => window.scrollTo(0, 0));
