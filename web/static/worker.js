@@ -163,7 +163,13 @@ var ops = {
     var files = [];
     var t0 = Date.now(), last = 0;
     a.files.forEach(function (f, i) {
-      var doc = JSON.parse(uiEngine.check(f.name, u8(f.bytes)));
+      var doc;
+      try {
+        doc = JSON.parse(uiEngine.check(f.name, u8(f.bytes)));
+      } catch (e) {
+        e.message = f.name + '：' + e.message; // which file broke the engine
+        throw e;
+      }
       files.push({ name: f.name, forms: doc.files[0] ? doc.files[0].forms : 0, summary: doc.summary, findings: doc.findings });
       var now = Date.now();
       if (now - last > 50 || i === a.files.length - 1) {
