@@ -189,7 +189,7 @@
         note.className = 'hint bad';
         return;
       }
-      note.textContent = '已加载规则包 ' + r.name + ' ' + r.version + '（' + r.rules + ' 条规则）';
+      note.textContent = '已加载规则包 ' + r.name + ' ' + r.version + '（' + r.rules + ' 条规则），可在“使用”中选择';
       note.className = 'hint';
       state.customPack = { label: label, arg: arg };
       addPackOption('custom', '已加载：' + r.name + ' ' + r.version + '（' + label + '）');
