@@ -148,6 +148,24 @@ test('bad files get the command line\'s X codes', async () => {
   }
 });
 
+test('after a trap in the engine the call says X015 and why, and the next call works', async () => {
+  const err = await page.evaluate(() => window.formlint._call('trapForTests', {}).then(() => 'resolved', (e) => e.message));
+  assert.match(err, /X015/);
+  assert.match(err, /trap_for_tests/);
+  const rel = `${SEED}/${seedFiles[0]}`;
+  const got = await page.evaluate(async ([b, name]) => window.formlint.check(new Uint8Array(b), name), [bytesOf(rel), rel]);
+  assert.deepEqual(got, cliJson(rel));
+});
+
+test('the engine builds with the root Cargo.lock\'s versions of every crate they share', () => {
+  const lock = (p) => new Map([...fs.readFileSync(path.join(ROOT, p), 'utf8').matchAll(/name = "([^"]+)"\nversion = "([^"]+)"/g)].map((m) => [m[1], m[2]]));
+  const root = lock('Cargo.lock');
+  const web = lock('web/formlint-wasm/Cargo.lock');
+  // wasm-bindgen is pinned to the CLI that installs (web/build.sh); js-sys follows it
+  const differ = [...web].filter(([n, v]) => root.has(n) && root.get(n) !== v && !/^(wasm-bindgen|js-sys)/.test(n));
+  assert.deepEqual(differ, [], 'update web/formlint-wasm/Cargo.lock (cargo update -p NAME --precise VERSION)');
+});
+
 test('formlint.annotate gives the command line\'s annotated workbook', async () => {
   const rel = `${SEED}/${seedFiles[2]}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'formlint-annotate-'));

@@ -122,6 +122,7 @@ var ops = {
     return { version: W.version(), packs: JSON.parse(W.builtin_packs()) };
   },
   packs: function () { return JSON.parse(W.builtin_packs()); },
+  trapForTests: function () { W.trap_for_tests(); },
   packInfo: function (a) {
     var e = engineFor(a.options);
     try { return JSON.parse(e.pack_info()); } finally { release(e); }
@@ -243,6 +244,13 @@ self.onmessage = function (ev) {
     // A trap inside the engine (a bug; the command line would report X015) leaves the module
     // unusable: say so, and formlint.js starts a new worker for the next call.
     var fatal = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
-    reply({ ok: false, fatal: fatal, error: (fatal ? 'formlint 内部错误（X015），请报告此文件：' : '') + String(e && e.message !== undefined ? e.message : e) });
+    var why = '';
+    if (fatal) { try { why = W.last_panic(); } catch (_) { /* the module is gone */ } }
+    reply({
+      ok: false,
+      fatal: fatal,
+      error: (fatal ? 'formlint 内部错误（X015），请报告此文件：' : '') + String(e && e.message !== undefined ? e.message : e) +
+        (why ? '（' + why + '）' : ''),
+    });
   }
 };

@@ -19,9 +19,43 @@ use formlint::run::{self, CheckOptions, Checked};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// The message of the last panic. In WebAssembly a panic aborts the module (the command line's
+/// per-file X015 isolation cannot catch it), so the hook keeps the message for the worker to
+/// report before it starts a fresh module.
+static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn keep_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let why = run::panic_text(info.payload());
+            let at = info
+                .location()
+                .map(|l| format!(" ({}:{})", l.file(), l.line()))
+                .unwrap_or_default();
+            if let Ok(mut last) = LAST_PANIC.lock() {
+                *last = format!("{why}{at}");
+            }
+        }));
+    });
+}
+
+/// The message of the panic that aborted the module, if any (read it after a trap).
+#[wasm_bindgen]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// Panics, for the browser test of what happens after a trap (the worker's restart). Not API.
+#[wasm_bindgen]
+pub fn trap_for_tests() {
+    panic!("故意的 panic (trap_for_tests)");
+}
+
 /// The formlint version the reports name.
 #[wasm_bindgen]
 pub fn version() -> String {
+    keep_panics();
     // the JSON report's own `version`, so the two never disagree
     let doc = formlint::report::render_json(
         &Ruleset {
