@@ -337,6 +337,18 @@ test('rule workbench runs the pack\'s rule tests like formlint rules test', asyn
   await page.click('#tab-check');
 });
 
+test('rule workbench opens a pack folder, and shows the loaded forms\' findings it would change', async () => {
+  await page.click('#tab-bench');
+  await page.setInputFiles('#bench-pick-folder', path.join(ROOT, 'rules/central-2020'));
+  await page.waitForFunction(() => /central-2020/.test(document.getElementById('bench-pack').textContent));
+  await page.waitForFunction(() => /通过/.test(document.getElementById('diag-count').textContent));
+  const r = spawnSync(BIN, ['rules', 'check', 'rules/central-2020'], { cwd: ROOT, encoding: 'utf8' });
+  const rules = r.stdout.match(/(\d+) 条规则/)[1];
+  assert.match(await page.locator('#diag-count').textContent(), new RegExp(`${rules} 条规则`));
+  assert.match(await page.locator('#editor-name').textContent(), /^central-2020\//);
+  await page.click('#tab-check');
+});
+
 test('keyboard: tabs switch with the arrow keys; the drop zone is reachable', async () => {
   await page.focus('#tab-check');
   await page.keyboard.press('ArrowRight');
