@@ -314,3 +314,48 @@ fn malformed_test_file_names_file_and_line() {
     assert_eq!(stdout.lines().last(), Some("0 passed, 1 failed"));
     insta::assert_snapshot!(stderr);
 }
+
+/// A rule test must not pass for the wrong reason: a patch or expected path that names no field
+/// or column of the layout, and a patch that changes nothing, fail the test with the reason.
+#[test]
+fn misspelt_test_paths_and_empty_patches_fail_the_test() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    pack_copy(tmp.path());
+    let tests = tmp.path().join("pack/tests");
+    std::fs::write(
+        tests.join("paths.yaml"),
+        r#"base: forms/基准表单.yaml
+tests:
+  - name: 列名写错
+    rule: S005
+    patch: { "指标[0].得份": 3 }
+    expect: none
+  - name: 字段名写错
+    rule: S005
+    patch: { "项目名字": 某项目 }
+    expect: none
+  - name: 补丁没改
+    rule: S005
+    patch: { "指标[0].得分": 15 }
+    expect: none
+  - name: 期望位置写错
+    rule: S005
+    patch: { "指标[0].得分": 14, "指标[0].偏差原因": 自评从严 }
+    expect:
+      - { code: S005, path: "指标[0].得份" }
+"#,
+    )
+    .expect("write");
+    let (code, stdout, _) = formlint_in(tmp.path(), &["rules", "test", "pack"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("0 passed, 4 failed"), "{stdout}");
+    assert!(stdout.contains("表格“指标”没有列“得份”"), "{stdout}");
+    assert!(stdout.contains("是否想写“得分”"), "{stdout}");
+    assert!(
+        stdout.contains("版式中没有字段或表格“项目名字”"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("是否想写“项目名称”"), "{stdout}");
+    assert!(stdout.contains("补丁没有改变表单"), "{stdout}");
+    assert!(stdout.contains("期望位置“指标[0].得份”"), "{stdout}");
+}

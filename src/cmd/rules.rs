@@ -70,22 +70,18 @@ fn check(spec: &str) -> ExitCode {
     let Ok(p) = packs::load(Some(spec)) else {
         return ExitCode::from(1);
     };
-    let broken = p.program.broken_invariants();
-    if !broken.is_empty() {
-        eprintln!(
-            "{}",
-            packs::render_diagnostic(&formlint::diag::Problems { errors: broken })
-        );
+    let review = p.review();
+    if !review.errors.is_empty() {
+        let errors = formlint::diag::Problems {
+            errors: review.errors,
+        };
+        eprintln!("{}", packs::render_diagnostic(&errors));
         return ExitCode::from(1);
     }
-    let warnings = p.program.lint(&p.layout.schema());
+    let warnings = review.warnings;
     for w in &warnings {
         eprintln!("{}", packs::render_diagnostic(w));
     }
-    for n in &p.notes {
-        eprintln!("{}", packs::render_diagnostic(n));
-    }
-    let warnings: Vec<()> = vec![(); warnings.len() + p.notes.len()];
     let rules = p.program.rules().count();
     println!(
         "规则包 {} {} 检查通过：{rules} 条规则，{} 个警告 (pack OK: {rules} rules, {} warnings)",

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 /// A YAML mapping read in file order, as `(key, value)` pairs; a null or empty document is an
 /// empty mapping. The one ordered-map visitor: layouts and canonical forms ([`Ordered`]) and
 /// rule test files use it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pairs<K, T>(pub Vec<(K, T)>);
 
 /// A mapping whose keys keep their positions, for errors that point at a key.

@@ -15,6 +15,7 @@ pub(crate) mod types;
 pub(crate) mod val;
 
 pub use crate::diag::{DiagKind, Problem, Problems, SourceFile};
+pub use lint::RuleWarning;
 pub use program::{compile, compile_layers, Origin, Overrides, ParamOverride, Program};
 
 /// The names of the rule language's functions, in the order `docs/rule-language.md` lists

@@ -142,6 +142,29 @@ pub struct Pack {
     pub notes: Vec<Problem>,
 }
 
+/// What `formlint rules check` says of a pack that loads: errors (its invariants that do not
+/// hold) and warnings (unused params, rules that can never fire, unlisted rule files). The
+/// command line and the browser workbench show the same.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// Mistakes that make the pack wrong to use (exit 1).
+    pub errors: Vec<Problem>,
+    /// What the author should look at.
+    pub warnings: Vec<lang::RuleWarning>,
+}
+
+impl Pack {
+    /// Reviews the pack as `rules check` does.
+    pub fn review(&self) -> Review {
+        let mut warnings = self.program.lint(&self.layout.schema());
+        warnings.extend(self.notes.iter().cloned().map(lang::RuleWarning));
+        Review {
+            errors: self.program.broken_invariants(),
+            warnings,
+        }
+    }
+}
+
 /// Why a pack could not be loaded.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PackError {

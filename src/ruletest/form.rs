@@ -7,7 +7,8 @@
 
 use super::spec::InlineForm;
 use crate::extract::Pairs;
-use crate::form::{PathAt, Place};
+use crate::form::{PathAt, Place, Schema};
+use crate::text::did_you_mean;
 use serde_json::{Map, Value};
 
 type Row = Pairs<String, Value>;
@@ -101,8 +102,62 @@ fn row_of(value: &Value, path: &str) -> Result<Row, String> {
     }
 }
 
-/// Applies one `patch` entry to a form.
+/// Checks that a place a test names (a patch or an expected path) is a field, table or column
+/// of the pack's layout: a misspelt name would otherwise patch nothing the rules read, or
+/// expect a place no finding can have, and the test would pass for the wrong reason.
+pub(crate) fn check_place(path: &str, schema: &Schema) -> Result<(), String> {
+    let near = |word: &str, names: Vec<&str>| match did_you_mean(word, names.iter().copied()) {
+        Some(n) => format!("；是否想写“{n}”？"),
+        None => format!("；可写：{}", names.join("、")),
+    };
+    match target(path)? {
+        Target::Field(name) => {
+            if schema.fields.contains_key(name) || schema.tables.contains_key(name) {
+                return Ok(());
+            }
+            let names = schema.fields.keys().chain(schema.tables.keys());
+            let names: Vec<&str> = names.map(String::as_str).collect();
+            Err(format!(
+                "版式中没有字段或表格“{name}” (unknown field){}",
+                near(name, names)
+            ))
+        }
+        Target::Row { table, column, .. } => {
+            let Some(columns) = schema.tables.get(table) else {
+                let names: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "版式中没有表格“{table}” (unknown table){}",
+                    near(table, names)
+                ));
+            };
+            match column {
+                Some(c) if !columns.contains_key(c) => {
+                    let names: Vec<&str> = columns.keys().map(String::as_str).collect();
+                    Err(format!(
+                        "表格“{table}”没有列“{c}” (unknown column){}",
+                        near(c, names)
+                    ))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Applies one `patch` entry to a form; a patch that leaves the form as it was is an error
+/// (the test would not test what it says).
 pub(crate) fn apply(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), String> {
+    let before = form.clone();
+    apply_here(form, path, value)?;
+    if *form == before {
+        return Err(format!(
+            "补丁没有改变表单：“{path}”本来就是 {value} (the patch changes nothing)"
+        ));
+    }
+    Ok(())
+}
+
+fn apply_here(form: &mut InlineForm, path: &str, value: &Value) -> Result<(), String> {
     match target(path)? {
         Target::Field(name) => {
             if let (Some(rows), Value::Array(list)) =

@@ -156,14 +156,17 @@ fn run_case(
             let mut form = given.as_ref().or(base).cloned().ok_or(
                 "测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)",
             )?;
+            let schema = pack.layout.schema();
             for (key, value) in &t.patch.0 {
-                form::apply(&mut form, &key.value, value).map_err(|e| {
-                    format!(
-                        "测试写法有误：patch “{}”（第 {} 行）：{e}",
-                        key.value,
-                        key.referenced.line()
-                    )
-                })?;
+                form::check_place(&key.value, &schema)
+                    .and_then(|()| form::apply(&mut form, &key.value, value))
+                    .map_err(|e| {
+                        format!(
+                            "测试写法有误：patch “{}”（第 {} 行）：{e}",
+                            key.value,
+                            key.referenced.line()
+                        )
+                    })?;
             }
             let json = form::canonical_json(&t.name.value, &form);
             let checked = check_file(pack, "test.json", json.as_bytes(), &CheckOptions::default());
@@ -178,6 +181,13 @@ fn run_case(
         Expect::Nothing => Vec::new(),
         Expect::Findings(e) => e.clone(),
     };
+    let schema = pack.layout.schema();
+    for e in &expected {
+        if let Some(p) = &e.path {
+            form::check_place(p, &schema)
+                .map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?;
+        }
+    }
     compare(&expected, &got, form.as_ref())
 }
 

@@ -50,7 +50,7 @@ pub struct TestSpec {
 }
 
 /// A form written in the test file: fields and tables as in the canonical format.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InlineForm {
     /// Single values by field name.

@@ -243,9 +243,27 @@ impl PackFiles {
     pub fn check(&self) -> String {
         match self.load() {
             Ok(p) => {
-                let warnings = p.program.lint(&p.layout.schema());
+                let review = p.review();
                 let mut diagnostics = Vec::new();
                 let mut text = String::new();
+                if !review.errors.is_empty() {
+                    let errors = formlint::diag::Problems {
+                        errors: review.errors,
+                    };
+                    diag::flatten(&errors, &mut diagnostics);
+                    text.push_str(&diag::render(&errors));
+                    return json(&CheckResult {
+                        ok: false,
+                        name: Some(p.manifest.name.clone()),
+                        version: Some(p.manifest.version.clone()),
+                        rules: p.program.rules().count(),
+                        errors: diagnostics.len(),
+                        warnings: 0,
+                        diagnostics,
+                        text,
+                    });
+                }
+                let warnings = review.warnings;
                 for w in &warnings {
                     diag::flatten(w, &mut diagnostics);
                     text.push_str(&diag::render(w));
@@ -334,8 +352,8 @@ impl PackFiles {
             match ruletest::run_file(&pack, &shown, source, &load) {
                 Ok(r) => results.extend(r),
                 Err(e) => {
-                    diag::flatten(&e, &mut diagnostics);
-                    text.push_str(&diag::render(&e));
+                    diag::flatten(e.as_ref(), &mut diagnostics);
+                    text.push_str(&diag::render(e.as_ref()));
                     text.push('\n');
                     broken += 1;
                 }
