@@ -220,7 +220,7 @@ test('a folder picked or dropped is checked like formlint check DIR; unreadable 
   fs.writeFileSync(path.join(forms, 'notes.txt'), 'not a form');
   fs.writeFileSync(path.join(forms, '~$lock.xlsx'), 'lock');
   // a formlint.toml in the folder applies: one code ignored, one ignore unused (X007)
-  fs.writeFileSync(path.join(forms, 'formlint.toml'), 'ignore = ["R001", "Z999"]\n');
+  fs.writeFileSync(path.join(forms, 'formlint.toml'), 'ignore = ["R001", "S002"]\n');
   const expected = JSON.parse(spawnSync(BIN, ['check', '--format', 'json', '表单'], { cwd: dir, encoding: 'utf8' }).stdout);
   assert.ok(expected.findings.some((f) => f.code === 'X007') && !expected.findings.some((f) => f.code === 'R001'));
   const forms_ = expected.files.filter((f) => !f.file.endsWith('formlint.toml'));

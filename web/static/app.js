@@ -469,9 +469,12 @@
       $(id + '-count').textContent = String(list.length);
     };
     if (!b.baseline || !b.findings) { fill('added', []); fill('removed', []); return; }
-    if (b.check && !b.check.ok) {
+    if (b.check && !b.check.loads) {
       note.hidden = false;
       note.textContent = '规则包有错误：改正后重新检查；下面是上次通过检查时的结果。';
+    } else if (b.check && !b.check.ok) {
+      note.hidden = false;
+      note.textContent = '规则包的不变式不成立（见上方错误），得分不可信；与打开规则包时相比：';
     } else {
       note.textContent = '与打开规则包时相比：';
       note.hidden = false;

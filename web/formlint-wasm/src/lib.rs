@@ -231,7 +231,21 @@ impl Engine {
 
     fn reset_suppressions(&mut self) -> Result<(), JsError> {
         self.suppressions = match &self.config {
-            Some((p, t)) => Some(config::parse(p, t).map_err(err)?),
+            Some((p, t)) => {
+                let s = config::parse(p, t).map_err(err)?;
+                // as the command line: a code no pack in use has is a mistake, not "unused"
+                let codes: Vec<String> = self
+                    .choice
+                    .packs()
+                    .iter()
+                    .flat_map(|p| p.rule_meta().into_iter().map(|r| r.code))
+                    .collect();
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                if let Some(unknown) = s.unknown_codes(&codes).first() {
+                    return Err(JsError::new(&unknown.one_line()));
+                }
+                Some(s)
+            }
             None => None,
         };
         Ok(())

@@ -39,6 +39,8 @@ struct FileEntry<'a> {
 #[derive(Serialize)]
 struct CheckResult {
     ok: bool,
+    /// The pack loads and can check forms (its invariants may still fail: `ok` is false then).
+    loads: bool,
     name: Option<String>,
     version: Option<String>,
     rules: usize,
@@ -254,6 +256,7 @@ impl PackFiles {
                     text.push_str(&diag::render(&errors));
                     return json(&CheckResult {
                         ok: false,
+                        loads: true,
                         name: Some(p.manifest.name.clone()),
                         version: Some(p.manifest.version.clone()),
                         rules: p.program.rules().count(),
@@ -279,6 +282,7 @@ impl PackFiles {
                 ));
                 json(&CheckResult {
                     ok: true,
+                    loads: true,
                     name: Some(p.manifest.name.clone()),
                     version: Some(p.manifest.version.clone()),
                     rules,
@@ -293,6 +297,7 @@ impl PackFiles {
                 diag::flatten(&e, &mut diagnostics);
                 json(&CheckResult {
                     ok: false,
+                    loads: false,
                     name: None,
                     version: None,
                     rules: 0,
