@@ -6,7 +6,9 @@ use clap::ValueEnum;
 use formlint::codes;
 use formlint::config::Suppressions;
 use formlint::pack::PackChoice;
-use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
+use formlint::report::{
+    Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo, Skipped,
+};
 use formlint::run::{self, CheckOptions};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -16,9 +18,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Options of `formlint check`.
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check.
+    /// Files or folders to check; `-` reads one file from standard input (its type from its
+    /// content).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// The name reports give the file read from standard input (`-`), e.g. `P1.xlsx`;
+    /// its extension is a hint like any file's (default: `-`).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
     /// A rule pack: a folder with pack.yaml, or a built-in pack `NAME[@VERSION]`
     /// (default: shenzhen-2020).
     #[arg(long, value_name = "DIR|NAME[@VERSION]")]
@@ -87,24 +94,45 @@ enum Color {
     Never,
 }
 
-const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "csv", "yaml", "yml", "json"];
+/// The extensions a folder scan checks: what the readers take (by content; the extension is
+/// only a hint).
+const EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "xlsb", "ods", "ots", "et", "ett", "csv", "yaml",
+    "yml", "json",
+];
 
-/// Files to check, in a stable order; arguments that name nothing checkable become findings.
+/// Spreadsheet formats a folder scan hands to the readers although none reads them, so each is
+/// reported as X001 (with the advice to save as .xlsx) rather than skipped.
+const UNREADABLE_SPREADSHEETS: &[&str] = &[
+    "fods", "numbers", "xlw", "xlr", "wk1", "wk3", "wk4", "wks", "123", "gnumeric", "sxc", "uos",
+    "dif", "slk", "dbf",
+];
+
+/// The path given for standard input.
+const STDIN: &str = "-";
+
+/// Files to check, in a stable order, and the files found but not checked (each with its
+/// reason); arguments that name nothing checkable become findings.
 fn collect(
     paths: &[PathBuf],
     problems: &mut Vec<FileReport>,
     usage_error: &mut bool,
-) -> Vec<PathBuf> {
+) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.as_os_str() == STDIN {
+            out.push(p.clone());
+        } else if p.is_dir() {
             let before = out.len();
             // Symlinks are followed (walkdir stops at a loop and says so); an entry that cannot
-            // be read is reported with the OS error, never dropped.
-            for entry in walkdir::WalkDir::new(p)
+            // be read is reported with the OS error, never dropped. Hidden folders (`.git`) are
+            // not entered, and listed as skipped.
+            let mut walk = walkdir::WalkDir::new(p)
                 .follow_links(true)
                 .sort_by_file_name()
-            {
+                .into_iter();
+            while let Some(entry) = walk.next() {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
@@ -114,17 +142,22 @@ fn collect(
                 };
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase());
-                let checkable = ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str()));
-                if entry.file_type().is_file()
-                    && !name.starts_with("~$")
-                    && !name.starts_with('.')
-                    && checkable
-                {
-                    out.push(path.to_path_buf());
+                if entry.file_type().is_dir() {
+                    if entry.depth() > 0 && name.starts_with('.') {
+                        walk.skip_current_dir();
+                        skipped.push(Skipped {
+                            path: display(path),
+                            reason: "隐藏文件夹，未进入".into(),
+                        });
+                    }
+                    continue;
+                }
+                match skip_reason(path, &name) {
+                    None => out.push(path.to_path_buf()),
+                    Some(reason) => skipped.push(Skipped {
+                        path: display(path),
+                        reason,
+                    }),
                 }
             }
             if out.len() == before {
@@ -152,7 +185,29 @@ fn collect(
             });
         }
     }
-    out
+    (out, skipped)
+}
+
+/// Why a file found in a folder is not checked, or `None` when it is (a spreadsheet, CSV or
+/// canonical form by its extension, or a spreadsheet format no reader takes: that one's X001
+/// says so). Lock files (`~$…`, left by Excel and WPS while a workbook is open) and hidden
+/// files are skipped whatever their extension.
+fn skip_reason(path: &Path, name: &str) -> Option<String> {
+    if name.starts_with("~$") {
+        return Some("Office 临时锁定文件（~$ 开头，工作簿打开时生成），不是自评表".into());
+    }
+    if name.starts_with('.') {
+        return Some("隐藏文件".into());
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some(e) if EXTENSIONS.contains(&e) || UNREADABLE_SPREADSHEETS.contains(&e) => None,
+        Some(e) => Some(format!("不是电子表格（.{e} 文件），未检查")),
+        None => Some("没有扩展名，不是可检查的文件".into()),
+    }
 }
 
 /// An X001 report for a folder entry the walk could not read (permissions, a symlink loop, a
@@ -201,6 +256,30 @@ pub fn check_path(
             ),
             None,
         ),
+    }
+}
+
+/// Reads standard input (at most [`MAX_INPUT_BYTES`]) and checks it as the file `name`.
+fn check_stdin(choice: &PackChoice, name: &str, opts: &CheckOptions) -> run::Checked {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes);
+    match read {
+        Err(e) => unreadable(
+            name.to_string(),
+            codes::UNREADABLE.finding(format!("无法读取标准输入：{e}")),
+        ),
+        Ok(_) if bytes.len() as u64 > MAX_INPUT_BYTES => unreadable(
+            name.to_string(),
+            codes::UNREADABLE.finding(format!(
+                "标准输入超过 {} MB 上限，不像是一张自评表",
+                MAX_INPUT_BYTES >> 20
+            )),
+        ),
+        Ok(_) => check_bytes(choice, name, &bytes, opts),
     }
 }
 
@@ -284,7 +363,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     emitter.begin(&mut |piece| out.push(piece));
     let mut usage_error = false;
     let mut problems = Vec::new();
-    let files = collect(&args.paths, &mut problems, &mut usage_error);
+    let (files, skipped) = collect(&args.paths, &mut problems, &mut usage_error);
+    if files.iter().filter(|f| f.as_os_str() == STDIN).count() > 1 {
+        eprintln!("error: 标准输入（-）只能给一次 (`-` given more than once)");
+        return ExitCode::from(2);
+    }
     if let Some(input) = args
         .output
         .as_deref()
@@ -299,6 +382,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for r in problems {
         emitter.file_without_sheets(r, &mut |piece| out.push(piece));
     }
+    let found = files.len() + skipped.len();
+    for s in skipped {
+        emitter.skipped(s);
+    }
     let batch = check_files(
         &args,
         &choice,
@@ -308,7 +395,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &mut out,
     );
     usage_error |= batch.annotate_failed;
-    if files.len() > 1 && !args.quiet {
+    if found > 1 && !args.quiet {
         eprint!(
             "{}",
             cmd::batch::summary_table(emitter.totals(), batch.elapsed)
@@ -404,7 +491,18 @@ fn check_files(
         csv_encoding: args.encoding.clone(),
     };
     let annotate_failed = AtomicBool::new(false);
+    let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN);
     let check_one = |path: &Path| {
+        if path.as_os_str() == STDIN {
+            let mut checked = check_stdin(choice, stdin_name, &opts);
+            if let Some(s) = suppressions {
+                s.apply(&mut checked.report);
+            }
+            if args.annotate.is_some() {
+                eprintln!("formlint: 标准输入的文件不写批注副本（--annotate 需要文件路径）");
+            }
+            return checked;
+        }
         let (mut checked, bytes) = check_path(choice, path, &opts);
         if let Some(s) = suppressions {
             s.apply(&mut checked.report);

@@ -64,7 +64,7 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Sniffed {
     };
     let note = match (&format, by_name, ext) {
         (Ok(f), named, Some(ext)) if Some(*f) != named && !both_text(*f, named) => Some(format!(
-            "文件扩展名是 .{ext}，但内容是{}，已按内容读取；请改正扩展名",
+            "文件扩展名是 .{ext}，但内容是 {}，已按内容读取；请改正扩展名",
             format_name(*f)
         )),
         _ => None,
@@ -94,19 +94,19 @@ fn guess(bytes: &[u8], by_name: Option<Format>) -> Guess {
         return match Cfb::open(bytes) {
             Some(c) if c.has("EncryptionInfo") || c.has("EncryptedPackage") => Guess::Encrypted,
             Some(c) if c.has("Workbook") || c.has("Book") => Guess::Known(Format::Xls),
-            Some(c) if c.has("WordDocument") => Guess::Other("Word 97-2003 文档（.doc）"),
+            Some(c) if c.has("WordDocument") => Guess::Other("一个 Word 97-2003 文档（.doc）"),
             Some(c) if c.has("PowerPoint Document") => {
-                Guess::Other("PowerPoint 97-2003 演示文稿（.ppt）")
+                Guess::Other("一个 PowerPoint 97-2003 演示文稿（.ppt）")
             }
             _ => Guess::Unknown,
         };
     }
     for (magic, what) in [
-        (&b"%PDF-"[..], "PDF 文件"),
-        (b"\x89PNG", "图片（PNG）"),
-        (b"\xFF\xD8\xFF", "图片（JPEG）"),
-        (b"GIF8", "图片（GIF）"),
-        (b"{\\rtf", "RTF 文档"),
+        (&b"%PDF-"[..], "一个 PDF 文件"),
+        (b"\x89PNG", "一张图片（PNG）"),
+        (b"\xFF\xD8\xFF", "一张图片（JPEG）"),
+        (b"GIF8", "一张图片（GIF）"),
+        (b"{\\rtf", "一个 RTF 文档"),
     ] {
         if bytes.starts_with(magic) {
             return Guess::Other(what);
@@ -127,10 +127,10 @@ fn zip_guess(bytes: &[u8]) -> Guess {
                 return Guess::Known(Format::Ods);
             }
             if m.contains("opendocument.text") {
-                return Guess::Other("OpenDocument 文本文档（.odt）");
+                return Guess::Other("一个 OpenDocument 文本文档（.odt）");
             }
             if m.contains("opendocument.presentation") {
-                return Guess::Other("OpenDocument 演示文稿（.odp）");
+                return Guess::Other("一个 OpenDocument 演示文稿（.odp）");
             }
         }
     }
@@ -144,9 +144,9 @@ fn zip_guess(bytes: &[u8]) -> Guess {
     } else if has("xl/") {
         Guess::Known(Format::Xlsx)
     } else if has("word/") {
-        Guess::Other("Word 文档（.docx）")
+        Guess::Other("一个 Word 文档（.docx）")
     } else if has("ppt/") {
-        Guess::Other("PowerPoint 演示文稿（.pptx）")
+        Guess::Other("一个 PowerPoint 演示文稿（.pptx）")
     } else {
         Guess::Unknown
     }

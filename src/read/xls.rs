@@ -40,6 +40,13 @@ pub fn read_xls(bytes: &[u8]) -> Result<Workbook, ReadError> {
                 "复合文档中没有可读取的工作簿数据流（Workbook），不是 Excel 工作簿或已损坏。{RESAVE}"
             ))
         })?;
+    // A workbook stream starts with its BOF record (0x0809 in BIFF5-8; 0x0009, 0x0209 and
+    // 0x0409 in BIFF2-4).
+    if !matches!(stream.get(..2), Some([0x09, 0x00 | 0x02 | 0x04 | 0x08])) {
+        return Err(ReadError::Corrupt(format!(
+            "工作簿数据流为空或不以 BOF 记录开头，不是有效的 Excel 97-2003 工作簿。{RESAVE}"
+        )));
+    }
     let styles = scan(&stream)?;
     let guarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_with_calamine(bytes, &styles)
