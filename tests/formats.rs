@@ -72,7 +72,10 @@ fn xls_and_ods_give_the_findings_of_the_xlsx() {
             compared += want.len();
         }
     }
-    assert!(compared > 50, "the forms have findings to compare: {compared}");
+    assert!(
+        compared > 50,
+        "the forms have findings to compare: {compared}"
+    );
 }
 
 /// The workbook a CSV export keeps of an xlsx: the same cells, without merged regions (a CSV
@@ -165,7 +168,14 @@ fn codes_at(doc: &serde_json::Value) -> Vec<String> {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| format!("{} {} {}", f["file"].as_str().unwrap_or(""), f["cell"], f["code"]))
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["file"].as_str().unwrap_or(""),
+                f["cell"],
+                f["code"]
+            )
+        })
         .collect()
 }
 
@@ -178,7 +188,15 @@ fn standard_input_is_read_by_content_and_named_by_the_flag() {
         .iter()
         .map(|l| l.replacen(xlsx, "P3.xls", 1))
         .collect();
-    let args = ["check", "-", "--stdin-filename", "P3.xls", "--format", "json", "--no-config"];
+    let args = [
+        "check",
+        "-",
+        "--stdin-filename",
+        "P3.xls",
+        "--format",
+        "json",
+        "--no-config",
+    ];
     let (code, out, err) = formlint_stdin(&args, &xls);
     assert_eq!(code, 1, "{err}");
     let doc = json(&out, &err);
@@ -190,13 +208,24 @@ fn standard_input_is_read_by_content_and_named_by_the_flag() {
     assert_eq!(doc["files"][0]["file"], "-");
     assert!(!codes_at(&doc).iter().any(|c| c.contains("X016")));
     // A name whose extension contradicts the content: read by content, with an info note.
-    let args = ["check", "-", "--stdin-filename", "P3.csv", "--format", "json", "--no-config"];
+    let args = [
+        "check",
+        "-",
+        "--stdin-filename",
+        "P3.csv",
+        "--format",
+        "json",
+        "--no-config",
+    ];
     let (_, out, err) = formlint_stdin(&args, &xls);
     let doc = json(&out, &err);
     let first = &doc["findings"][0];
     assert_eq!(first["code"], "X016", "{out}");
     assert_eq!(first["severity"], "info");
-    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(want.len() + 1));
+    assert_eq!(
+        doc["findings"].as_array().map(Vec::len),
+        Some(want.len() + 1)
+    );
 }
 
 #[test]
@@ -206,7 +235,13 @@ fn a_renamed_workbook_is_read_by_its_content_with_a_note() {
         let from = variant(kind, "P1-办公设备采购");
         let to = tmp.path().join(format!("P1.{wrong}"));
         std::fs::copy(&from, &to).expect("copy");
-        let (_, out, err) = formlint(&["check", to.to_str().unwrap(), "--format", "json", "--no-config"]);
+        let (_, out, err) = formlint(&[
+            "check",
+            to.to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-config",
+        ]);
         let doc = json(&out, &err);
         let codes: Vec<&str> = doc["findings"]
             .as_array()
@@ -216,8 +251,15 @@ fn a_renamed_workbook_is_read_by_its_content_with_a_note() {
             .collect();
         // .et is the WPS name of the same container as .xls: no note.
         let noted = wrong != "et";
-        assert_eq!(codes.first() == Some(&"X016"), noted, "{kind} as .{wrong}: {codes:?}");
-        assert!(codes.contains(&"R001"), "{kind} as .{wrong}: read and checked: {codes:?}");
+        assert_eq!(
+            codes.first() == Some(&"X016"),
+            noted,
+            "{kind} as .{wrong}: {codes:?}"
+        );
+        assert!(
+            codes.contains(&"R001"),
+            "{kind} as .{wrong}: read and checked: {codes:?}"
+        );
     }
 }
 
@@ -244,7 +286,15 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string())
+        .map(|f| {
+            f["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(files, ["P1.numbers", "P1.ods", "P1.xls", "P1.xlsx"]);
     let numbers = doc["findings"]
@@ -265,7 +315,10 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
         })
         .collect();
     let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, [".DS_Store", ".git", "~$P1.xlsx", "照片.png", "说明.pdf"]);
+    assert_eq!(
+        names,
+        [".DS_Store", ".git", "~$P1.xlsx", "照片.png", "说明.pdf"]
+    );
     assert!(skipped.iter().all(|(_, r)| !r.is_empty()));
     assert!(skipped[2].1.contains("锁定文件"), "{skipped:?}");
     assert!(skipped[4].1.contains(".pdf"), "{skipped:?}");
@@ -284,9 +337,15 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
     // The human summary counts what was found: 4 checked + 5 skipped.
     let (_, out, _) = formlint(&["check", d, "--no-config", "--color", "never"]);
     assert!(out.contains("跳过 5 个文件（未检查）"), "{out}");
-    assert!(out.contains("检查了 4 个文件") && out.contains("另跳过 5 个（共发现 9 个）"), "{out}");
+    assert!(
+        out.contains("检查了 4 个文件") && out.contains("另跳过 5 个（共发现 9 个）"),
+        "{out}"
+    );
     let (_, out, _) = formlint(&["check", d, "--no-config", "-q"]);
-    assert!(out.contains("另跳过 5 个（共发现 9 个）") && !out.contains("说明.pdf"), "{out}");
+    assert!(
+        out.contains("另跳过 5 个（共发现 9 个）") && !out.contains("说明.pdf"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -66,8 +66,8 @@ impl<'a> Cfb<'a> {
             minifat: Vec::new(),
             entries: Vec::new(),
         };
-        // The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
-        let fat_sectors = u32_at(bytes, 0x2C)? as usize;
+        // The FAT's own sectors: 109 in the header, the rest in a chain of DIFAT sectors (all
+        // of them, as calamine takes them, whatever the header's count says).
         let mut fat_list: Vec<u32> = (0..109)
             .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
             .filter(|&s| s < MAX_REGULAR)
@@ -85,7 +85,7 @@ impl<'a> Cfb<'a> {
             difat = u32_at(data, 4 * per)?;
             seen += 1;
         }
-        fat_list.truncate(fat_sectors.max(1).min(cfb.sector_count()));
+        fat_list.truncate(cfb.sector_count());
         let mut fat = Vec::with_capacity(fat_list.len() * sector / 4);
         for s in fat_list {
             let data = cfb.sector_bytes(s)?;
@@ -112,10 +112,16 @@ impl<'a> Cfb<'a> {
         if cfb.entries.first().is_none_or(|root| root.kind != 5) {
             return None;
         }
-        let minifat = cfb.chain(u32_at(bytes, 0x3C)?, None).unwrap_or_default();
-        cfb.minifat = (0..minifat.len() / 4)
-            .filter_map(|i| u32_at(&minifat, 4 * i))
-            .collect();
+        // The mini stream and its table, as calamine reads them when the header declares any:
+        // both chains must be sound (no loop), or calamine would never finish reading them.
+        if u32_at(bytes, 0x40)? > 0 {
+            let minifat = cfb.chain(u32_at(bytes, 0x3C)?, None)?;
+            cfb.minifat = (0..minifat.len() / 4)
+                .filter_map(|i| u32_at(&minifat, 4 * i))
+                .collect();
+            let root = &cfb.entries[0];
+            cfb.chain(root.start, Some(usize::try_from(root.size).ok()?))?;
+        }
         Some(cfb)
     }
 
@@ -163,22 +169,21 @@ impl<'a> Cfb<'a> {
         self.bytes.get(at..at + self.sector)
     }
 
-    /// The bytes of a FAT chain, up to `limit` bytes; a loop or a bad sector ends it.
+    /// The bytes of a FAT chain, up to `limit` bytes; `None` when the chain revisits a sector
+    /// (a loop: calamine would follow it forever) or leaves the file.
     fn chain(&self, start: u32, limit: Option<usize>) -> Option<Vec<u8>> {
         let limit = limit.unwrap_or(self.bytes.len()).min(self.bytes.len());
+        let mut seen = vec![false; self.sector_count() + 1];
         let mut out = Vec::new();
         let mut s = start;
-        let mut steps = 0;
-        while s < MAX_REGULAR && out.len() < limit {
-            if steps > self.sector_count() {
+        while s != END_OF_CHAIN && out.len() < limit {
+            let visited = seen.get_mut(s as usize)?;
+            if *visited {
                 return None;
             }
+            *visited = true;
             out.extend_from_slice(self.sector_bytes(s)?);
-            s = match self.fat.get(s as usize) {
-                Some(&next) => next,
-                None => return None,
-            };
-            steps += 1;
+            s = *self.fat.get(s as usize)?;
         }
         out.truncate(limit);
         Some(out)

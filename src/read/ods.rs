@@ -68,14 +68,18 @@ fn num_attr(e: &BytesStart<'_>, name: &str) -> Option<u32> {
 }
 
 fn str_attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    attr(e, |k| k.rsplit(':').next() == Some(name) && !k.starts_with("xmlns"))
+    attr(e, |k| {
+        k.rsplit(':').next() == Some(name) && !k.starts_with("xmlns")
+    })
 }
 
 /// The typed value a cell's attributes give, `None` for a string cell (its text decides).
 fn typed_value(e: &BytesStart<'_>) -> (Option<CellValue>, bool) {
     let kind = attr(e, |k| k == "office:value-type").unwrap_or_default();
-    let error = attr(e, |k| k.ends_with(":value-type") && k != "office:value-type")
-        .is_some_and(|v| v == "error");
+    let error = attr(e, |k| {
+        k.ends_with(":value-type") && k != "office:value-type"
+    })
+    .is_some_and(|v| v == "error");
     let number = || {
         str_attr(e, "value").map(|v| match v.trim().parse::<f64>().ok() {
             Some(f) => match decimal_from_f64(f) {
@@ -150,7 +154,8 @@ impl SheetState {
         let repeat = if cells.is_empty() {
             0
         } else {
-            self.row_repeat.min(MAX_ROWS.saturating_sub(self.row).max(1))
+            self.row_repeat
+                .min(MAX_ROWS.saturating_sub(self.row).max(1))
         };
         for r in 0..repeat {
             if self.failed.is_some() {
@@ -214,7 +219,11 @@ impl SheetState {
             return match e {
                 ReadError::SheetTooLarge(why) => {
                     let mut grid = GridBuilder::new(&name);
-                    grid.problem_with(ProblemKind::SheetNotRead, None, format!("{why}，未读取本表"));
+                    grid.problem_with(
+                        ProblemKind::SheetNotRead,
+                        None,
+                        format!("{why}，未读取本表"),
+                    );
                     grid.finish(Vec::new())
                 }
                 other => Err(other),
@@ -249,9 +258,8 @@ fn parse_content(text: &str) -> Result<Workbook, ReadError> {
                 let local = name.rsplit(':').next().unwrap_or(&name).to_string();
                 match local.as_str() {
                     "table" if name.starts_with("table:") && sheet.is_none() => {
-                        let title = str_attr(e, "name").unwrap_or_else(|| {
-                            format!("Sheet{}", sheets.len() + 1)
-                        });
+                        let title = str_attr(e, "name")
+                            .unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1));
                         sheet = Some(SheetState::new(&title));
                         if empty {
                             sheets.push(sheet.take().map(SheetState::finish));
@@ -311,7 +319,9 @@ fn parse_content(text: &str) -> Result<Workbook, ReadError> {
                     }
                     "s" | "tab" | "line-break" if in_paragraph => {
                         let piece = match local.as_str() {
-                            "s" => " ".repeat(num_attr(e, "c").unwrap_or(1).clamp(1, 1024) as usize),
+                            "s" => {
+                                " ".repeat(num_attr(e, "c").unwrap_or(1).clamp(1, 1024) as usize)
+                            }
                             "tab" => "\t".into(),
                             _ => "\n".into(),
                         };
@@ -363,7 +373,10 @@ fn parse_content(text: &str) -> Result<Workbook, ReadError> {
             _ => {}
         }
     }
-    let sheets = sheets.into_iter().flatten().collect::<Result<Vec<_>, _>>()?;
+    let sheets = sheets
+        .into_iter()
+        .flatten()
+        .collect::<Result<Vec<_>, _>>()?;
     if sheets.is_empty() {
         return Err(ReadError::Corrupt(
             "ODS 文件中没有工作表，可能不是电子表格或已损坏".into(),

@@ -135,9 +135,11 @@ fn zip_guess(bytes: &[u8]) -> Guess {
         }
     }
     let has = |prefix: &str| {
-        pkg.names()
-            .iter()
-            .any(|n| n.trim_start_matches('/').to_ascii_lowercase().starts_with(prefix))
+        pkg.names().iter().any(|n| {
+            n.trim_start_matches('/')
+                .to_ascii_lowercase()
+                .starts_with(prefix)
+        })
     };
     if has("xl/workbook.bin") {
         Guess::Known(Format::Xlsb)

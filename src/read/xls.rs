@@ -103,10 +103,7 @@ pub(super) fn sheet_from_range(
     let mut grid = GridBuilder::new(name);
     let (top, left) = range.start().unwrap_or((0, 0));
     for (r, c, data) in range.used_cells() {
-        let pos = (
-            top.saturating_add(r as u32),
-            left.saturating_add(c as u32),
-        );
+        let pos = (top.saturating_add(r as u32), left.saturating_add(c as u32));
         let at = CellRef::new(pos.0, pos.1);
         if let Data::Float(f) = data {
             if decimal_from_f64(*f).is_none() && at.on_sheet() {
@@ -234,6 +231,40 @@ fn scan(stream: &[u8]) -> Result<Scanned, ReadError> {
     Ok(Scanned { sheets })
 }
 
+/// The cells calamine reserves for a DIMENSIONS record, computed as calamine computes it
+/// (wrapping, as its release build does): a reversed or absurd record means a huge area.
+fn dimensions_area(data: &[u8]) -> u64 {
+    let fields = match data.len() {
+        10 => (
+            u16_at(data, 0).map(u32::from),
+            u16_at(data, 2).map(u32::from),
+            u16_at(data, 4).map(u32::from),
+            u16_at(data, 6).map(u32::from),
+        ),
+        14 | 16 => (
+            u32_at(data, 0),
+            u32_at(data, 4),
+            u16_at(data, 8).map(u32::from),
+            u16_at(data, 10).map(u32::from),
+        ),
+        // calamine refuses other lengths.
+        _ => return 0,
+    };
+    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = fields else {
+        return 0;
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl < 1 || cl < 1 {
+        return 1;
+    }
+    let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
+    // calamine multiplies as usize (saturating): a wrapped count of 0 still reserves nothing.
+    rows.saturating_mul(cols)
+}
+
 /// One worksheet's substream: percent cells, formula cells, and its size checked.
 fn scan_sheet(
     stream: &[u8],
@@ -268,24 +299,19 @@ fn scan_sheet(
             0x000A => break,
             _ if depth > 0 => {}
             // Dimensions: calamine reserves this area before reading a cell.
-            0x0200 if r.data.len() >= 12 => {
-                let (rf, rl) = (u32_at(r.data, 0), u32_at(r.data, 4));
-                let (cf, cl) = (u16_at(r.data, 8), u16_at(r.data, 10));
-                if let (Some(rf), Some(rl), Some(cf), Some(cl)) = (rf, rl, cf, cl) {
-                    let area = u64::from(rl.saturating_sub(rf))
-                        * u64::from(cl.saturating_sub(cf.min(0xFF)));
-                    if area > MAX_GRID_CELLS {
-                        return Err(too_large());
-                    }
-                }
-            }
+            0x0200 if dimensions_area(r.data) > MAX_GRID_CELLS => return Err(too_large()),
             0x0203 | 0x027E | 0x0006 | 0x00FD | 0x0204 | 0x00D6 | 0x0205 => {
                 let (Some(row), Some(col)) = (u16_at(r.data, 0), u16_at(r.data, 2)) else {
                     continue;
                 };
                 let (row, col) = (u32::from(row), u32::from(col));
                 let styled = matches!(r.typ, 0x0203 | 0x027E | 0x0006);
-                note(row, col, styled.then(|| u16_at(r.data, 4)).flatten(), &mut styles);
+                note(
+                    row,
+                    col,
+                    styled.then(|| u16_at(r.data, 4)).flatten(),
+                    &mut styles,
+                );
                 if r.typ == 0x0006 {
                     styles.formulas.push((row, col));
                 }

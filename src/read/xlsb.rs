@@ -75,7 +75,11 @@ fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
             None => sheets.push(grid.finish(Vec::new())?),
             Some(ReadError::SheetTooLarge(why)) => {
                 let mut grid = GridBuilder::new(&name);
-                grid.problem_with(ProblemKind::SheetNotRead, None, format!("{why}，未读取本表"));
+                grid.problem_with(
+                    ProblemKind::SheetNotRead,
+                    None,
+                    format!("{why}，未读取本表"),
+                );
                 sheets.push(grid.finish(Vec::new())?);
             }
             Some(e) => return Err(e),

@@ -53,10 +53,7 @@ pub fn render_summary_of(totals: &Totals) -> String {
     };
     match totals.skipped.len() {
         0 => line,
-        k => format!(
-            "{line}；另跳过 {k} 个（共发现 {} 个）",
-            totals.files + k
-        ),
+        k => format!("{line}；另跳过 {k} 个（共发现 {} 个）", totals.files + k),
     }
 }
 
