@@ -2,13 +2,12 @@
 //! (0 clean, 1 findings, 2 usage or rule-pack error).
 
 use crate::cmd;
+use crate::cmd::walk::{self, STDIN};
 use clap::ValueEnum;
 use formlint::codes;
 use formlint::config::Suppressions;
 use formlint::pack::PackChoice;
-use formlint::report::{
-    Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo, Skipped,
-};
+use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
 use formlint::run::{self, CheckOptions};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -92,143 +91,6 @@ enum Color {
     Auto,
     Always,
     Never,
-}
-
-/// The extensions a folder scan checks: what the readers take (by content; the extension is
-/// only a hint).
-const EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "xlsb", "ods", "ots", "et", "ett", "csv", "yaml",
-    "yml", "json",
-];
-
-/// Spreadsheet formats a folder scan hands to the readers although none reads them, so each is
-/// reported as X001 (with the advice to save as .xlsx) rather than skipped.
-const UNREADABLE_SPREADSHEETS: &[&str] = &[
-    "fods", "numbers", "xlw", "xlr", "wk1", "wk3", "wk4", "wks", "123", "gnumeric", "sxc", "uos",
-    "dif", "slk", "dbf",
-];
-
-/// The path given for standard input.
-const STDIN: &str = "-";
-
-/// Files to check, in a stable order, and the files found but not checked (each with its
-/// reason); arguments that name nothing checkable become findings.
-fn collect(
-    paths: &[PathBuf],
-    problems: &mut Vec<FileReport>,
-    usage_error: &mut bool,
-) -> (Vec<PathBuf>, Vec<Skipped>) {
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
-    for p in paths {
-        if p.as_os_str() == STDIN {
-            out.push(p.clone());
-        } else if p.is_dir() {
-            let before = out.len();
-            // Symlinks are followed (walkdir stops at a loop and says so); an entry that cannot
-            // be read is reported with the OS error, never dropped. Hidden folders (`.git`) are
-            // not entered, and listed as skipped.
-            let mut walk = walkdir::WalkDir::new(p)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter();
-            while let Some(entry) = walk.next() {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        problems.push(walk_error(p, &e));
-                        continue;
-                    }
-                };
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_dir() {
-                    if entry.depth() > 0 && name.starts_with('.') {
-                        walk.skip_current_dir();
-                        skipped.push(Skipped {
-                            path: display(path),
-                            reason: "隐藏文件夹，未进入".into(),
-                        });
-                    }
-                    continue;
-                }
-                match skip_reason(path, &name) {
-                    None => out.push(path.to_path_buf()),
-                    Some(reason) => skipped.push(Skipped {
-                        path: display(path),
-                        reason,
-                    }),
-                }
-            }
-            if out.len() == before {
-                let exts = EXTENSIONS
-                    .iter()
-                    .map(|e| format!(".{e}"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                problems.push(FileReport {
-                    path: display(p),
-                    forms: 0,
-                    findings: vec![
-                        codes::NOTHING_TO_CHECK.finding(format!("文件夹中没有 {exts} 文件"))
-                    ],
-                });
-            }
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            *usage_error = true;
-            problems.push(FileReport {
-                path: display(p),
-                forms: 0,
-                findings: vec![codes::UNREADABLE.finding("文件不存在 (no such file)")],
-            });
-        }
-    }
-    (out, skipped)
-}
-
-/// Why a file found in a folder is not checked, or `None` when it is (a spreadsheet, CSV or
-/// canonical form by its extension, or a spreadsheet format no reader takes: that one's X001
-/// says so). Lock files (`~$…`, left by Excel and WPS while a workbook is open) and hidden
-/// files are skipped whatever their extension.
-fn skip_reason(path: &Path, name: &str) -> Option<String> {
-    if name.starts_with("~$") {
-        return Some("Office 临时锁定文件（~$ 开头，工作簿打开时生成），不是自评表".into());
-    }
-    if name.starts_with('.') {
-        return Some("隐藏文件".into());
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some(e) if EXTENSIONS.contains(&e) || UNREADABLE_SPREADSHEETS.contains(&e) => None,
-        Some(e) => Some(format!("不是电子表格（.{e} 文件），未检查")),
-        None => Some("没有扩展名，不是可检查的文件".into()),
-    }
-}
-
-/// An X001 report for a folder entry the walk could not read (permissions, a symlink loop, a
-/// dangling link).
-fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
-    let path = e.path().unwrap_or(root);
-    let why = if let Some(ancestor) = e.loop_ancestor() {
-        format!(
-            "符号链接形成循环（指向上级文件夹 {}），未进入",
-            display(ancestor)
-        )
-    } else if let Some(io) = e.io_error() {
-        format!("无法读取：{io}")
-    } else {
-        format!("无法读取：{e}")
-    };
-    FileReport {
-        path: display(path),
-        forms: 0,
-        findings: vec![codes::UNREADABLE.finding(why)],
-    }
 }
 
 /// A path as reports show it (forward slashes).
@@ -363,7 +225,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     emitter.begin(&mut |piece| out.push(piece));
     let mut usage_error = false;
     let mut problems = Vec::new();
-    let (files, skipped) = collect(&args.paths, &mut problems, &mut usage_error);
+    let (files, skipped) = walk::collect(&args.paths, &mut problems, &mut usage_error);
     if files.iter().filter(|f| f.as_os_str() == STDIN).count() > 1 {
         eprintln!("error: 标准输入（-）只能给一次 (`-` given more than once)");
         return ExitCode::from(2);

@@ -8,3 +8,4 @@ pub mod packs;
 pub mod rules;
 pub mod rules_fmt;
 pub mod rules_test;
+pub mod walk;
