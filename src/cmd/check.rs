@@ -226,9 +226,15 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut usage_error = false;
     let mut problems = Vec::new();
     let (files, skipped) = walk::collect(&args.paths, &mut problems, &mut usage_error);
-    if files.iter().filter(|f| f.as_os_str() == STDIN).count() > 1 {
+    let stdin_given = files.iter().filter(|f| f.as_os_str() == STDIN).count();
+    if stdin_given > 1 {
         eprintln!("error: 标准输入（-）只能给一次 (`-` given more than once)");
         return ExitCode::from(2);
+    }
+    if stdin_given == 0 && args.stdin_filename.is_some() {
+        eprintln!(
+            "warning: 没有给出 -，--stdin-filename 未使用 (--stdin-filename names standard input, given as -)"
+        );
     }
     if let Some(input) = args
         .output
