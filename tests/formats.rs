@@ -78,6 +78,22 @@ fn xls_and_ods_give_the_findings_of_the_xlsx() {
     );
 }
 
+#[test]
+fn acceptances_in_cell_comments_work_in_xls_and_ods() {
+    // A reviewer's 批注 `formlint: 接受 S002 …` accepts the finding in every format; one
+    // without a reason, or on a cell without the finding, is X007 in every format.
+    let pack = pack();
+    for stem in ["P3-批注接受", "P3-批注缺理由"] {
+        let xlsx = root().join(format!("tests/fixtures/accept/{stem}.xlsx"));
+        let want = found(&check(&pack, &xlsx), stem);
+        assert!(want.iter().any(|f| f.2 == "X007"), "{stem}: {want:?}");
+        for kind in ["xls", "ods"] {
+            let got = found(&check(&pack, &variant(kind, stem)), stem);
+            assert_eq!(got, want, "{stem}.{kind}");
+        }
+    }
+}
+
 /// The workbook a CSV export keeps of an xlsx: the same cells, without merged regions (a CSV
 /// has none, so a merged label is in its first cell only), one sheet named after the file.
 fn as_csv_keeps(book: Workbook, stem: &str) -> Workbook {

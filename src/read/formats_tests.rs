@@ -262,3 +262,20 @@ fn hostile_xls_are_refused_before_calamine_allocates() {
     }
     assert!(timed("l.xls", &looped).is_err());
 }
+
+#[test]
+fn cell_comments_read_the_same_from_xls_and_ods() {
+    for stem in ["P3-批注接受", "P3-批注缺理由"] {
+        let sorted = |b: Workbook| {
+            let mut c = b.sheets[0].comments.clone();
+            c.sort_by_key(|(at, _)| *at);
+            c
+        };
+        let want = sorted(read(&root().join(format!("accept/{stem}.xlsx"))));
+        assert!(!want.is_empty(), "{stem}");
+        for ext in ["xls", "ods"] {
+            let got = sorted(read(&root().join(format!("formats/{ext}/{stem}.{ext}"))));
+            assert_eq!(got, want, "{stem}.{ext}");
+        }
+    }
+}

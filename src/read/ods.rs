@@ -302,8 +302,9 @@ fn parse_content(text: &str) -> Result<Workbook, ReadError> {
                         }
                     }
                     "annotation" if pending.is_some() && !empty => in_note = Some(String::new()),
-                    "p" if pending.is_some() && !empty => {
-                        in_paragraph = true;
+                    // An empty paragraph (`<text:p/>`) is an empty line of the cell's text.
+                    "p" if pending.is_some() => {
+                        in_paragraph = !empty;
                         match &mut in_note {
                             Some(note) if !note.is_empty() => note.push('\n'),
                             Some(_) => {}

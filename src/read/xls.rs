@@ -7,7 +7,8 @@
 //! Workbook stream is walked here too: the FORMAT and XF records give each style's number
 //! format, and each NUMBER / RK / MULRK / FORMULA record its cell's style, so a cell whose
 //! style shows `%` becomes [`CellValue::Percent`] exactly as the xlsx reader makes it. The
-//! same walk marks formula cells and checks every sheet's size before calamine allocates it.
+//! same walk marks formula cells, reads cell comments (NOTE, OBJ and TXO records; calamine
+//! reads none) and checks every sheet's size before calamine allocates it.
 
 use super::cfb::Cfb;
 use super::grid::{GridBuilder, MAX_GRID_CELLS};
@@ -16,7 +17,7 @@ use super::xlsx::{cell, cell_range, data_value, mark_formula};
 use super::ReadError;
 use crate::sheet::{CellRef, CellValue, ProblemKind, Sheet, Workbook};
 use calamine::{Data, Range, Reader, SheetType, Xls, XlsError};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 /// What the advice for an unreadable legacy workbook says.
@@ -91,6 +92,8 @@ pub(super) struct SheetStyles {
     pub(super) percent: HashSet<(u32, u32)>,
     /// Cells computed by a formula.
     pub(super) formulas: Vec<(u32, u32)>,
+    /// Cell comments (NOTE records with the text of their TXO objects).
+    pub(super) comments: Vec<(CellRef, String)>,
 }
 
 /// A calamine range (positions relative to its top-left cell) as a sheet anchored at A1.
@@ -122,7 +125,9 @@ pub(super) fn sheet_from_range(
     for &(row, col) in &styles.formulas {
         mark_formula(&mut grid, CellRef::new(row, col))?;
     }
-    grid.finish(merges)
+    let mut sheet = grid.finish(merges)?;
+    sheet.comments = styles.comments.clone();
+    Ok(sheet)
 }
 
 /// Maps calamine's errors onto the reader's user-facing errors.
@@ -165,6 +170,26 @@ fn u16_at(b: &[u8], at: usize) -> Option<u16> {
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Characters of a comment's text from one CONTINUE record (a flag byte, then Latin-1 or
+/// UTF-16LE characters), at most `left` of them; returns the text and how many it took.
+fn txo_piece(data: &[u8], left: usize) -> (String, usize) {
+    let Some((&flags, chars)) = data.split_first() else {
+        return (String::new(), 0);
+    };
+    if flags & 1 == 1 {
+        let units: Vec<u16> = chars
+            .chunks_exact(2)
+            .take(left)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        (String::from_utf16_lossy(&units), units.len())
+    } else {
+        let taken: String = chars.iter().take(left).map(|&c| char::from(c)).collect();
+        let n = chars.len().min(left);
+        (taken, n)
+    }
 }
 
 /// The built-in number formats that show `%` (`0%`, `0.00%`).
@@ -276,6 +301,12 @@ fn scan_sheet(
     let mut extent: Option<(u32, u32, u32, u32)> = None;
     let mut depth = 0usize;
     let mut seen_bof = false;
+    // Comments: an OBJ record names a comment object, its TXO record and the CONTINUE records
+    // after it hold the text, and a NOTE record at the end ties the object to its cell.
+    let mut texts: HashMap<u16, String> = HashMap::new();
+    let mut object: Option<u16> = None;
+    let mut reading: Option<(u16, usize, String)> = None;
+    let mut notes = Vec::new();
     let mut note = |row: u32, col: u32, ixfe: Option<u16>, styles: &mut SheetStyles| {
         extent = Some(match extent {
             None => (row, row, col, col),
@@ -292,6 +323,20 @@ fn scan_sheet(
         ))
     };
     for r in records(stream, pos) {
+        if let Some((id, left, mut text)) = reading.take() {
+            if r.typ == 0x003C && left > 0 {
+                let (piece, used) = txo_piece(r.data, left);
+                text.push_str(&piece);
+                let left = left - used.min(left);
+                if left > 0 && used > 0 {
+                    reading = Some((id, left, text));
+                } else {
+                    texts.insert(id, text);
+                }
+                continue;
+            }
+            texts.insert(id, text);
+        }
         match r.typ {
             0x0809 if seen_bof => depth += 1,
             0x0809 => seen_bof = true,
@@ -316,6 +361,26 @@ fn scan_sheet(
                     styles.formulas.push((row, col));
                 }
             }
+            // OBJ: its first subrecord (FtCmo) gives the object's kind and id; 0x19 is a comment.
+            0x005D => {
+                object = (u16_at(r.data, 0) == Some(0x15) && u16_at(r.data, 4) == Some(0x19))
+                    .then(|| u16_at(r.data, 6))
+                    .flatten();
+            }
+            // TXO: the text of the object just declared, cchText characters in CONTINUEs.
+            0x01B6 => {
+                if let (Some(id), Some(cch)) = (object.take(), u16_at(r.data, 10)) {
+                    reading = Some((id, usize::from(cch), String::new()));
+                }
+            }
+            // NOTE: row, column, flags, the object id.
+            0x001C => {
+                if let (Some(row), Some(col), Some(id)) =
+                    (u16_at(r.data, 0), u16_at(r.data, 2), u16_at(r.data, 6))
+                {
+                    notes.push((CellRef::new(u32::from(row), u32::from(col)), id));
+                }
+            }
             0x00BD => {
                 let (Some(row), Some(first)) = (u16_at(r.data, 0), u16_at(r.data, 2)) else {
                     continue;
@@ -330,6 +395,18 @@ fn scan_sheet(
             _ => {}
         }
     }
+    if let Some((id, _, text)) = reading {
+        texts.insert(id, text);
+    }
+    styles.comments = notes
+        .into_iter()
+        .filter_map(|(at, id)| {
+            Some((
+                at,
+                texts.get(&id)?.replace("\r\n", "\n").replace('\r', "\n"),
+            ))
+        })
+        .collect();
     // calamine allocates the cells' bounding box densely.
     if let Some((r0, r1, c0, c1)) = extent {
         if u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1) > MAX_GRID_CELLS {
