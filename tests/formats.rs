@@ -320,6 +320,7 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
         .find(|f| f["file"].as_str().unwrap().ends_with("P1.numbers"))
         .expect("the .numbers file has its finding");
     assert_eq!(numbers["code"], "X001");
+    assert!(numbers["message"].as_str().unwrap().contains("另存为 .xlsx"), "{numbers}");
     let skipped: Vec<(String, String)> = doc["skipped"]
         .as_array()
         .expect("skipped")

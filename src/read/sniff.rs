@@ -58,7 +58,7 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Sniffed {
         ))),
         Guess::Unknown => by_name.ok_or_else(|| {
             ReadError::Unsupported(format!(
-                "不支持的文件类型：{file_name}（可读取 .xlsx .xlsm .xls .xlsb .ods .et .csv .yaml .json）"
+                "不支持的文件类型：{file_name}。请用 Excel、WPS 或 LibreOffice 另存为 .xlsx 后再提交（可读取 .xlsx .xlsm .xls .xlsb .ods .et .csv .yaml .json）"
             ))
         }),
     };
