@@ -320,7 +320,13 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
         .find(|f| f["file"].as_str().unwrap().ends_with("P1.numbers"))
         .expect("the .numbers file has its finding");
     assert_eq!(numbers["code"], "X001");
-    assert!(numbers["message"].as_str().unwrap().contains("另存为 .xlsx"), "{numbers}");
+    assert!(
+        numbers["message"]
+            .as_str()
+            .unwrap()
+            .contains("另存为 .xlsx"),
+        "{numbers}"
+    );
     let skipped: Vec<(String, String)> = doc["skipped"]
         .as_array()
         .expect("skipped")
@@ -357,6 +363,11 @@ fn a_folder_scan_accounts_for_every_file_it_finds() {
     assert!(
         out.contains("检查了 4 个文件") && out.contains("另跳过 5 个（共发现 9 个）"),
         "{out}"
+    );
+    let (_, out, _) = formlint(&["check", d, "--no-config", "--format", "html"]);
+    assert!(
+        out.contains("跳过 5 个文件（未检查）") && out.contains("说明.pdf"),
+        "html"
     );
     let (_, out, _) = formlint(&["check", d, "--no-config", "-q"]);
     assert!(

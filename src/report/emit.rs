@@ -14,8 +14,8 @@
 //! that crosses threads, and [`SheetUse::take`] takes it.
 
 use super::{
-    csv, github, junit, render_html, render_human, render_sarif, render_statistics_of,
-    render_summary_of, FileReport, HumanOptions, JsonWriter, RuleMeta, Ruleset, Skipped, Totals,
+    csv, github, junit, render_human, render_sarif, render_statistics_of, render_summary_of,
+    FileReport, HumanOptions, JsonWriter, RuleMeta, Ruleset, Skipped, Totals,
 };
 use crate::sheet::Sheet;
 
@@ -264,7 +264,11 @@ impl<'r> Emitter<'r> {
             } => out(&format!("{}\n", render_sarif(ruleset, rules, &reports))),
             State::Junit(suites) => out(&suites.finish()),
             State::Github | State::Csv => {}
-            State::Html { ruleset, files } => out(&render_html(ruleset, &files)),
+            State::Html { ruleset, files } => out(&super::html::render_html_with_skipped(
+                ruleset,
+                &files,
+                &self.totals.skipped,
+            )),
         }
         self.totals
     }

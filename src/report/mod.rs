@@ -19,7 +19,7 @@ mod statistics;
 pub use self::csv::render_csv;
 pub use emit::{Emitter, Format, FromSheets, RunInfo, SheetUse};
 pub use github::render_github;
-pub use html::render_html;
+pub use html::{render_html, render_html_with_skipped};
 pub use human::{render_human, HumanOptions};
 pub use json::{render_json, JsonWriter};
 pub use junit::render_junit;
