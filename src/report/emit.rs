@@ -286,7 +286,7 @@ impl<'r> Emitter<'r> {
 
 /// The human report's list of files found but not checked, before its summary line.
 fn render_skipped(skipped: &[Skipped]) -> String {
-    let mut out = format!("跳过 {} 个文件（未检查）：\n", skipped.len());
+    let mut out = format!("跳过 {} 个（未检查）：\n", skipped.len());
     for s in skipped {
         out.push_str(&format!(
             "  {}：{}\n",

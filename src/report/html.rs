@@ -64,7 +64,7 @@ pub fn render_html_with_skipped(
     if !skipped.is_empty() {
         let _ = write!(
             out,
-            "<section class=\"skipped\">\n<h2>跳过 {} 个文件（未检查）</h2>\n<ul>\n",
+            "<section class=\"skipped\">\n<h2>跳过 {} 个（未检查）</h2>\n<ul>\n",
             skipped.len()
         );
         for s in skipped {
