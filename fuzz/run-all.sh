@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 secs=${1:-1800}
 shift || true
-targets=${*:-check_xlsx check_csv check_canonical rules value config}
+targets=${*:-check_xlsx check_sniffed check_csv check_canonical rules value config}
 mkdir -p logs
 "$here/seed.sh" >/dev/null
 nice -n 19 cargo +nightly fuzz build >/dev/null

@@ -8,7 +8,7 @@ root="$(cd "$here/.." && pwd)"
 corpus="$here/corpus"
 cd "$root"
 
-mkdir -p "$corpus"/{check_xlsx,check_csv,check_canonical,rules,value,config}
+mkdir -p "$corpus"/{check_xlsx,check_sniffed,check_csv,check_canonical,rules,value,config}
 
 # put FILE into corpus/TARGET under a name made of its content hash (no clashes, no duplicates)
 put() {
@@ -31,6 +31,8 @@ while IFS= read -r -d '' f; do put check_xlsx "$f"; done \
     < <(find tests/fixtures -name '*.xlsx' -size -200k -print0)
 while IFS= read -r -d '' f; do put check_csv "$f"; done \
     < <(find tests/fixtures -name '*.csv' -print0)
+while IFS= read -r -d '' f; do put check_sniffed "$f"; done \
+    < <(find tests/fixtures/formats -type f \( -name '*.xls' -o -name '*.ods' -o -name '*.xlsb' \) -print0)
 # canonical forms (the SARIF schema is JSON but no form; it is left out)
 while IFS= read -r -d '' f; do put check_canonical "$f"; done \
     < <(find tests/fixtures rules -name '*.yaml' -not -name 'pack.yaml' -not -name 'layout.yaml' -print0)
@@ -80,6 +82,6 @@ for d in "$here"/regressions/*/; do
     for f in "$d"*; do [ -f "$f" ] && put "$t" "$f"; done
 done
 
-for t in check_xlsx check_csv check_canonical rules value config; do
+for t in check_xlsx check_sniffed check_csv check_canonical rules value config; do
     printf '%-16s %4d files\n' "$t" "$(find "$corpus/$t" -type f | wc -l)"
 done

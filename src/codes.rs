@@ -183,6 +183,15 @@ pub const INTERNAL: Code = Code {
     description: "formlint 检查该文件时发生内部错误，该文件未检查完；其他文件不受影响。请把该文件和这条信息反馈给 formlint 的维护者。",
 };
 
+/// A file's content is another format than its extension says (it was read by its content).
+pub const TYPE_MISMATCH: Code = Code {
+    code: "X016",
+    severity: Severity::Info,
+    title: "扩展名与文件内容不符",
+    title_en: "Extension does not match the content",
+    description: "文件的扩展名与其实际格式不符（例如 .xls 文件被改名为 .xlsx），已按实际内容读取。请改正扩展名，或用 Excel 另存为 .xlsx。",
+};
+
 /// Every engine code, by code.
 pub const ALL: &[Code] = &[
     UNREADABLE,
@@ -200,6 +209,7 @@ pub const ALL: &[Code] = &[
     OUT_OF_RANGE,
     BAD_CELL,
     INTERNAL,
+    TYPE_MISMATCH,
 ];
 
 /// The registry entry of `code` (case-insensitive), if it is an engine code.

@@ -120,6 +120,16 @@ fn place_cmp(a: Option<&Place>, b: Option<&Place>) -> Ordering {
     }
 }
 
+/// A file a folder scan found but did not check (not a spreadsheet, a lock file, hidden), so
+/// every file found is accounted for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// The file as reports show paths.
+    pub path: String,
+    /// Why it was not checked (Chinese).
+    pub reason: String,
+}
+
 /// What a run's closing lines (summary, statistics, exit code) need from every file, kept
 /// instead of the files' findings so a long batch does not grow in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,6 +142,8 @@ pub struct Totals {
     pub counts: Counts,
     /// Per code: how many findings, and the title of the first one.
     pub by_code: std::collections::BTreeMap<String, (usize, String)>,
+    /// Files found but not checked, in the order found.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Totals {

@@ -45,6 +45,17 @@ pub enum Input {
     Canonical(String),
 }
 
+/// Whether `--annotate` can write an annotated copy of this file: only OOXML workbooks, told
+/// by content whatever the extension (`Ok`); otherwise the name of the format it is, when
+/// it is one formlint reads (`Err(Some("xls 工作簿"))`), or `Err(None)`.
+pub fn annotatable(name: &str, bytes: &[u8]) -> Result<(), Option<&'static str>> {
+    match read::sniff(name, bytes).format {
+        Ok(read::Format::Xlsx) => Ok(()),
+        Ok(other) => Err(Some(read::format_name(other))),
+        Err(_) => Err(None),
+    }
+}
+
 /// The forms found on a workbook's sheets, as the checker extracts them (sheets that are not a
 /// form, or an incomplete one, give none): for tools that show or compare forms.
 pub fn forms_of(pack: &Pack, sheets: &[Sheet]) -> Vec<crate::form::Form> {
@@ -57,15 +68,18 @@ pub fn forms_of(pack: &Pack, sheets: &[Sheet]) -> Vec<crate::form::Form> {
         .collect()
 }
 
-/// Reads a file by its name's extension; a file that cannot be read becomes its finding.
+/// Reads a file by its content (the name's extension a hint); a file that cannot be read
+/// becomes its finding.
 pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Box<Finding>> {
     if let Some(format) = own_report(bytes) {
         return Err(Box::new(codes::NOT_A_FORM.finding(format!(
             "这是 formlint 的{format}检查报告，不是自评表，已跳过 (a formlint report, skipped)"
         ))));
     }
-    let lower = name.to_lowercase();
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
+    let format = read::sniff(name, bytes)
+        .format
+        .map_err(|e| Box::new(read_error(&e)))?;
+    if format == read::Format::Canonical {
         return match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Input::Canonical(text.to_string())),
             Err(_) => Err(Box::new(
@@ -73,9 +87,16 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
             )),
         };
     }
-    read::read_file_bytes(name, bytes, opts.csv_encoding.as_deref())
+    read::read_as(format, name, bytes, opts.csv_encoding.as_deref())
         .map(Input::Book)
         .map_err(|e| Box::new(read_error(&e)))
+}
+
+/// The info note (X016) for a file whose content is another format than its extension says.
+pub fn type_note(name: &str, bytes: &[u8]) -> Option<Finding> {
+    read::sniff(name, bytes)
+        .note
+        .map(|n| codes::TYPE_MISMATCH.finding(n))
 }
 
 /// Whether `bytes` are a report formlint wrote (a JSON report names itself with its `tool` key;
@@ -279,12 +300,12 @@ pub fn check_chosen(
     isolated(name, || {
         let input = match read_input(name, bytes, opts) {
             Ok(i) => i,
-            Err(f) => return unread(name, *f),
+            Err(f) => return noted(unread(name, *f), name, bytes),
         };
         let (pack, note) = choice.for_year(input.fiscal_year());
         let mut checked = check_input(pack, name, input);
         checked.report.findings.splice(0..0, note);
-        checked
+        noted(checked, name, bytes)
     })
 }
 
@@ -306,10 +327,19 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
 }
 
 fn check_file_unguarded(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
-    match read_input(name, bytes, opts) {
+    let checked = match read_input(name, bytes, opts) {
         Ok(input) => check_input(pack, name, input),
         Err(f) => unread(name, *f),
+    };
+    noted(checked, name, bytes)
+}
+
+/// `checked` with the file's type note (X016) first, when its content and extension disagree.
+fn noted(mut checked: Checked, name: &str, bytes: &[u8]) -> Checked {
+    if let Some(note) = type_note(name, bytes) {
+        checked.report.findings.insert(0, note);
     }
+    checked
 }
 
 #[cfg(test)]

@@ -62,6 +62,11 @@ fn check_xlsx() {
 }
 
 #[test]
+fn check_sniffed() {
+    replay("check_sniffed", entry::check_sniffed);
+}
+
+#[test]
 fn check_csv() {
     replay("check_csv", entry::check_csv);
 }

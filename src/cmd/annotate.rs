@@ -15,15 +15,24 @@ pub fn write(
     bytes: &[u8],
     findings: &[Finding],
 ) -> bool {
-    let ext = input
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
     let unreadable = findings.iter().any(|f| {
         f.code == formlint::codes::UNREADABLE.code || f.code == formlint::codes::ENCRYPTED.code
     });
-    if findings.is_empty() || unreadable || !matches!(ext.as_deref(), Some("xlsx" | "xlsm")) {
+    if findings.is_empty() || unreadable {
         return true;
+    }
+    // Only OOXML workbooks are annotated (by content, whatever the extension): the other
+    // formats are read, not written.
+    let name = input.display().to_string().replace('\\', "/");
+    match formlint::run::annotatable(&name, bytes) {
+        Ok(()) => {}
+        Err(Some(format)) => {
+            eprintln!(
+                "formlint: {name} 是{format}，批注副本只能为 .xlsx/.xlsm 工作簿生成，未写出 (--annotate writes xlsx only)"
+            );
+            return true;
+        }
+        Err(None) => return true,
     }
     match copy(dir, args, input, bytes, findings) {
         Ok(()) => true,

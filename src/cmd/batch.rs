@@ -175,6 +175,10 @@ pub fn summary_table(totals: &Totals, elapsed: Duration) -> String {
         ("提示 info", counts.info.to_string()),
         ("用时 elapsed", format!("{secs:.2} s ({rate})")),
     ];
+    let mut rows = rows.to_vec();
+    if !totals.skipped.is_empty() {
+        rows.insert(1, ("跳过 skipped", totals.skipped.len().to_string()));
+    }
     let mut out = String::new();
     for (label, value) in rows {
         let pad = 16usize.saturating_sub(unicode_width::UnicodeWidthStr::width(label));

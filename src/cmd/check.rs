@@ -2,6 +2,7 @@
 //! (0 clean, 1 findings, 2 usage or rule-pack error).
 
 use crate::cmd;
+use crate::cmd::walk::{self, STDIN};
 use clap::ValueEnum;
 use formlint::codes;
 use formlint::config::Suppressions;
@@ -16,9 +17,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Options of `formlint check`.
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check.
+    /// Files or folders to check; `-` reads one file from standard input (its type from its
+    /// content).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// The name reports give the file read from standard input (`-`), e.g. `P1.xlsx`;
+    /// its extension is a hint like any file's (default: `-`).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
     /// A rule pack: a folder with pack.yaml, or a built-in pack `NAME[@VERSION]`
     /// (default: shenzhen-2020).
     #[arg(long, value_name = "DIR|NAME[@VERSION]")]
@@ -87,95 +93,6 @@ enum Color {
     Never,
 }
 
-const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "csv", "yaml", "yml", "json"];
-
-/// Files to check, in a stable order; arguments that name nothing checkable become findings.
-fn collect(
-    paths: &[PathBuf],
-    problems: &mut Vec<FileReport>,
-    usage_error: &mut bool,
-) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let before = out.len();
-            // Symlinks are followed (walkdir stops at a loop and says so); an entry that cannot
-            // be read is reported with the OS error, never dropped.
-            for entry in walkdir::WalkDir::new(p)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        problems.push(walk_error(p, &e));
-                        continue;
-                    }
-                };
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy();
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase());
-                let checkable = ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str()));
-                if entry.file_type().is_file()
-                    && !name.starts_with("~$")
-                    && !name.starts_with('.')
-                    && checkable
-                {
-                    out.push(path.to_path_buf());
-                }
-            }
-            if out.len() == before {
-                let exts = EXTENSIONS
-                    .iter()
-                    .map(|e| format!(".{e}"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                problems.push(FileReport {
-                    path: display(p),
-                    forms: 0,
-                    findings: vec![
-                        codes::NOTHING_TO_CHECK.finding(format!("文件夹中没有 {exts} 文件"))
-                    ],
-                });
-            }
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            *usage_error = true;
-            problems.push(FileReport {
-                path: display(p),
-                forms: 0,
-                findings: vec![codes::UNREADABLE.finding("文件不存在 (no such file)")],
-            });
-        }
-    }
-    out
-}
-
-/// An X001 report for a folder entry the walk could not read (permissions, a symlink loop, a
-/// dangling link).
-fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
-    let path = e.path().unwrap_or(root);
-    let why = if let Some(ancestor) = e.loop_ancestor() {
-        format!(
-            "符号链接形成循环（指向上级文件夹 {}），未进入",
-            display(ancestor)
-        )
-    } else if let Some(io) = e.io_error() {
-        format!("无法读取：{io}")
-    } else {
-        format!("无法读取：{e}")
-    };
-    FileReport {
-        path: display(path),
-        forms: 0,
-        findings: vec![codes::UNREADABLE.finding(why)],
-    }
-}
-
 /// A path as reports show it (forward slashes).
 pub fn display(p: &Path) -> String {
     p.display().to_string().replace('\\', "/")
@@ -201,6 +118,30 @@ pub fn check_path(
             ),
             None,
         ),
+    }
+}
+
+/// Reads standard input (at most [`MAX_INPUT_BYTES`]) and checks it as the file `name`.
+fn check_stdin(choice: &PackChoice, name: &str, opts: &CheckOptions) -> run::Checked {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes);
+    match read {
+        Err(e) => unreadable(
+            name.to_string(),
+            codes::UNREADABLE.finding(format!("无法读取标准输入：{e}")),
+        ),
+        Ok(_) if bytes.len() as u64 > MAX_INPUT_BYTES => unreadable(
+            name.to_string(),
+            codes::UNREADABLE.finding(format!(
+                "标准输入超过 {} MB 上限，不像是一张自评表",
+                MAX_INPUT_BYTES >> 20
+            )),
+        ),
+        Ok(_) => check_bytes(choice, name, &bytes, opts),
     }
 }
 
@@ -284,7 +225,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
     emitter.begin(&mut |piece| out.push(piece));
     let mut usage_error = false;
     let mut problems = Vec::new();
-    let files = collect(&args.paths, &mut problems, &mut usage_error);
+    let (files, skipped) = walk::collect(&args.paths, &mut problems, &mut usage_error);
+    let stdin_given = files.iter().filter(|f| f.as_os_str() == STDIN).count();
+    if stdin_given > 1 {
+        eprintln!("error: 标准输入（-）只能给一次 (`-` given more than once)");
+        return ExitCode::from(2);
+    }
+    if stdin_given == 0 && args.stdin_filename.is_some() {
+        eprintln!(
+            "warning: 没有给出 -，--stdin-filename 未使用 (--stdin-filename names standard input, given as -)"
+        );
+    }
     if let Some(input) = args
         .output
         .as_deref()
@@ -299,6 +250,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for r in problems {
         emitter.file_without_sheets(r, &mut |piece| out.push(piece));
     }
+    let found = files.len() + skipped.len();
+    for s in skipped {
+        emitter.skipped(s);
+    }
     let batch = check_files(
         &args,
         &choice,
@@ -308,7 +263,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &mut out,
     );
     usage_error |= batch.annotate_failed;
-    if files.len() > 1 && !args.quiet {
+    if found > 1 && !args.quiet {
         eprint!(
             "{}",
             cmd::batch::summary_table(emitter.totals(), batch.elapsed)
@@ -407,7 +362,18 @@ fn check_files(
         csv_encoding: args.encoding.clone(),
     };
     let annotate_failed = AtomicBool::new(false);
+    let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN);
     let check_one = |path: &Path| {
+        if path.as_os_str() == STDIN {
+            let mut checked = check_stdin(choice, stdin_name, &opts);
+            if let Some(s) = suppressions {
+                s.apply(&mut checked.report);
+            }
+            if args.annotate.is_some() {
+                eprintln!("formlint: 标准输入的文件不写批注副本（--annotate 需要文件路径）");
+            }
+            return checked;
+        }
         let (mut checked, bytes) = check_path(choice, path, &opts);
         if let Some(s) = suppressions {
             s.apply(&mut checked.report);

@@ -8,6 +8,7 @@ pub mod packs;
 pub mod rules;
 pub mod rules_fmt;
 pub mod rules_test;
+pub mod walk;
 
 /// A rule-tool input file's name as shown and its text; a file that cannot be read is
 /// reported on stderr and gives `None` (the caller counts it as failed).

@@ -83,7 +83,7 @@ fn parse_comments(text: &str) -> Vec<(CellRef, String)> {
 }
 
 /// The character an entity or character reference in text stands for.
-fn entity(g: &BytesRef<'_>) -> Option<char> {
+pub(super) fn entity(g: &BytesRef<'_>) -> Option<char> {
     if let Ok(Some(c)) = g.resolve_char_ref() {
         return Some(c);
     }

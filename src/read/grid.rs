@@ -30,6 +30,11 @@ impl GridBuilder {
         }
     }
 
+    /// The sheet's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.sheet.name
+    }
+
     /// Puts `cell` at `at`, failing if the grid would grow past the budget. A cell past the
     /// last row or column of a worksheet is not placed but reported at the sheet.
     pub(crate) fn put(&mut self, at: CellRef, cell: Cell) -> Result<(), ReadError> {

@@ -36,7 +36,10 @@ fn format_by_extension() {
     assert_eq!(format_of("P1-办公设备采购.xlsx"), Some(Format::Xlsx));
     assert_eq!(format_of("a/b/FORM.XLSM"), Some(Format::Xlsx));
     assert_eq!(format_of("表.Csv"), Some(Format::Csv));
-    assert_eq!(format_of("old.xls"), None);
+    assert_eq!(format_of("old.xls"), Some(Format::Xls));
+    assert_eq!(format_of("wps.ET"), Some(Format::Xls));
+    assert_eq!(format_of("form.ods"), Some(Format::Ods));
+    assert_eq!(format_of("form.xlsb"), Some(Format::Xlsb));
     assert_eq!(format_of("xlsx"), None);
     assert_eq!(format_of("notes.txt"), None);
 }
@@ -331,15 +334,19 @@ fn csv_edge_cases() {
 }
 
 #[test]
-fn read_file_bytes_dispatches_by_name() {
+fn read_file_bytes_dispatches_by_content() {
     let wb = read_file_bytes("dir/P1.CSV", "a,b".as_bytes(), None).unwrap();
     assert_eq!(wb.sheets[0].name, "P1");
     let wb = read_file_bytes("P1.xlsx", &fixture("seed/P1-办公设备采购.xlsx"), None).unwrap();
     assert_eq!(wb.sheets[0].name, "自评表");
+    // An empty file says nothing: the extension's reader explains.
     assert!(matches!(
         read_file_bytes("old.xls", b"", None),
-        Err(ReadError::Unsupported(_))
+        Err(ReadError::Corrupt(_))
     ));
+    // The content wins over the name.
+    let wb = read_file_bytes("P1.csv", &fixture("seed/P1-办公设备采购.xlsx"), None).unwrap();
+    assert_eq!(wb.sheets[0].name, "自评表");
     assert!(matches!(
         read_file_bytes("x.pdf", b"", None),
         Err(ReadError::Unsupported(_))

@@ -244,7 +244,7 @@ fn read_sheet(
 }
 
 /// Marks a cell as computed by a formula.
-fn mark_formula(grid: &mut GridBuilder, at: CellRef) -> Result<(), ReadError> {
+pub(super) fn mark_formula(grid: &mut GridBuilder, at: CellRef) -> Result<(), ReadError> {
     match grid.cell_mut(at) {
         Some(c) => c.formula = true,
         // A formula whose cached result is empty (or was never computed).
@@ -259,7 +259,7 @@ fn cell_ref((row, col): (u32, u32)) -> CellRef {
 }
 
 /// A cell outside any merged region (merges are spread afterwards).
-fn cell(value: CellValue, formula: bool) -> Cell {
+pub(super) fn cell(value: CellValue, formula: bool) -> Cell {
     Cell {
         value,
         merged: None,
@@ -268,7 +268,7 @@ fn cell(value: CellValue, formula: bool) -> Cell {
 }
 
 /// calamine's inclusive `(row, col)` dimensions as a merged region.
-fn cell_range(d: &Dimensions) -> CellRange {
+pub(super) fn cell_range(d: &Dimensions) -> CellRange {
     CellRange {
         start: CellRef::new(d.start.0, d.start.1),
         end: CellRef::new(d.end.0, d.end.1),
@@ -277,13 +277,22 @@ fn cell_range(d: &Dimensions) -> CellRange {
 
 /// Converts calamine's value and the cell's style into what the filer sees.
 fn cell_value(data: &Data, style: Option<&Style>) -> CellValue {
+    let percent = style
+        .and_then(|s| s.number_format.as_ref())
+        .is_some_and(|f| matches!(f.format_id, Some(9 | 10)) || is_percent_format(&f.format_code));
+    data_value(data, percent)
+}
+
+/// Converts calamine's value into what the filer sees; `percent` when the cell's number format
+/// shows it with `%` (every reader finds that out its own way, calamine only for xlsx).
+pub(super) fn data_value(data: &Data, percent: bool) -> CellValue {
     match data {
         Data::Empty => CellValue::Empty,
         Data::String(s) if s.is_empty() => CellValue::Empty,
         Data::String(s) => CellValue::Text(s.clone()),
-        Data::Int(i) => number_value(Decimal::from(*i), style),
+        Data::Int(i) => number_value(Decimal::from(*i), percent),
         Data::Float(f) => match decimal_from_f64(*f) {
-            Some(d) => number_value(d, style),
+            Some(d) => number_value(d, percent),
             // Outside Decimal's range: keep what the file holds rather than invent a number.
             None => CellValue::Text(format!("{f}")),
         },
@@ -299,10 +308,7 @@ fn cell_value(data: &Data, style: Option<&Style>) -> CellValue {
 }
 
 /// A number, or a percent when the cell's number format shows it with `%`.
-fn number_value(d: Decimal, style: Option<&Style>) -> CellValue {
-    let percent = style
-        .and_then(|s| s.number_format.as_ref())
-        .is_some_and(|f| matches!(f.format_id, Some(9 | 10)) || is_percent_format(&f.format_code));
+fn number_value(d: Decimal, percent: bool) -> CellValue {
     if percent {
         CellValue::Percent(d)
     } else {

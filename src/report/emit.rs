@@ -14,8 +14,8 @@
 //! that crosses threads, and [`SheetUse::take`] takes it.
 
 use super::{
-    csv, github, junit, render_html, render_human, render_sarif, render_statistics_of,
-    render_summary_of, FileReport, HumanOptions, JsonWriter, RuleMeta, Ruleset, Totals,
+    csv, github, junit, render_human, render_sarif, render_statistics_of, render_summary_of,
+    FileReport, HumanOptions, JsonWriter, RuleMeta, Ruleset, Skipped, Totals,
 };
 use crate::sheet::Sheet;
 
@@ -106,6 +106,8 @@ pub struct Emitter<'r> {
     statistics: bool,
     /// Whether the report is for people (human), so the statistics belong at its end.
     human: bool,
+    /// Human output: only the summary line.
+    quiet: bool,
 }
 
 /// Each format's state between files: what it must still write at the end, and no more.
@@ -168,6 +170,7 @@ impl<'r> Emitter<'r> {
             totals: Totals::default(),
             statistics: run.statistics,
             human: format == Format::Human,
+            quiet: run.quiet,
         }
     }
 
@@ -223,6 +226,15 @@ impl<'r> Emitter<'r> {
         self.file(report, kept, out);
     }
 
+    /// A file found but not checked (a folder scan's PDF, lock file, hidden file): counted, and
+    /// listed by the human summary and the JSON report's `skipped`.
+    pub fn skipped(&mut self, skipped: Skipped) {
+        if let State::Json(w) = &mut self.state {
+            w.skip(&skipped);
+        }
+        self.totals.skipped.push(skipped);
+    }
+
     /// What the run has counted so far.
     pub fn totals(&self) -> &Totals {
         &self.totals
@@ -233,6 +245,9 @@ impl<'r> Emitter<'r> {
     pub fn finish(self, out: &mut dyn FnMut(&str)) -> Totals {
         match self.state {
             State::Human => {
+                if !self.quiet && !self.totals.skipped.is_empty() {
+                    out(&render_skipped(&self.totals.skipped));
+                }
                 out(&format!("{}\n", render_summary_of(&self.totals)));
                 if self.statistics {
                     out(&render_statistics_of(&self.totals));
@@ -249,7 +264,11 @@ impl<'r> Emitter<'r> {
             } => out(&format!("{}\n", render_sarif(ruleset, rules, &reports))),
             State::Junit(suites) => out(&suites.finish()),
             State::Github | State::Csv => {}
-            State::Html { ruleset, files } => out(&render_html(ruleset, &files)),
+            State::Html { ruleset, files } => out(&super::html::render_html_with_skipped(
+                ruleset,
+                &files,
+                &self.totals.skipped,
+            )),
         }
         self.totals
     }
@@ -263,4 +282,17 @@ impl<'r> Emitter<'r> {
             String::new()
         }
     }
+}
+
+/// The human report's list of files found but not checked, before its summary line.
+fn render_skipped(skipped: &[Skipped]) -> String {
+    let mut out = format!("跳过 {} 个（未检查）：\n", skipped.len());
+    for s in skipped {
+        out.push_str(&format!(
+            "  {}：{}\n",
+            super::escape_controls(&s.path),
+            s.reason
+        ));
+    }
+    out
 }

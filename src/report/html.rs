@@ -4,7 +4,7 @@
 //!
 //! Form contents are untrusted: every piece of text goes through [`escape`].
 
-use super::{Counts, FileReport, Ruleset};
+use super::{Counts, FileReport, Ruleset, Skipped};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
@@ -23,6 +23,16 @@ const MAX_COLS: u32 = 64;
 /// its sheets as grids. `files` pairs each report with the sheets it was read from (empty for
 /// YAML/JSON input or unreadable files: their findings are listed without a grid).
 pub fn render_html(ruleset: &Ruleset, files: &[(FileReport, Vec<Sheet>)]) -> String {
+    render_html_with_skipped(ruleset, files, &[])
+}
+
+/// [`render_html`], with the files a folder scan found but did not check listed at the end
+/// of the page (path and reason), so the page accounts for every file found.
+pub fn render_html_with_skipped(
+    ruleset: &Ruleset,
+    files: &[(FileReport, Vec<Sheet>)],
+    skipped: &[Skipped],
+) -> String {
     let mut total = Counts::default();
     let mut codes: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
     for (r, _) in files {
@@ -50,6 +60,22 @@ pub fn render_html(ruleset: &Ruleset, files: &[(FileReport, Vec<Sheet>)]) -> Str
     }
     if files.is_empty() {
         out.push_str("<p class=\"empty\">没有检查任何文件。</p>\n");
+    }
+    if !skipped.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"skipped\">\n<h2>跳过 {} 个（未检查）</h2>\n<ul>\n",
+            skipped.len()
+        );
+        for s in skipped {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code>：{}</li>",
+                escape(&s.path),
+                escape(&s.reason)
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
     }
     let _ = write!(out, "</main>\n<script>\n{JS}</script>\n</body>\n</html>\n");
     out

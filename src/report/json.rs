@@ -1,7 +1,7 @@
 //! JSON output: one document per run, described in `docs/json-report.md` and
 //! `docs/report.schema.json`. Serde structs (not maps) keep the key order stable.
 
-use super::{Counts, FileReport, Ruleset};
+use super::{Counts, FileReport, Ruleset, Skipped};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
 use serde::Serialize;
@@ -115,6 +115,8 @@ pub struct JsonWriter<'r> {
     files: usize,
     forms: usize,
     files_json: String,
+    skipped: usize,
+    skipped_json: String,
 }
 
 impl<'r> JsonWriter<'r> {
@@ -127,6 +129,8 @@ impl<'r> JsonWriter<'r> {
             files: 0,
             forms: 0,
             files_json: String::new(),
+            skipped: 0,
+            skipped_json: String::new(),
         }
     }
 
@@ -165,8 +169,17 @@ impl<'r> JsonWriter<'r> {
         out
     }
 
-    /// The end of the document: closes `findings`, then `summary` and `files`, handed to
-    /// `write`.
+    /// A file found but not checked: listed in the closing `skipped` member, which is written
+    /// only when the run skipped a file.
+    pub fn skip(&mut self, skipped: &Skipped) {
+        self.skipped_json
+            .push_str(if self.skipped == 0 { "\n" } else { ",\n" });
+        indent_into(&mut self.skipped_json, &pretty(skipped), "    ");
+        self.skipped += 1;
+    }
+
+    /// The end of the document: closes `findings`, then `summary`, `files` and (when a file
+    /// was skipped) `skipped`, handed to `write`.
     pub fn finish(&mut self, write: &mut dyn FnMut(&str)) {
         let mut out = String::from(if self.findings == 0 { "]" } else { "\n  ]" });
         let summary = Summary {
@@ -179,7 +192,13 @@ impl<'r> JsonWriter<'r> {
         out.push_str(",\n  \"files\": [");
         write(&out);
         write(&std::mem::take(&mut self.files_json));
-        write(if self.files == 0 { "]\n}" } else { "\n  ]\n}" });
+        write(if self.files == 0 { "]" } else { "\n  ]" });
+        if self.skipped > 0 {
+            write(",\n  \"skipped\": [");
+            write(&std::mem::take(&mut self.skipped_json));
+            write("\n  ]");
+        }
+        write("\n}");
     }
 }
 

@@ -19,7 +19,7 @@ mod statistics;
 pub use self::csv::render_csv;
 pub use emit::{Emitter, Format, FromSheets, RunInfo, SheetUse};
 pub use github::render_github;
-pub use html::render_html;
+pub use html::{render_html, render_html_with_skipped};
 pub use human::{render_human, HumanOptions};
 pub use json::{render_json, JsonWriter};
 pub use junit::render_junit;
@@ -30,7 +30,7 @@ use crate::finding::Finding;
 
 // The pipeline's outcome types live below the report stage (src/outcome.rs); they are
 // re-exported here because every report format takes them.
-pub use crate::outcome::{sort_findings, Counts, FileReport, RuleMeta, Ruleset, Totals};
+pub use crate::outcome::{sort_findings, Counts, FileReport, RuleMeta, Ruleset, Skipped, Totals};
 
 /// The closing line of a human report: how much was checked and what was found, Chinese first,
 /// e.g. `检查了 9 个文件、9 张表：2 个错误，1 个警告，5 条提示`.
@@ -42,13 +42,17 @@ pub fn render_summary(files: &[FileReport]) -> String {
 pub fn render_summary_of(totals: &Totals) -> String {
     let c = totals.counts;
     let checked = format!("检查了 {} 个文件、{} 张表", totals.files, totals.forms);
-    if c == Counts::default() {
+    let line = if c == Counts::default() {
         format!("{checked}：未发现问题")
     } else {
         format!(
             "{checked}：{} 个错误，{} 个警告，{} 条提示",
             c.errors, c.warnings, c.info
         )
+    };
+    match totals.skipped.len() {
+        0 => line,
+        k => format!("{line}；另跳过 {k} 个（共发现 {} 个）", totals.files + k),
     }
 }
 
