@@ -45,6 +45,48 @@ pub enum Input {
     Canonical(String),
 }
 
+/// The extensions a folder scan checks: what the readers take (by content; the extension is
+/// only a hint).
+pub const CHECKED_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "xlsb", "ods", "ots", "et", "ett", "csv", "yaml",
+    "yml", "json",
+];
+
+/// Spreadsheet formats a folder scan hands to the readers although none reads them, so each is
+/// reported as X001 (with the advice to save as .xlsx) rather than skipped.
+const UNREADABLE_SPREADSHEETS: &[&str] = &[
+    "fods", "numbers", "xlw", "xlr", "wk1", "wk3", "wk4", "wks", "123", "gnumeric", "sxc", "uos",
+    "dif", "slk", "dbf",
+];
+
+/// Why a file found in a folder (`name`: its file name) is not checked, or `None` when it is (a spreadsheet, CSV or
+/// canonical form by its extension, or a spreadsheet format no reader takes: that one's X001
+/// says so). Lock files (`~$…` left by Excel and WPS while a workbook is open, `.~lock.…#` by
+/// LibreOffice) and hidden files are skipped whatever their extension.
+pub fn skip_reason(name: &str) -> Option<String> {
+    if name.eq_ignore_ascii_case("formlint.toml") {
+        return Some("formlint 的配置文件，不是自评表".into());
+    }
+    if name.starts_with("~$") {
+        return Some("Office 临时锁定文件（~$ 开头，工作簿打开时生成），不是自评表".into());
+    }
+    if name.starts_with(".~lock.") {
+        return Some("LibreOffice/WPS 临时锁定文件（.~lock. 开头），不是自评表".into());
+    }
+    if name.starts_with('.') {
+        return Some("隐藏文件".into());
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && !e.contains(['/', '\\']));
+    match ext.as_deref() {
+        Some(e) if CHECKED_EXTENSIONS.contains(&e) || UNREADABLE_SPREADSHEETS.contains(&e) => None,
+        Some(e) => Some(format!("不是电子表格（.{e} 文件），未检查")),
+        None => Some("没有扩展名，不是可检查的文件".into()),
+    }
+}
+
 /// Whether `--annotate` can write an annotated copy of this file: only OOXML workbooks, told
 /// by content whatever the extension (`Ok`); otherwise the name of the format it is, when
 /// it is one formlint reads (`Err(Some("xls 工作簿"))`), or `Err(None)`.

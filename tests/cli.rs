@@ -201,3 +201,26 @@ fn output_never_overwrites_an_input_and_reports_are_not_read_back() {
     }
     assert_eq!(std::fs::read(&form).expect("read"), before);
 }
+
+#[test]
+fn help_is_in_chinese_for_every_subcommand() {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["rules", "--help"],
+        &["rules", "check", "--help"],
+        &["rules", "test", "--help"],
+    ] {
+        let (code, stdout, stderr) = formlint(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        for word in ["用法 (usage)", "选项 (options)", "显示帮助"] {
+            assert!(stdout.contains(word), "{args:?} lacks {word}: {stdout}");
+        }
+        for english in ["Usage:", "Options:", "Print help", "Commands:"] {
+            assert!(
+                !stdout.contains(english),
+                "{args:?} has {english}: {stdout}"
+            );
+        }
+    }
+}

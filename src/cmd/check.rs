@@ -17,59 +17,59 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Options of `formlint check`.
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check; `-` reads one file from standard input (its type from its
-    /// content).
+    /// 要检查的文件或文件夹；`-` 从标准输入读一个文件（按内容判断类型）
+    /// (files or folders; `-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// The name reports give the file read from standard input (`-`), e.g. `P1.xlsx`;
-    /// its extension is a hint like any file's (default: `-`).
+    /// 报告中标准输入 `-` 的文件名，如 `P1.xlsx`；扩展名只作提示（默认 `-`）
+    /// (the name of standard input in reports).
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
-    /// A rule pack: a folder with pack.yaml, or a built-in pack `NAME[@VERSION]`
-    /// (default: shenzhen-2020).
+    /// 规则包：含 pack.yaml 的文件夹，或内置包 `名称[@版本]`（默认按表中年度选内置包）
+    /// (a rule pack folder or built-in name).
     #[arg(long, value_name = "DIR|NAME[@VERSION]")]
     rules: Option<String>,
-    /// Use the built-in pack for this fiscal year (default: the year each form states,
-    /// e.g. `（2020年度）`; the default pack when it states none).
+    /// 按此年度选用内置规则包（默认按每张表写的年度，如“（2020年度）”）
+    /// (choose the built-in pack of this fiscal year).
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
-    /// A formlint.toml (default: the nearest one at or above the first path).
+    /// 指定 formlint.toml（默认：第一个路径所在及上级目录中最近的一个）(a config file).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Ignore any formlint.toml.
+    /// 不使用任何 formlint.toml (ignore formlint.toml).
     #[arg(long)]
     no_config: bool,
-    /// Output format (see docs/formats.md).
+    /// 报告格式，见 docs/formats.md (output format).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
-    /// Write the report to FILE (replaced atomically) instead of standard output.
+    /// 把报告写入文件（不会覆盖要检查的文件）而不是标准输出 (write the report to FILE).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Human output: print only the summary line.
+    /// 只输出汇总一行 (print only the summary).
     #[arg(long, short)]
     quiet: bool,
-    /// After the report, count the findings per code (to stderr for machine formats).
+    /// 报告后按代码统计问题数 (count findings per code).
     #[arg(long)]
     statistics: bool,
-    /// Exit with 1 when there are warnings (and no errors).
+    /// 有警告（即使没有错误）时退出码为 1 (exit 1 on warnings).
     #[arg(long)]
     deny_warnings: bool,
-    /// Encoding of CSV files (utf-8, gbk, gb18030); detected by default.
+    /// CSV 文件的编码（utf-8、gbk、gb18030），默认自动识别 (CSV encoding).
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
-    /// Colours in human output.
+    /// 文字报告是否用颜色 (colours).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Width of human output.
+    /// 文字报告的宽度 (width of human output).
     #[arg(long, default_value_t = 100)]
     width: usize,
-    /// Files checked at once (default: one per core).
+    /// 同时检查的文件数（默认每个 CPU 核一个）(files checked at once).
     #[arg(long, short, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// No progress bar (it only shows on a terminal for more than 20 files anyway).
+    /// 不显示进度条（只在终端上、超过 20 个文件时才显示）(no progress bar).
     #[arg(long)]
     no_progress: bool,
-    /// Write an annotated copy of each workbook with findings into DIR (see docs/annotate.md).
+    /// 把每个有问题的工作簿的批注副本写到此文件夹，见 docs/annotate.md (annotated copies).
     #[arg(long, value_name = "DIR")]
     annotate: Option<PathBuf>,
 }
@@ -82,7 +82,7 @@ enum OutputFormat {
     Junit,
     Github,
     Csv,
-    /// One self-contained HTML page (grids with highlighted cells), see docs/html-report.md.
+    /// 一个独立的 HTML 网页（表格中高亮问题单元格），见 docs/html-report.md.
     Html,
 }
 

@@ -14,37 +14,37 @@ pub struct RulesArgs {
 
 #[derive(Subcommand)]
 enum RulesCommand {
-    /// Validate a whole pack (syntax, names, types, codes, unused parameters); exit 1 on errors.
+    /// 检查整个规则包（语法、名称、类型、代码、不变式、未用参数），有错误时退出码为 1 (validate a pack).
     Check {
-        /// The pack: a folder or a built-in `NAME[@VERSION]`.
+        /// 规则包：文件夹或内置包 `名称[@版本]` (a folder or a built-in pack).
         #[arg(default_value = formlint::pack::DEFAULT_PACK)]
         pack: String,
     },
-    /// Write the pack's catalogue as Markdown (to stdout), generated from its rule files.
+    /// 由规则文件生成规则目录（Markdown，输出到标准输出）(write the catalogue).
     Doc {
-        /// The pack: a folder or a built-in `NAME[@VERSION]`.
+        /// 规则包：文件夹或内置包 `名称[@版本]` (a folder or a built-in pack).
         #[arg(default_value = formlint::pack::DEFAULT_PACK)]
         pack: String,
     },
-    /// Explain one rule: title, description, source clause, severity.
+    /// 解释一条规则：标题、说明、依据条款、级别 (explain one rule).
     Explain {
-        /// Rule code, e.g. B001.
+        /// 规则代码，如 B001 (rule code).
         code: String,
-        /// The pack.
+        /// 规则包 (the pack).
         #[arg(long, default_value = formlint::pack::DEFAULT_PACK)]
         rules: String,
     },
-    /// Rewrite .rules files in the canonical layout; --check only lists what would change (exit 1).
+    /// 把 .rules 文件整理为统一格式；--check 只列出需要整理的文件（退出码 1）(format rule files).
     Fmt {
-        /// A pack folder (all .rules files under it) or one .rules file.
+        /// 规则包文件夹（其中所有 .rules 文件）或一个 .rules 文件 (a pack folder or a file).
         dir: PathBuf,
-        /// Change nothing: list files that would be reformatted and exit 1 if any.
+        /// 不修改，只列出需要整理的文件，有则退出码 1 (change nothing).
         #[arg(long)]
         check: bool,
     },
-    /// Run the rule tests in DIR/tests/*.yaml against the pack in DIR; exit 1 on a failure.
+    /// 运行 DIR/tests/*.yaml 中的规则测试，有失败时退出码为 1 (run the rule tests).
     Test {
-        /// The pack folder.
+        /// 规则包文件夹 (the pack folder).
         dir: PathBuf,
     },
 }

@@ -7,20 +7,6 @@ use formlint::codes;
 use formlint::report::{FileReport, Skipped};
 use std::path::{Path, PathBuf};
 
-/// The extensions a folder scan checks: what the readers take (by content; the extension is
-/// only a hint).
-const EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "xlsb", "ods", "ots", "et", "ett", "csv", "yaml",
-    "yml", "json",
-];
-
-/// Spreadsheet formats a folder scan hands to the readers although none reads them, so each is
-/// reported as X001 (with the advice to save as .xlsx) rather than skipped.
-const UNREADABLE_SPREADSHEETS: &[&str] = &[
-    "fods", "numbers", "xlw", "xlr", "wk1", "wk3", "wk4", "wks", "123", "gnumeric", "sxc", "uos",
-    "dif", "slk", "dbf",
-];
-
 /// The path given for standard input.
 pub const STDIN: &str = "-";
 
@@ -65,7 +51,7 @@ pub fn collect(
                     }
                     continue;
                 }
-                match skip_reason(path, &name) {
+                match formlint::run::skip_reason(&name) {
                     None => out.push(path.to_path_buf()),
                     Some(reason) => skipped.push(Skipped {
                         path: display(path),
@@ -74,7 +60,7 @@ pub fn collect(
                 }
             }
             if out.len() == before {
-                let exts = EXTENSIONS
+                let exts = formlint::run::CHECKED_EXTENSIONS
                     .iter()
                     .map(|e| format!(".{e}"))
                     .collect::<Vec<_>>()
@@ -99,31 +85,6 @@ pub fn collect(
         }
     }
     (out, skipped)
-}
-
-/// Why a file found in a folder is not checked, or `None` when it is (a spreadsheet, CSV or
-/// canonical form by its extension, or a spreadsheet format no reader takes: that one's X001
-/// says so). Lock files (`~$…` left by Excel and WPS while a workbook is open, `.~lock.…#` by
-/// LibreOffice) and hidden files are skipped whatever their extension.
-fn skip_reason(path: &Path, name: &str) -> Option<String> {
-    if name.starts_with("~$") {
-        return Some("Office 临时锁定文件（~$ 开头，工作簿打开时生成），不是自评表".into());
-    }
-    if name.starts_with(".~lock.") {
-        return Some("LibreOffice/WPS 临时锁定文件（.~lock. 开头），不是自评表".into());
-    }
-    if name.starts_with('.') {
-        return Some("隐藏文件".into());
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some(e) if EXTENSIONS.contains(&e) || UNREADABLE_SPREADSHEETS.contains(&e) => None,
-        Some(e) => Some(format!("不是电子表格（.{e} 文件），未检查")),
-        None => Some("没有扩展名，不是可检查的文件".into()),
-    }
 }
 
 /// An X001 report for a folder entry the walk could not read (permissions, a symlink loop, a

@@ -300,9 +300,12 @@ test('rule workbench: the weight edit 40 → 30 adds W001; a syntax error is sho
   await page.screenshot({ path: path.join(OUT, 'web-workbench-error.png') });
   const checked = await page.evaluate(() => window.formlint.checkPack({ 'p/pack.yaml': 'name: x\n' }));
   assert.equal(checked.ok, false);
-  // back to the weight edit; the pack downloads as a zip that the checker can load
+  // back to the weight edit: the pack's invariant (weights add up to 总分满分) fails, as
+  // `formlint rules check` says, yet the pack still checks forms; it downloads as a zip that
+  // the checker can load
   await edit(original.replace('效益指标: 40', '效益指标: 30'));
-  await page.waitForFunction(() => /通过/.test(document.getElementById('diag-count').textContent));
+  await page.waitForFunction(() => /1 处错误/.test(document.getElementById('diag-count').textContent));
+  assert.match(await page.locator('#diags li.diag.error').first().textContent(), /不变式不成立：权重之和 90 不等于总分满分 100/);
   const [zip] = await Promise.all([page.waitForEvent('download'), page.click('#bench-zip')]);
   assert.equal(zip.suggestedFilename(), 'shenzhen-2020.zip');
   const zipPath = path.join(tmp, 'edited.zip');

@@ -63,7 +63,7 @@
   // ---- collecting files ---------------------------------------------------------------------
   function readAll(list) { // [{name, file}] → [{name, bytes}]
     return Promise.all(list.map(function (x) {
-      return x.file.arrayBuffer().then(function (b) { return { name: x.name, bytes: new Uint8Array(b) }; });
+      return x.file.arrayBuffer().then(function (b) { return { name: x.name, bytes: new Uint8Array(b), inFolder: x.inFolder }; });
     }));
   }
 
@@ -89,10 +89,14 @@
       if (x.inFolder) folders[x.name.split('/')[0]] = folders[x.name.split('/')[0]] || 0;
       if (/^formlint\.toml$/i.test(base)) {
         if (!config || config.name.split('/').length > x.name.split('/').length) config = x;
+        // listed among the skipped files of the folder, as `formlint check DIR` does
+        if (x.inFolder) forms.push(x);
         return;
       }
-      if (x.inFolder && (base.slice(0, 2) === '~$' || base[0] === '.' || !CHECKABLE.test(base))) return;
-      if (x.inFolder) folders[x.name.split('/')[0]]++;
+      // the engine says which folder files `formlint check DIR` skips (and lists them)
+      if (x.inFolder && !(base.slice(0, 2) === '~$' || base[0] === '.' || !CHECKABLE.test(base))) {
+        folders[x.name.split('/')[0]]++;
+      }
       forms.push(x);
     });
     var empty = Object.keys(folders).filter(function (f) { return folders[f] === 0; });
@@ -220,7 +224,7 @@
     bar.value = 0;
     text.textContent = '正在检查 0 / ' + state.forms.length + ' …';
     document.body.classList.add('busy');
-    var files = state.forms.map(function (f) { return { name: f.name, bytes: f.bytes }; });
+    var files = state.forms.map(function (f) { return { name: f.name, bytes: f.bytes, inFolder: f.inFolder }; });
     return fl._call('batch', { files: files, options: packOptions() }, function (p) {
       bar.value = p.done;
       text.textContent = '正在检查 ' + p.done + ' / ' + p.total + '：' + p.file;
@@ -297,7 +301,7 @@
 
   // Annotated copies are made right after the check, so the download happens within the click.
   function annotate(i) {
-    var f = state.forms[i], bytes = state.annotated && state.annotated[i];
+    var f = state.batch.files[i], bytes = state.annotated && state.annotated[i];
     if (!bytes) return;
     var base = f.name.split('/').pop();
     download(base.replace(/(\.xls[xm])$/i, '.批注$1'), bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

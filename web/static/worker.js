@@ -160,10 +160,12 @@ var ops = {
     }
     if (o.config) uiEngine.set_config(o.configName || 'formlint.toml', o.config);
     if (o.encoding) uiEngine.set_encoding(o.encoding);
-    uiFiles = a.files;
+    uiFiles = [];
     var files = [];
     var t0 = Date.now(), last = 0;
     a.files.forEach(function (f, i) {
+      if (f.inFolder && uiEngine.skip(f.name)) return;
+      uiFiles.push(f);
       var doc;
       try {
         doc = JSON.parse(uiEngine.check(f.name, u8(f.bytes)));
@@ -203,7 +205,9 @@ var ops = {
     return { pack: packText(bench), check: JSON.parse(bench.check()), findings: benchRun() };
   },
   benchForms: function (a) {
-    benchForms = a.files.map(function (f) { return { name: f.name, bytes: u8(f.bytes) }; });
+    benchForms = a.files
+      .filter(function (f) { return !(f.inFolder && W.skip_reason(f.name)); })
+      .map(function (f) { return { name: f.name, bytes: u8(f.bytes) }; });
     return { findings: bench ? benchRun() : null };
   },
   benchEdit: function (a) {

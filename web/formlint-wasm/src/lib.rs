@@ -52,6 +52,13 @@ pub fn trap_for_tests() {
     panic!("故意的 panic (trap_for_tests)");
 }
 
+/// Why `formlint check DIR` would not check a file of this name found in a folder (a lock
+/// file, a hidden file, not a spreadsheet), or nothing when it would.
+#[wasm_bindgen]
+pub fn skip_reason(file_name: &str) -> Option<String> {
+    run::skip_reason(file_name.rsplit('/').next().unwrap_or(file_name))
+}
+
 /// The formlint version the reports name.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -128,6 +135,8 @@ pub struct Engine {
     suppressions: Option<Suppressions>,
     opts: CheckOptions,
     checked: Vec<Checked>,
+    /// Files of a picked folder not checked, with why (as `formlint check DIR` lists them).
+    skipped: Vec<formlint::outcome::Skipped>,
 }
 
 #[wasm_bindgen]
@@ -172,6 +181,7 @@ impl Engine {
             suppressions: None,
             opts: CheckOptions::default(),
             checked: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -283,9 +293,26 @@ impl Engine {
         self.checked.is_empty()
     }
 
+    /// A file found in a picked folder that `formlint check DIR` would not check (a lock file,
+    /// a hidden file, not a spreadsheet): kept for the reports' skipped list; `true` if so.
+    pub fn skip(&mut self, name: &str) -> bool {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        match run::skip_reason(base) {
+            Some(reason) => {
+                self.skipped.push(formlint::outcome::Skipped {
+                    path: name.to_string(),
+                    reason,
+                });
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Forgets the files checked (and which suppressions were used).
     pub fn clear(&mut self) -> Result<(), JsError> {
         self.checked.clear();
+        self.skipped.clear();
         self.reset_suppressions()
     }
 
@@ -327,6 +354,11 @@ impl Engine {
         for c in files {
             let kept = sheet_use.take(&c.report, &c.sheets);
             emitter.file(c.report.clone(), kept, &mut push);
+        }
+        if with_unused {
+            for s in &self.skipped {
+                emitter.skipped(s.clone());
+            }
         }
         if let (true, Some(s)) = (with_unused, &self.suppressions) {
             let unused = s.unused();
