@@ -85,6 +85,18 @@ impl GridBuilder {
             .get_mut(at.col as usize)
     }
 
+    /// The sheet `name` left unread because it is over a limit (`why`): empty, with the
+    /// problem that says so, so the workbook's other sheets are still checked.
+    pub(crate) fn not_read(name: &str, why: &str) -> Result<Sheet, ReadError> {
+        let mut grid = GridBuilder::new(name);
+        grid.problem_with(
+            ProblemKind::SheetNotRead,
+            None,
+            format!("{why}，未读取本表"),
+        );
+        grid.finish(Vec::new())
+    }
+
     /// Adds the merged regions, spreads their values and returns the finished sheet.
     /// Regions given corner-first in either order are normalised to top-left / bottom-right;
     /// a region reaching past the sheet's last row or column is reported and dropped.

@@ -15,7 +15,7 @@ use super::number::{decimal_from_f64, parse_iso_date};
 use super::xlsx::cell;
 use super::ReadError;
 use crate::opc::{attr, Package};
-use crate::sheet::{CellRange, CellRef, CellValue, ProblemKind, Sheet, Workbook};
+use crate::sheet::{CellRange, CellRef, CellValue, Sheet, Workbook};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -217,15 +217,7 @@ impl SheetState {
         let name = self.grid_name();
         if let Some(e) = self.failed.take() {
             return match e {
-                ReadError::SheetTooLarge(why) => {
-                    let mut grid = GridBuilder::new(&name);
-                    grid.problem_with(
-                        ProblemKind::SheetNotRead,
-                        None,
-                        format!("{why}，未读取本表"),
-                    );
-                    grid.finish(Vec::new())
-                }
+                ReadError::SheetTooLarge(why) => GridBuilder::not_read(&name, &why),
                 other => Err(other),
             };
         }

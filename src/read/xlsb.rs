@@ -73,15 +73,7 @@ fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
         drop(cells);
         match too_large {
             None => sheets.push(grid.finish(Vec::new())?),
-            Some(ReadError::SheetTooLarge(why)) => {
-                let mut grid = GridBuilder::new(&name);
-                grid.problem_with(
-                    ProblemKind::SheetNotRead,
-                    None,
-                    format!("{why}，未读取本表"),
-                );
-                sheets.push(grid.finish(Vec::new())?);
-            }
+            Some(ReadError::SheetTooLarge(why)) => sheets.push(GridBuilder::not_read(&name, &why)?),
             Some(e) => return Err(e),
         }
     }

@@ -164,15 +164,7 @@ fn read_zip(bytes: &[u8], pkg: &mut Package<'_>, scan: bool) -> Result<Workbook,
         match read_sheet(&mut xlsx, &name, sheet_marks) {
             Ok(sheet) => sheets.push(sheet),
             // One oversized sheet is skipped and reported; the workbook's other sheets are read.
-            Err(ReadError::SheetTooLarge(why)) => {
-                let mut grid = GridBuilder::new(&name);
-                grid.problem_with(
-                    ProblemKind::SheetNotRead,
-                    None,
-                    format!("{why}，未读取本表"),
-                );
-                sheets.push(grid.finish(Vec::new())?);
-            }
+            Err(ReadError::SheetTooLarge(why)) => sheets.push(GridBuilder::not_read(&name, &why)?),
             Err(e) => return Err(e),
         }
     }

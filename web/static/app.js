@@ -186,15 +186,20 @@
   function loadCustomPack(arg, label) {
     return fl.checkPack(arg.zip ? arg : arg.files).then(function (r) {
       var note = $('pack-note');
-      if (!r.ok) {
-        note.textContent = '规则包有 ' + r.errors + ' 处错误，无法使用：' + r.diagnostics.map(function (d) {
+      var listed = function () {
+        return r.diagnostics.map(function (d) {
           return (d.file || '') + (d.line ? ':' + d.line : '') + ' ' + d.message;
         }).join('；');
+      };
+      if (!r.loads) {
+        note.textContent = '规则包有 ' + r.errors + ' 处错误，无法使用：' + listed();
         note.className = 'hint bad';
         return;
       }
-      note.textContent = '已加载规则包 ' + r.name + ' ' + r.version + '（' + r.rules + ' 条规则），可在“使用”中选择';
-      note.className = 'hint';
+      // a pack whose invariants fail still checks, as `formlint check` does, with the warning
+      note.textContent = '已加载规则包 ' + r.name + ' ' + r.version + '（' + r.rules + ' 条规则），可在“使用”中选择'
+        + (r.ok ? '' : '。注意：' + listed());
+      note.className = r.ok ? 'hint' : 'hint bad';
       state.customPack = { label: label, arg: arg };
       addPackOption('custom', '已加载：' + r.name + ' ' + r.version + '（' + label + '）');
       if (state.forms.length) runCheck();

@@ -130,7 +130,7 @@
       });
     },
     /**
-     * Validates a pack like `formlint rules check`: {ok, name, version, rules, errors, warnings,
+     * Validates a pack like `formlint rules check`: {ok, loads, name, version, rules, errors, warnings,
      * diagnostics: [{severity, code, message, file, line, column, end_line, end_column, label,
      * help, rendered}], text}.
      */
