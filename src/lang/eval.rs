@@ -260,7 +260,7 @@ impl<'p, 'f> Env<'p, 'f> {
                 ))),
                 _ => self.arith(op, &l, &r),
             },
-            _ => match (l.as_num(), r.as_num()) {
+            _ => match (percent_of(&l).or(l.as_num()), percent_of(&r).or(r.as_num())) {
                 (Some(x), Some(y)) => match op {
                     BinOp::Lt => Val::bool(x < y),
                     BinOp::Le => Val::bool(x <= y),
@@ -495,5 +495,19 @@ pub(crate) fn eval_failure(what: &str, sheet: &str, e: &EvalError, src: &SourceF
         at: None,
         related: Vec::new(),
         help: Some("这是规则包的问题，请联系规则维护人员".into()),
+    }
+}
+
+/// An indicator value that is a percent (`85%`, `≥95%`) as the fraction a percent literal is
+/// (0.85), so `value(…) < 90%` compares as the filer reads it; `None` for anything else.
+fn percent_of(v: &Val<'_>) -> Option<rust_decimal::Decimal> {
+    match &v.v {
+        V::Parsed(p) => match p.as_ref() {
+            crate::value::Parsed::Quantity(q) if q.unit.as_deref() == Some("%") => {
+                Some(q.amount / rust_decimal::Decimal::ONE_HUNDRED)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -375,3 +375,42 @@ fn an_unclosed_string_is_reported_at_its_opening_quote() {
     let at = p.span.expect("span").start;
     assert!(src[at..].starts_with("\"没有结束"), "{:?}", &src[at..]);
 }
+
+#[test]
+fn an_indicator_value_compares_with_a_percent_literal_as_written() {
+    let rule = |cond: &str| {
+        format!(
+            "rule S201 info \"百分比\" {{\n  for r in 指标\n  when {cond}\n  at r.实际完成值\n  message \"{{r.实际完成值}}\"\n}}\n"
+        )
+    };
+    // the 满意度 row's 实际完成值 is 96%
+    assert_eq!(
+        run(&rule("value(r.实际完成值) > 90%")),
+        vec!["S201 自评表!F8 96%"]
+    );
+    assert_eq!(
+        run(&rule("value(r.实际完成值) < 90％")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(&rule("95% < value(r.实际完成值)")),
+        vec!["S201 自评表!F8 96%"]
+    );
+}
+
+#[test]
+fn amount_of_a_percent_against_a_percent_literal_is_refused_with_the_forms_that_work() {
+    let e = errors(
+        "rule S202 info \"百分比\" {\n  for r in 指标\n  when amount(value(r.实际完成值)) < 90%\n  at r.实际完成值\n  message \"x\"\n}\n",
+    );
+    let p = &e.errors[0];
+    assert!(
+        p.message.contains("amount(…) 是按表中写法的数"),
+        "{}",
+        p.message
+    );
+    assert_eq!(
+        p.help.as_deref(),
+        Some("直接比较指标值：value(…) < 90%；或与写法一致的数比较：amount(…) < 90")
+    );
+}

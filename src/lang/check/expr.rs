@@ -308,6 +308,9 @@ impl Scope<'_, '_> {
                 Ty::Bool
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                if self.percent_comparison(a, b) {
+                    return Ty::Bool;
+                }
                 self.expect(a, &Ty::Num);
                 self.expect(b, &Ty::Num);
                 Ty::Bool
@@ -366,5 +369,50 @@ impl Scope<'_, '_> {
                 Ty::Num
             }
         }
+    }
+
+    /// Whether `e` is a number literal written as a percent (`90%`, `90％`).
+    fn is_percent_literal(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Number(_))
+            && self
+                .file
+                .text
+                .get(e.span.start..e.span.end)
+                .is_some_and(|t| t.trim_end().ends_with(['%', '％']))
+    }
+
+    /// A comparison with a percent literal, as the filer reads it: an indicator value
+    /// (`value("85%") < 90%`) compares as written and is accepted here; `amount(…)` of a
+    /// percent is the number as written (85), so comparing it with `90%` (0.9) would never
+    /// hold: refused with the forms that work. `true` when the comparison is settled here.
+    fn percent_comparison(&mut self, a: &Expr, b: &Expr) -> bool {
+        let (other, literal) = if self.is_percent_literal(b) {
+            (a, b)
+        } else if self.is_percent_literal(a) {
+            (b, a)
+        } else {
+            return false;
+        };
+        if matches!(&other.kind, ExprKind::Call(f, _) if f.text == "amount") {
+            self.error(
+                DiagKind::Type,
+                other.span,
+                "amount(…) 是按表中写法的数（“85%”的 amount 是 85），不能与百分数比较：永远不会成立 (amount vs a percent literal)".into(),
+                "与百分数比较",
+                Some(format!(
+                    "直接比较指标值：value(…) < {lit}；或与写法一致的数比较：amount(…) < {n}",
+                    lit = self.file.text.get(literal.span.start..literal.span.end).unwrap_or("90%"),
+                    n = match &literal.kind {
+                        ExprKind::Number(d) => (d * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string(),
+                        _ => "90".into(),
+                    }
+                )),
+            );
+            return true;
+        }
+        if self.expr(other) == Ty::Parsed {
+            return true;
+        }
+        false
     }
 }
