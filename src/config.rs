@@ -182,7 +182,15 @@ impl Suppressions {
     /// Drops ignored and accepted findings of one file and raises warnings; remembers which
     /// suppressions were used (files may be checked on several threads).
     pub fn apply(&self, file: &mut FileReport) {
-        let path = file.path.replace('\\', "/");
+        let path = file.path.clone();
+        self.apply_as(file, &path);
+    }
+
+    /// [`Suppressions::apply`], with the file's globs matched against `path`: the file's path
+    /// relative to the folder of the formlint.toml, so a pattern means the same files whatever
+    /// folder formlint is run from.
+    pub fn apply_as(&self, file: &mut FileReport, path: &str) {
+        let path = path.replace('\\', "/");
         file.findings.retain(|f| {
             if let Some(i) = self
                 .config

@@ -171,3 +171,68 @@ fn an_accept_cell_written_as_reports_print_it_matches() {
     assert!(!s002_at_i16, "自评表!I16 should match the S002 at I16");
     assert!(!stdout.contains("X007"), "the accept was used: {stdout}");
 }
+
+/// Each input uses the nearest formlint.toml at or above it, whatever the order of the
+/// arguments, and a config's globs are relative to its own folder (as ruff's are).
+#[test]
+fn each_input_uses_its_nearest_config_with_globs_relative_to_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let seed = root().join("tests/fixtures/seed");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(a.join("sub")).expect("mkdir");
+    std::fs::create_dir_all(&b).expect("mkdir");
+    for dir in [&a, &b] {
+        std::fs::copy(
+            seed.join("P1-办公设备采购.xlsx"),
+            dir.join("P1-办公设备采购.xlsx"),
+        )
+        .expect("copy");
+    }
+    std::fs::copy(
+        seed.join("P3-贸易摩擦应对事务.xlsx"),
+        a.join("sub/P3-贸易摩擦应对事务.xlsx"),
+    )
+    .expect("copy");
+    std::fs::write(
+        a.join("formlint.toml"),
+        "ignore = [\"B004\"]\n\n[per-file-ignores]\n\"sub/P3-*.xlsx\" = [\"S002\"]\n",
+    )
+    .expect("config a");
+    std::fs::write(b.join("formlint.toml"), "ignore = [\"U001\"]\n").expect("config b");
+    let (sa, sb) = (a.to_str().expect("utf8"), b.to_str().expect("utf8"));
+    for args in [[sb, sa], [sa, sb]] {
+        let (_, stdout, stderr) = formlint(&["check", args[0], args[1], "--format", "json"]);
+        let doc: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        let found: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let file = f["file"].as_str().unwrap_or("");
+                let folder = if file.contains("/a/") { "a" } else { "b" };
+                (
+                    folder.to_string(),
+                    f["code"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let has = |folder: &str, code: &str| found.iter().any(|(f, c)| f == folder && c == code);
+        assert!(
+            !has("a", "B004") && has("b", "B004"),
+            "B004 ignored in a only: {found:?}"
+        );
+        assert!(
+            has("a", "U001") && !has("b", "U001"),
+            "U001 ignored in b only: {found:?}"
+        );
+        assert!(
+            !has("a", "S002"),
+            "sub/P3-*.xlsx is relative to a/: {found:?}"
+        );
+        assert!(
+            !found.iter().any(|(_, c)| c == "X007"),
+            "every suppression used: {found:?}"
+        );
+    }
+}

@@ -5,7 +5,6 @@ use crate::cmd;
 use crate::cmd::walk::{self, STDIN};
 use clap::ValueEnum;
 use formlint::codes;
-use formlint::config::Suppressions;
 use formlint::pack::PackChoice;
 use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
 use formlint::run::{self, CheckOptions};
@@ -33,7 +32,7 @@ pub struct CheckArgs {
     /// (choose the built-in pack of this fiscal year).
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
-    /// 指定 formlint.toml（默认：第一个路径所在及上级目录中最近的一个）(a config file).
+    /// 指定 formlint.toml，用于所有文件（默认：每个文件所在及上级目录中最近的一个）(a config file).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// 不使用任何 formlint.toml (ignore formlint.toml).
@@ -209,7 +208,10 @@ fn overwritten_input(output: &Path, inputs: &[PathBuf]) -> Option<PathBuf> {
 
 /// Runs `formlint check`.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let (choice, suppressions) = match pack_and_config(&args) {
+    let mut usage_error = false;
+    let mut problems = Vec::new();
+    let (files, skipped) = walk::collect(&args.paths, &mut problems, &mut usage_error);
+    let (choice, configs) = match pack_and_config(&args, &files) {
         Ok(chosen) => chosen,
         Err(code) => return code,
     };
@@ -223,9 +225,6 @@ pub fn run(args: CheckArgs) -> ExitCode {
     // Streaming formats reach stdout file by file; a report for --output is written whole.
     let mut out = Sink::new(args.output.is_none());
     emitter.begin(&mut |piece| out.push(piece));
-    let mut usage_error = false;
-    let mut problems = Vec::new();
-    let (files, skipped) = walk::collect(&args.paths, &mut problems, &mut usage_error);
     let stdin_given = files.iter().filter(|f| f.as_os_str() == STDIN).count();
     if stdin_given > 1 {
         eprintln!("error: 标准输入（-）只能给一次 (`-` given more than once)");
@@ -254,14 +253,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for s in skipped {
         emitter.skipped(s);
     }
-    let batch = check_files(
-        &args,
-        &choice,
-        suppressions.as_ref(),
-        &files,
-        &mut emitter,
-        &mut out,
-    );
+    let batch = check_files(&args, &choice, &configs, &files, &mut emitter, &mut out);
     usage_error |= batch.annotate_failed;
     if found > 1 && !args.quiet {
         eprint!(
@@ -269,7 +261,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
             cmd::batch::summary_table(emitter.totals(), batch.elapsed)
         );
     }
-    if let Some(s) = &suppressions {
+    for c in &configs.all {
+        let s = &c.suppressions;
         let unused = s.unused();
         if !unused.is_empty() {
             let r = FileReport {
@@ -300,20 +293,23 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// The formlint.toml in force (unless `--no-config`) and the pack: `--rules`, else the
-/// config's, else the built-in default, chosen per fiscal year unless fixed.
-fn pack_and_config(args: &CheckArgs) -> Result<(PackChoice, Option<Suppressions>), ExitCode> {
-    let config = cmd::config::load(args.config.as_deref(), args.no_config, &args.paths)?;
-    let spec = args.rules.clone().or_else(|| {
-        config
-            .as_ref()
-            .and_then(|(s, dir)| cmd::config::pack_spec(s, dir))
-    });
+/// The formlint.toml files in force (unless `--no-config`: `--config`, else each input's
+/// nearest) and the pack: `--rules`, else the configs', else the built-in default, chosen per
+/// fiscal year unless fixed.
+fn pack_and_config(
+    args: &CheckArgs,
+    files: &[PathBuf],
+) -> Result<(PackChoice, cmd::config::Configs), ExitCode> {
+    let configs = cmd::config::Configs::load(args.config.as_deref(), args.no_config, files)?;
+    let spec = match &args.rules {
+        Some(r) => Some(r.clone()),
+        None => configs.pack_spec()?,
+    };
     let choice = cmd::packs::choose(spec.as_deref(), args.year)?;
-    if let Some((s, _)) = &config {
-        cmd::config::check_codes(s, &choice.packs())?;
+    for c in &configs.all {
+        cmd::config::check_codes(&c.suppressions, &choice.packs())?;
     }
-    Ok((choice, config.map(|(s, _)| s)))
+    Ok((choice, configs))
 }
 
 /// What the report formats need to know about this run, from the arguments and the terminal.
@@ -353,7 +349,7 @@ struct CheckedFiles {
 fn check_files(
     args: &CheckArgs,
     choice: &PackChoice,
-    suppressions: Option<&Suppressions>,
+    configs: &cmd::config::Configs,
     files: &[PathBuf],
     emitter: &mut Emitter,
     out: &mut Sink,
@@ -366,8 +362,8 @@ fn check_files(
     let check_one = |path: &Path| {
         if path.as_os_str() == STDIN {
             let mut checked = check_stdin(choice, stdin_name, &opts);
-            if let Some(s) = suppressions {
-                s.apply(&mut checked.report);
+            if let Some(c) = configs.for_input(path) {
+                c.suppressions.apply(&mut checked.report);
             }
             if args.annotate.is_some() {
                 eprintln!("formlint: 标准输入的文件不写批注副本（--annotate 需要文件路径）");
@@ -375,8 +371,9 @@ fn check_files(
             return checked;
         }
         let (mut checked, bytes) = check_path(choice, path, &opts);
-        if let Some(s) = suppressions {
-            s.apply(&mut checked.report);
+        if let Some(c) = configs.for_input(path) {
+            let rel = cmd::config::relative_to(path, c, &checked.report.path);
+            c.suppressions.apply_as(&mut checked.report, &rel);
         }
         if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
             if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
