@@ -25,6 +25,15 @@ impl Severity {
         }
     }
 
+    /// The word users read: 错误, 警告, 提示.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+
     /// Parses `error|warning|info` (also 错误/警告/提示).
     pub fn parse(s: &str) -> Option<Severity> {
         match s {

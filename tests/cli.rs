@@ -31,7 +31,7 @@ fn warnings_alone_exit_zero_unless_denied() {
     let p = path.to_str().expect("utf8");
     let (code, stdout, _) = formlint(&["check", p]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("warning[U002]"), "{stdout}");
+    assert!(stdout.contains("警告[U002]"), "{stdout}");
     let (code, _, _) = formlint(&["check", p, "--deny-warnings"]);
     assert_eq!(code, 1);
 }

@@ -15,11 +15,7 @@ const WIDTHS: [u32; 6] = [16, 12, 8, 8, 24, 90];
 
 /// Severity as the filer reads it.
 pub fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-        Severity::Info => "提示",
-    }
+    s.label()
 }
 
 fn cell(col: u32, row1: u32, style: u32, text: &str) -> String {

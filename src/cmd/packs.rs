@@ -40,12 +40,7 @@ pub fn files_of(spec: Option<&str>) -> Result<(BTreeMap<String, String>, String)
 
 /// Renders a diagnostic the way the CLI shows all rule-pack problems (no colour, width 100).
 pub fn render_diagnostic(d: &dyn miette::Diagnostic) -> String {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100);
-    let mut out = String::new();
-    let _ = handler.render_report(&mut out, d);
-    out
+    formlint::diag::render(d)
 }
 
 /// Loads and checks a pack; on failure prints every problem to stderr and gives exit code 2.

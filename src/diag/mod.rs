@@ -380,3 +380,34 @@ impl Diagnostic for Problems {
         Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
     }
 }
+
+/// Renders a diagnostic as every tool shows rule-pack and file problems: no colour, width 100,
+/// miette's `help:` in Chinese (帮助：). The command line and the browser binding use it.
+pub fn render(d: &dyn Diagnostic) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, d);
+    chinese_help(&out)
+}
+
+/// Rewrites miette's `  help: ` at the start of a line (or after the colour code that starts
+/// it) as `  帮助：`; everything else is kept, trailing spaces trimmed.
+pub fn chinese_help(rendered: &str) -> String {
+    let mut out: String = rendered
+        .lines()
+        .map(|l| {
+            let l = l.trim_end();
+            match l.find("  help: ") {
+                Some(i) if i == 0 || l[..i].starts_with('\u{1b}') && !l[..i].contains(' ') => {
+                    format!("{}  帮助：{}", &l[..i], &l[i + "  help: ".len()..])
+                }
+                _ => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}

@@ -63,7 +63,7 @@ fn location(file: &str, f: &Finding) -> String {
 
 fn render_finding(file: &str, f: &Finding, sheets: &[Sheet], opts: &HumanOptions) -> String {
     let loc = location(file, f);
-    let mut head = format!("{}[{}]: {}", f.severity, f.code, f.title);
+    let mut head = format!("{}[{}]：{}", f.severity.label(), f.code, f.title);
     if !f.message.is_empty() && f.message != f.title {
         head.push('\n');
         head.push_str(&f.message);
@@ -203,9 +203,7 @@ fn regutter(rendered: &str, gutter: &[String], chars: &ThemeCharacters) -> Strin
 }
 
 fn trim_lines(s: &str) -> String {
-    let mut out: String = s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
-    out.push('\n');
-    out
+    crate::diag::chinese_help(s)
 }
 
 /// A finding as miette sees it.

@@ -36,12 +36,7 @@ pub struct Diag {
 
 /// Renders a diagnostic the way the command line shows rule-pack problems (`src/cmd/packs.rs`).
 pub fn render(d: &dyn Diagnostic) -> String {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100);
-    let mut out = String::new();
-    let _ = handler.render_report(&mut out, d);
-    out
+    formlint::diag::render(d)
 }
 
 /// Every mistake in `d`: its related diagnostics when it gathers several (a pack's rule
