@@ -18,28 +18,8 @@ skip() {
   exit 0
 }
 
-# Debian's chromium; installing it needs root (as in CI).
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing chromium (apt-get)…"
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >"$WORK/apt.log" 2>&1 ||
-      echo "apt-get install chromium failed, see $WORK/apt.log"
-  fi
-  [ -x "$CHROMIUM" ] || CHROMIUM=$(command -v chromium || true)
-  [ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] || skip "chromium is not installed and could not be installed"
-fi
-# Chinese glyphs for the screenshot only; the test passes without them.
-if ! fc-list 2>/dev/null | grep -qi 'CJK'; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >>"$WORK/apt.log" 2>&1 ||
-      echo "note: fonts-noto-cjk not installed; the screenshot may show boxes for Chinese text"
-  fi
-fi
-command -v node >/dev/null && command -v npm >/dev/null || skip "node/npm not found"
-
-# playwright-core only (it downloads no browser).
-(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# chromium, fonts, node and playwright-core
+source tests/browser/setup.sh
 
 # Build, and keep a private copy of the binary for this run.
 if [ -z "${FORMLINT_BIN:-}" ]; then

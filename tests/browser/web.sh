@@ -21,32 +21,8 @@ skip() {
   exit 0
 }
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing chromium (apt-get)…"
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >"$WORK/apt.log" 2>&1 ||
-      echo "apt-get install chromium failed, see $WORK/apt.log"
-  fi
-  [ -x "$CHROMIUM" ] || CHROMIUM=$(command -v chromium || true)
-  [ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] || skip "chromium is not installed and could not be installed"
-fi
-if ! fc-list 2>/dev/null | grep -qi 'CJK'; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >>"$WORK/apt.log" 2>&1 ||
-      echo "note: fonts-noto-cjk not installed; screenshots may show boxes for Chinese text"
-  fi
-fi
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >>"$WORK/apt.log" 2>&1 || true
-  fi
-  command -v node >/dev/null && command -v npm >/dev/null || skip "node/npm not found"
-fi
-# wasm-opt (Debian's binaryen) is used by web/build.sh when installed; not installed here: it
-# saves 5 % of the raw module but not of the gzipped one, and costs CI a minute.
-
-(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# chromium, fonts, node and playwright-core
+source tests/browser/setup.sh
 
 if [ -z "${FORMLINT_BIN:-}" ]; then
   cargo build --locked --quiet
