@@ -5,7 +5,7 @@
   'use strict';
   var fl = window.formlint;
   var $ = function (id) { return document.getElementById(id); };
-  var CHECKABLE = /\.(xlsx|xlsm|csv|ya?ml|json)$/i;
+  var CHECKABLE = /\.(xlsx|xlsm|xltx|xltm|xls|xlt|xlsb|ods|ots|et|ett|csv|ya?ml|json)$/i;
   var state = {
     forms: [], // [{name, bytes}] in the order checked
     config: null, // {name, text} of a formlint.toml among them
@@ -149,7 +149,7 @@
     var err = $('check-error');
     if (!got.forms.length) {
       showError(err, got.emptyFolders.length
-        ? 'X008 没有可检查的文件：文件夹 ' + got.emptyFolders.join('、') + ' 中没有 .xlsx .xlsm .csv .yaml .yml .json 文件。'
+        ? 'X008 没有可检查的文件：文件夹 ' + got.emptyFolders.join('、') + ' 中没有可检查的表单文件（.xlsx .xls .ods .csv .yaml .json 等）。'
         : '没有选择可检查的文件。');
       return Promise.resolve();
     }
