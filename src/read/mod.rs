@@ -33,6 +33,16 @@ pub(crate) use self::xlsx::read_xlsx;
 
 use crate::sheet::Workbook;
 
+/// The names of a calamine workbook's worksheets (chart sheets and macro sheets left out), in
+/// workbook order: what every calamine-backed reader reads.
+pub(crate) fn worksheet_names(sheets: &[calamine::Sheet]) -> Vec<String> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 /// The file formats the reader understands; picks the reader for a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {

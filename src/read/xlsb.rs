@@ -9,7 +9,7 @@ use super::number::decimal_from_f64;
 use super::xlsx::{cell, data_value, mark_formula};
 use super::ReadError;
 use crate::sheet::{CellRef, CellValue, ProblemKind, Workbook};
-use calamine::{Data, Reader, SheetType, Xlsb, XlsbError};
+use calamine::{Data, Reader, Xlsb, XlsbError};
 use std::io::Cursor;
 
 /// Reads an `.xlsb` file's bytes into a workbook with every worksheet, in workbook order.
@@ -23,12 +23,7 @@ pub(crate) fn read_xlsb(bytes: &[u8]) -> Result<Workbook, ReadError> {
 
 fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
     let mut xlsb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
-    let names: Vec<String> = xlsb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = super::worksheet_names(xlsb.sheets_metadata());
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut grid = GridBuilder::new(&name);

@@ -139,12 +139,7 @@ fn compound_file_error(bytes: &[u8]) -> ReadError {
 /// from one walk of each sheet instead of calamine's two extra walks.
 fn read_zip(bytes: &[u8], pkg: &mut Package<'_>, scan: bool) -> Result<Workbook, ReadError> {
     let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(xlsx_error)?;
-    let names: Vec<String> = xlsx
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = super::worksheet_names(xlsx.sheets_metadata());
     // One walk per sheet for formula marks and merges; calamine's own walks if that fails.
     let kinds: Vec<SheetType> = xlsx.sheets_metadata().iter().map(|s| s.typ).collect();
     let scanned = if scan {

@@ -13,14 +13,7 @@ type Checked = (FileReport, Vec<Sheet>);
 /// not be read (no sheets).
 fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("seed folder")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".xlsx"))
-        .collect();
-    names.sort();
+    let (dir, names) = super::formats_tests::seed_names();
     let mut files = vec![(
         FileReport {
             path: "missing.xlsx".to_string(),

@@ -9,10 +9,8 @@ use crate::pack;
 use crate::run::{self, CheckOptions};
 use crate::sheet::CellRef;
 
-/// The seed forms checked with the embedded pack (sorted by name), their sheet names, the
-/// pack's ruleset and rule metadata.
-fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<FileReport>, Vec<Vec<String>>) {
-    let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
+/// The seed forms' folder and their file names, sorted: what the report tests check.
+pub(super) fn seed_names() -> (&'static str, Vec<String>) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("seed folder")
@@ -21,6 +19,14 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<FileReport>, Vec<Vec<String>>) {
         .filter(|n| n.ends_with(".xlsx"))
         .collect();
     names.sort();
+    (dir, names)
+}
+
+/// The seed forms checked with the embedded pack (sorted by name), their sheet names, the
+/// pack's ruleset and rule metadata.
+fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<FileReport>, Vec<Vec<String>>) {
+    let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
+    let (dir, names) = seed_names();
     let mut files = Vec::new();
     let mut sheets = Vec::new();
     for n in names {

@@ -9,6 +9,7 @@ mod spec;
 
 use crate::diag::{from_yaml_str, DiagKind, Problem};
 use crate::finding::Finding;
+use crate::form::Schema;
 use crate::pack::Pack;
 use crate::run::{check_file, CheckOptions};
 pub use spec::{Base, Expect, Expected, InlineForm, TestFileSpec, TestSpec};
@@ -97,13 +98,14 @@ pub fn run_file(
         }
     };
     let codes: BTreeSet<&str> = pack.program.rules().map(|r| r.code.text.as_str()).collect();
+    let schema = pack.layout.schema();
     let mut out = Vec::new();
     for t in &file.tests {
         let line = t.name.referenced.line();
         let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
         let outcome = match &t.skip {
             Some(reason) => Outcome::Skipped(reason.clone()),
-            None => match run_case(pack, &codes, base.as_ref(), t, load) {
+            None => match run_case(pack, &schema, &codes, base.as_ref(), t, load) {
                 Ok(()) => Outcome::Passed,
                 Err(why) => Outcome::Failed(why),
             },
@@ -120,6 +122,7 @@ pub fn run_file(
 /// Runs one test; `Err` explains the failure.
 fn run_case(
     pack: &Pack,
+    schema: &Schema,
     codes: &BTreeSet<&str>,
     base: Option<&InlineForm>,
     t: &TestSpec,
@@ -156,9 +159,8 @@ fn run_case(
             let mut form = given.as_ref().or(base).cloned().ok_or(
                 "测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)",
             )?;
-            let schema = pack.layout.schema();
             for (key, value) in &t.patch.0 {
-                form::check_place(&key.value, &schema)
+                form::check_place(&key.value, schema)
                     .and_then(|()| form::apply(&mut form, &key.value, value))
                     .map_err(|e| {
                         format!(
@@ -181,10 +183,9 @@ fn run_case(
         Expect::Nothing => Vec::new(),
         Expect::Findings(e) => e.clone(),
     };
-    let schema = pack.layout.schema();
     for e in &expected {
         if let Some(p) = &e.path {
-            form::check_place(p, &schema)
+            form::check_place(p, schema)
                 .map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?;
         }
     }

@@ -384,7 +384,8 @@ impl Scope<'_, '_> {
     /// A comparison with a percent literal, as the filer reads it: an indicator value
     /// (`value("85%") < 90%`) compares as written and is accepted here; `amount(…)` of a
     /// percent is the number as written (85), so comparing it with `90%` (0.9) would never
-    /// hold: refused with the forms that work. `true` when the comparison is settled here.
+    /// hold: refused with the forms that work. `true` when one side is a percent literal:
+    /// the comparison is then checked here.
     fn percent_comparison(&mut self, a: &Expr, b: &Expr) -> bool {
         let (other, literal) = if self.is_percent_literal(b) {
             (a, b)
@@ -403,16 +404,24 @@ impl Scope<'_, '_> {
                     "直接比较指标值：value(…) < {lit}；或与写法一致的数比较：amount(…) < {n}",
                     lit = self.file.text.get(literal.span.start..literal.span.end).unwrap_or("90%"),
                     n = match &literal.kind {
-                        ExprKind::Number(d) => (d * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string(),
+                        ExprKind::Number(d) => d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED).map_or_else(|| "90".into(), |n| n.normalize().to_string()),
                         _ => "90".into(),
                     }
                 )),
             );
             return true;
         }
-        if self.expr(other) == Ty::Parsed {
-            return true;
+        // the other side is typed once here (not again by the caller)
+        let t = self.expr(other);
+        if t != Ty::Parsed && !t.fits(&Ty::Num) {
+            self.error(
+                DiagKind::Type,
+                other.span,
+                format!("这里需要数字或指标值，但表达式是{t} (type mismatch)"),
+                "应为数字",
+                None,
+            );
         }
-        false
+        true
     }
 }
