@@ -43,6 +43,39 @@ pub struct FileReport {
     pub forms: usize,
     /// Its findings, sorted with [`sort_findings`].
     pub findings: Vec<Finding>,
+    /// The forms read and checked, in sheet order: each one's kind and pack.
+    pub checked: Vec<FormSummary>,
+}
+
+impl FileReport {
+    /// The report of a file with nothing found yet.
+    pub fn new(path: &str) -> FileReport {
+        FileReport {
+            path: path.to_string(),
+            forms: 0,
+            findings: Vec::new(),
+            checked: Vec::new(),
+        }
+    }
+}
+
+/// One form of a file as it was checked, so a report on a mixed folder says which forms were
+/// self-evaluations and which declarations, and which pack checked each.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormSummary {
+    /// The sheet (or canonical form name) holding it.
+    pub sheet: String,
+    /// What form it is.
+    #[serde(serialize_with = "kind_str")]
+    pub kind: crate::form::FormKind,
+    /// The pack that checked it.
+    pub pack: Ruleset,
+    /// Its 项目名称, when filed.
+    pub project: Option<String>,
+}
+
+fn kind_str<S: serde::Serializer>(k: &crate::form::FormKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.as_str())
 }
 
 /// Counts of findings by severity, for summaries and exit codes.
@@ -144,6 +177,8 @@ pub struct Totals {
     pub by_code: std::collections::BTreeMap<String, (usize, String)>,
     /// Files found but not checked, in the order found.
     pub skipped: Vec<Skipped>,
+    /// Forms checked per kind and pack (name, version), for the summary of a mixed batch.
+    pub by_kind: std::collections::BTreeMap<(crate::form::FormKind, String, String), usize>,
 }
 
 impl Totals {
@@ -152,6 +187,10 @@ impl Totals {
         self.files += 1;
         self.forms += file.forms;
         self.counts.add(Counts::of(&file.findings));
+        for c in &file.checked {
+            let key = (c.kind, c.pack.name.clone(), c.pack.version.clone());
+            *self.by_kind.entry(key).or_default() += 1;
+        }
         for f in &file.findings {
             match self.by_code.get_mut(&f.code) {
                 Some(entry) => entry.0 += 1,

@@ -6,8 +6,8 @@ use crate::accept;
 use crate::codes;
 use crate::extract::{self, Extracted};
 use crate::finding::Finding;
-use crate::form::Place;
-use crate::outcome::FileReport;
+use crate::form::{Form, FormKind, Place};
+use crate::outcome::{FileReport, FormSummary};
 use crate::pack::Pack;
 use crate::read::{self, ReadError};
 use crate::sheet::{CellValue, ProblemKind, Sheet, Workbook};
@@ -19,13 +19,16 @@ pub struct CheckOptions {
     pub csv_encoding: Option<String>,
 }
 
-/// A checked file: its report and the sheets it was read from (for snippets).
+/// A checked file: its report, the sheets it was read from (for snippets) and the forms
+/// extracted from them (for cross-form checks, in the order of `report.checked`).
 #[derive(Debug)]
 pub struct Checked {
     /// Findings and counts.
     pub report: FileReport,
     /// The sheets read (empty for YAML/JSON input).
     pub sheets: Vec<Sheet>,
+    /// The forms extracted, one per entry of `report.checked`.
+    pub forms: Vec<Form>,
 }
 
 fn read_error(e: &ReadError) -> Finding {
@@ -194,7 +197,14 @@ pub fn sheet_fiscal_year(sheet: &Sheet) -> Option<i32> {
 /// rule that trips one) is caught here and becomes an X015 finding naming the file, so one file
 /// never stops a batch.
 pub fn check_input(pack: &Pack, name: &str, input: Input) -> Checked {
-    isolated(name, || check_input_unguarded(pack, name, input))
+    isolated(name, || check_input_unguarded(&[pack], name, input))
+}
+
+/// Checks a file already read with the packs of a run, one per kind of form: each sheet goes
+/// to the pack whose layout it fits best (its title, then its labels), a canonical document to
+/// the pack of the `kind:` it states (自评表 by default).
+pub fn check_input_with(packs: &[&Pack], name: &str, input: Input) -> Checked {
+    isolated(name, || check_input_unguarded(packs, name, input))
 }
 
 /// Runs `f` for the file `name`; a panic becomes that file's X015 finding.
@@ -216,31 +226,80 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn internal_error(name: &str, why: &str) -> Checked {
     Checked {
         report: FileReport {
-            path: name.to_string(),
-            forms: 0,
+            checked: Vec::new(),
             findings: vec![
                 codes::INTERNAL.finding(format!("检查该文件时发生内部错误，已跳过该文件（{why}）"))
             ],
+            ..FileReport::new(name)
         },
         sheets: Vec::new(),
+        forms: Vec::new(),
     }
 }
 
-fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
-    let mut report = FileReport {
-        path: name.to_string(),
-        forms: 0,
-        findings: Vec::new(),
-    };
+/// What the kinds of form the packs check are called together: 自评表, 自评表或申报表.
+fn kinds_text(packs: &[&Pack]) -> String {
+    let mut kinds: Vec<&str> = Vec::new();
+    for p in packs {
+        let k = p.manifest.kind.label();
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    kinds.join("或")
+}
+
+/// One extracted form: its summary for reports and the form itself for cross-form checks.
+fn summary(pack: &Pack, form: &Form) -> FormSummary {
+    let project = form.fields.get("项目名称").and_then(|f| match &f.value {
+        crate::form::FieldValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
+    });
+    FormSummary {
+        sheet: form.sheet.clone(),
+        kind: pack.manifest.kind,
+        pack: crate::outcome::Ruleset {
+            name: pack.manifest.name.clone(),
+            version: pack.manifest.version.clone(),
+        },
+        project,
+    }
+}
+
+fn check_input_unguarded(packs: &[&Pack], name: &str, input: Input) -> Checked {
+    let mut report = FileReport::new(name);
+    let mut forms = Vec::new();
     let book = match input {
         Input::Canonical(text) => {
+            // a document that states no kind is a self-evaluation, or whatever the only pack checks
+            let stated = extract::canonical_kind(&text);
+            let kind = stated.unwrap_or_default();
+            let found = packs.iter().find(|p| p.manifest.kind == kind);
+            let found = found.or(if stated.is_none() {
+                packs.first()
+            } else {
+                None
+            });
+            let Some(pack) = found else {
+                report.findings.push(codes::NO_FORM.finding(format!(
+                    "文件中是{kind}，但本次检查没有{kind}的规则包（只有：{}）",
+                    kinds_text(packs)
+                )));
+                return Checked {
+                    report,
+                    sheets: Vec::new(),
+                    forms,
+                };
+            };
             match extract::read_canonical(&text, &pack.layout) {
-                Ok(forms) => {
-                    for (form, mut found) in forms {
+                Ok(found) => {
+                    for (form, mut found) in found {
                         report.forms += 1;
+                        report.checked.push(summary(pack, &form));
                         found.extend(pack.program.check(&form));
                         accept::apply(&form, &[], &mut found);
                         report.findings.extend(found);
+                        forms.push(form);
                     }
                     if report.forms == 0 {
                         report
@@ -255,16 +314,30 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
             return Checked {
                 report,
                 sheets: Vec::new(),
+                forms,
             };
         }
         Input::Book(book) => book,
     };
+    let layouts: Vec<&extract::Layout> = packs
+        .iter()
+        .filter(|p| p.manifest.kind != FormKind::Pair)
+        .map(|p| &p.layout)
+        .collect();
+    let form_packs: Vec<&Pack> = packs
+        .iter()
+        .copied()
+        .filter(|p| p.manifest.kind != FormKind::Pair)
+        .collect();
     let mut skipped = Vec::new();
     for sheet in &book.sheets {
         let problems = cell_problems(sheet);
-        match extract::extract(sheet, &pack.layout) {
+        let (i, extracted) = extract::extract_any(sheet, &layouts);
+        match extracted {
             Extracted::Form(form, mut found) => {
+                let pack = form_packs[i];
                 report.forms += 1;
+                report.checked.push(summary(pack, &form));
                 // A cell the reader could not take has its own finding: no second one (X006)
                 // for the same cell from typing it.
                 found.retain(|f| {
@@ -276,18 +349,22 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
                 found.extend(pack.program.check(&form));
                 accept::apply(&form, &sheet.merges, &mut found);
                 report.findings.extend(found);
+                forms.push(form);
                 continue;
             }
             Extracted::NotAForm => skipped.push(sheet.name.clone()),
             Extracted::Incomplete(missing) => {
                 report.forms += 1;
-                report
-                    .findings
-                    .push(extract::incomplete_finding(&sheet.name, &missing));
+                report.findings.push(extract::incomplete_finding(
+                    &sheet.name,
+                    form_packs[i].manifest.kind.label(),
+                    &missing,
+                ));
             }
         }
         report.findings.extend(problems);
     }
+    let what = kinds_text(&form_packs);
     if report.forms == 0 {
         let names = book
             .sheets
@@ -295,12 +372,13 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
             .map(|s| s.name.as_str())
             .collect::<Vec<_>>()
             .join("、");
-        report
-            .findings
-            .push(codes::NO_FORM.finding(format!("没有找到项目支出绩效自评表（工作表：{names}）")));
+        report.findings.push(codes::NO_FORM.finding(format!(
+            "没有找到项目支出绩效{}（工作表：{names}）",
+            what.replace("申报表", "目标申报表")
+        )));
     } else {
         for s in skipped {
-            report.findings.push(extract::not_a_form_finding(&s));
+            report.findings.push(extract::not_a_form_finding(&s, &what));
         }
     }
     let order: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
@@ -308,6 +386,7 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
     Checked {
         report,
         sheets: book.sheets,
+        forms,
     }
 }
 
@@ -344,9 +423,22 @@ pub fn check_chosen(
             Ok(i) => i,
             Err(f) => return noted(unread(name, *f), name, bytes),
         };
-        let (pack, note) = choice.for_year(input.fiscal_year());
-        let mut checked = check_input(pack, name, input);
-        checked.report.findings.splice(0..0, note);
+        let chosen = choice.for_year(input.fiscal_year());
+        let packs: Vec<&Pack> = chosen.iter().map(|(p, _)| *p).collect();
+        let mut checked = check_input_unguarded(&packs, name, input);
+        // a note for each pack that checked a form of this file (or the main kind's, if none did)
+        let notes = chosen.into_iter().enumerate().filter_map(|(i, (p, note))| {
+            let used = checked
+                .report
+                .checked
+                .iter()
+                .any(|s| s.pack.name == p.manifest.name);
+            (used || (i == 0 && checked.report.checked.is_empty()))
+                .then_some(note)
+                .flatten()
+        });
+        let notes: Vec<Finding> = notes.collect();
+        checked.report.findings.splice(0..0, notes);
         noted(checked, name, bytes)
     })
 }
@@ -355,11 +447,12 @@ pub fn check_chosen(
 fn unread(name: &str, f: Finding) -> Checked {
     Checked {
         report: FileReport {
-            path: name.to_string(),
-            forms: 0,
+            checked: Vec::new(),
             findings: vec![f],
+            ..FileReport::new(name)
         },
         sheets: Vec::new(),
+        forms: Vec::new(),
     }
 }
 

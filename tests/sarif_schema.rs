@@ -25,6 +25,7 @@ fn seed_reports(pack: &pack::Pack) -> Vec<FileReport> {
         .collect();
     // Input codes and absolute paths too.
     reports.push(FileReport {
+        checked: Vec::new(),
         path: "/tmp/缺失 的.xlsx".into(),
         forms: 0,
         findings: vec![formlint::codes::UNREADABLE.finding("文件不存在")],

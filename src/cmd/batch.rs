@@ -208,7 +208,7 @@ mod tests {
     fn run_with(jobs: usize, files: &[PathBuf]) -> (Vec<FileReport>, Vec<String>) {
         let mut emitted = Vec::new();
         let mut reports = Vec::new();
-        let choice = formlint::pack::PackChoice::Fixed(Box::new(pack()));
+        let choice = formlint::pack::PackChoice::only(pack());
         let opts = formlint::run::CheckOptions::default();
         run(
             files,
@@ -291,11 +291,13 @@ mod isolation {
             }
             Checked {
                 report: FileReport {
+                    checked: Vec::new(),
                     path: p.display().to_string(),
                     forms: 1,
                     findings: Vec::new(),
                 },
                 sheets: Vec::new(),
+                forms: Vec::new(),
             }
         };
         for jobs in [1, 2] {

@@ -188,11 +188,13 @@ fn check_bytes(choice: &PackChoice, name: &str, bytes: &[u8], opts: &CheckOption
 fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked {
     run::Checked {
         report: FileReport {
+            checked: Vec::new(),
             path,
             forms: 0,
             findings: vec![finding],
         },
         sheets: Vec::new(),
+        forms: Vec::new(),
     }
 }
 
@@ -266,6 +268,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let unused = s.unused();
         if !unused.is_empty() {
             let r = FileReport {
+                checked: Vec::new(),
                 path: s.path.clone(),
                 forms: 0,
                 findings: unused,

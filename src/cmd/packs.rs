@@ -81,7 +81,10 @@ pub fn choose(spec: Option<&str>, year: Option<i32>) -> Result<PackChoice, ExitC
                 broken.one_line()
             );
         }
-        return Ok(PackChoice::Fixed(Box::new(p)));
+        return PackChoice::fixed(p).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        });
     }
     PackChoice::builtin(year).map_err(|e| {
         match e {

@@ -42,6 +42,18 @@ pub(crate) fn canonical_fiscal_year(text: &str) -> Option<i32> {
     serde_saphyr::from_str::<YearOnly>(text).ok()?.fiscal_year
 }
 
+/// The `kind` a canonical document states (`kind: 申报表`), `None` when it states none (a
+/// self-evaluation) or names no known kind (the full read then reports why).
+pub(crate) fn canonical_kind(text: &str) -> Option<crate::form::FormKind> {
+    #[derive(Deserialize)]
+    struct KindOnly {
+        #[serde(default)]
+        kind: Option<String>,
+    }
+    let k = serde_saphyr::from_str::<KindOnly>(text).ok()?.kind?;
+    crate::form::FormKind::parse(&k)
+}
+
 /// A bad canonical file: message and the place in its text.
 pub(crate) type CanonicalError = Box<Problem>;
 
@@ -56,6 +68,10 @@ struct CanonicalFile {
     #[serde(default)]
     #[allow(dead_code)]
     fiscal_year: Option<i32>,
+    /// The kind of form (`自评表`, the default, or `申报表`); picks the pack of that kind.
+    #[serde(default)]
+    #[allow(dead_code)]
+    kind: Option<crate::form::FormKind>,
     forms: Vec<CanonicalForm>,
 }
 

@@ -21,6 +21,9 @@ pub struct Layout {
     pub name: String,
     /// Normalised labels whose presence marks a sheet as a form.
     pub(crate) form_labels: Vec<String>,
+    /// The form's title (`项目支出绩效目标申报表`), normalised: a sheet whose top rows hold a
+    /// text containing it is this layout's form before any other's.
+    pub(crate) title: Option<String>,
     /// Single values, in file order.
     pub(crate) fields: Vec<FieldSpec>,
     /// Tables, in file order.
@@ -59,6 +62,10 @@ pub(crate) struct ColumnSpec {
     /// Name of a derived number column holding the `(50分)` weight split off the text.
     pub weight: Option<String>,
     pub optional: bool,
+    /// Headers of cells joined around this one's text when the template splits a value over
+    /// three columns (`计算符号` `≥`, `指标值` `15`, `计量单位` `场次` → `≥15场次`); optional.
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// How a table's rows are found.
@@ -92,6 +99,8 @@ struct LayoutFile {
 #[serde(deny_unknown_fields)]
 struct FormFile {
     labels: Spanned<Vec<String>>,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +147,10 @@ struct ColumnFile {
     weight: Option<Spanned<String>>,
     #[serde(default)]
     optional: bool,
+    #[serde(default)]
+    before: Option<String>,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -200,9 +213,16 @@ pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError
         fields.push(field_spec(fname, f, &tables, &err)?);
     }
 
+    let title = file
+        .form
+        .title
+        .as_deref()
+        .map(label_key)
+        .filter(|t| !t.is_empty());
     Ok(Layout {
         name: name.to_string(),
         form_labels,
+        title,
         fields,
         tables,
     })
@@ -330,6 +350,8 @@ fn table_spec(
             kind: c.kind.unwrap_or(Kind::Text),
             weight: c.weight.map(|w| w.value),
             optional: c.optional,
+            before: c.before.as_deref().map(label_key).filter(|h| !h.is_empty()),
+            after: c.after.as_deref().map(label_key).filter(|h| !h.is_empty()),
         });
     }
     if columns.iter().all(|c| c.optional) {

@@ -16,7 +16,7 @@ mod yaml;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use canonical::{canonical_fiscal_year, read_canonical};
+pub(crate) use canonical::{canonical_fiscal_year, canonical_kind, read_canonical};
 pub(crate) use layout::{parse_layout, Layout, LayoutError};
 pub(crate) use yaml::Pairs;
 
@@ -39,25 +39,34 @@ pub(crate) enum Extracted {
 /// Extracts the form on `sheet` as `layout` describes it.
 /// The form carries the acceptances written in the sheet's comments (`formlint: 接受 …`).
 pub(crate) fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
-    match sheet_form::extract_sheet(sheet, layout) {
-        Extracted::Form(mut form, problems) => {
+    extract_any(sheet, &[layout]).1
+}
+
+/// Extracts the form on `sheet` with whichever of `layouts` it fits best (a title, then the
+/// most form labels), returning that layout's index: how a batch holding self-evaluations and
+/// declarations gives each sheet to the pack of its kind.
+pub(crate) fn extract_any(sheet: &Sheet, layouts: &[&Layout]) -> (usize, Extracted) {
+    match sheet_form::extract_best(sheet, layouts) {
+        (i, Extracted::Form(mut form, problems)) => {
             form.accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
-            Extracted::Form(form, problems)
+            (i, Extracted::Form(form, problems))
         }
         other => other,
     }
 }
 
 /// The X003 info finding for a skipped sheet, so every caller words it the same.
-pub(crate) fn not_a_form_finding(sheet: &str) -> Finding {
+/// `what` names the kinds of form looked for (自评表, 自评表或申报表).
+pub(crate) fn not_a_form_finding(sheet: &str, what: &str) -> Finding {
     codes::NOT_A_FORM.on_sheet(
         sheet,
-        format!("工作表“{sheet}”中没有找到自评表的标志性标签，已跳过"),
+        format!("工作表“{sheet}”中没有找到{what}的标志性标签，已跳过"),
     )
 }
 
-/// The X005 error finding for a sheet that lacks required labels or headers.
-pub(crate) fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
+/// The X005 error finding for a sheet that lacks required labels or headers; `what` is the
+/// kind of form it looks like.
+pub(crate) fn incomplete_finding(sheet: &str, what: &str, missing: &[String]) -> Finding {
     Finding {
         help: Some(
             "请使用标准模板，不要删除或改写栏目标签。Use the standard template; keep its labels."
@@ -66,7 +75,7 @@ pub(crate) fn incomplete_finding(sheet: &str, missing: &[String]) -> Finding {
         ..codes::INCOMPLETE.on_sheet(
             sheet,
             format!(
-                "工作表“{sheet}”像是自评表，但找不到：{}",
+                "工作表“{sheet}”像是{what}，但找不到：{}",
                 missing.join("、")
             ),
         )

@@ -72,6 +72,8 @@ struct Located<'a> {
     spec: &'a TableSpec,
     /// Column index per spec column (`None`: an optional column that is absent).
     cols: Vec<Option<u32>>,
+    /// Per spec column, the columns of its `before` and `after` cells when the header row has them.
+    joins: Vec<(Option<u32>, Option<u32>)>,
     /// First row below the header.
     data_start: u32,
     /// The first header cell found.
@@ -131,8 +133,19 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
                 .zip(&found)
                 .find_map(|(c, f)| (!c.optional).then_some(*f).flatten())
                 .map_or(CellRef::new(r as u32, 0), |l| l.at);
+            let col_of = |h: &Option<String>| {
+                h.as_ref()
+                    .and_then(|h| row.iter().find(|l| l.norm.core == *h))
+                    .map(|l| l.at.col)
+            };
+            let joins = spec
+                .columns
+                .iter()
+                .map(|c| (col_of(&c.before), col_of(&c.after)))
+                .collect();
             return Ok(Located {
                 spec,
+                joins,
                 cols: found.iter().map(|f| f.map(|l| l.at.col)).collect(),
                 data_start,
                 at,
@@ -195,20 +208,67 @@ impl Reader<'_> {
     }
 }
 
-/// Extracts one sheet with a layout (see [`super::extract`]).
-pub(crate) fn extract_sheet(sheet: &Sheet, layout: &Layout) -> Extracted {
-    let labels = Labels::new(sheet);
+/// How well a sheet fits a layout: its title in the top rows, then how many of its form labels
+/// occur. Compared as a tuple, so a titled match wins, then a complete one, then the larger share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Fit {
+    titled: bool,
+    complete: bool,
+    /// Labels present, per mille of the layout's form labels.
+    share: usize,
+}
+
+/// Rows at the top of a sheet searched for a layout's title.
+const TITLE_ROWS: usize = 8;
+
+fn fit(sheet: &Sheet, labels: &Labels, layout: &Layout) -> (Fit, usize) {
     let present = layout
         .form_labels
         .iter()
         .filter(|l| labels.find(l, 0).is_some())
         .count();
-    if present * 2 < layout.form_labels.len() {
-        return Extracted::NotAForm;
+    let titled = layout.title.as_deref().is_some_and(|title| {
+        sheet
+            .rows
+            .iter()
+            .take(TITLE_ROWS)
+            .flatten()
+            .any(|c| match &c.value {
+                CellValue::Text(t) => normalise(t).core.contains(title),
+                _ => false,
+            })
+    });
+    let total = layout.form_labels.len();
+    let fit = Fit {
+        titled,
+        complete: present == total,
+        share: present * 1000 / total.max(1),
+    };
+    (fit, present)
+}
+
+/// Extracts one sheet with whichever of `layouts` it fits best (its title, then the most form
+/// labels present; the first layout on a tie), returning that layout's index. A sheet where
+/// fewer than half of the best layout's form labels occur, and no title, is not a form.
+pub(crate) fn extract_best(sheet: &Sheet, layouts: &[&Layout]) -> (usize, Extracted) {
+    let labels = Labels::new(sheet);
+    let mut best: Option<(Fit, usize, usize)> = None;
+    for (i, layout) in layouts.iter().enumerate() {
+        let (f, present) = fit(sheet, &labels, layout);
+        if best.is_none_or(|(b, _, _)| f > b) {
+            best = Some((f, i, present));
+        }
+    }
+    let Some((f, i, present)) = best else {
+        return (0, Extracted::NotAForm);
+    };
+    let layout = layouts[i];
+    if !f.titled && present * 2 < layout.form_labels.len() {
+        return (i, Extracted::NotAForm);
     }
     match Found::locate(&labels, layout) {
-        Ok(found) => read_form(sheet, &labels, layout, found),
-        Err(missing) => Extracted::Incomplete(missing),
+        Ok(found) => (i, read_form(sheet, &labels, layout, found)),
+        Err(missing) => (i, Extracted::Incomplete(missing)),
     }
 }
 
@@ -437,7 +497,7 @@ fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
         cells: BTreeMap::new(),
         line: Some(r),
     };
-    for (c, col) in l.spec.columns.iter().zip(&l.cols) {
+    for ((c, col), join) in l.spec.columns.iter().zip(&l.cols).zip(&l.joins) {
         let Some(col) = col else {
             row.cells
                 .insert(c.name.clone(), Field::new(FieldValue::Blank, None));
@@ -447,7 +507,14 @@ fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
             }
             continue;
         };
-        let field = rd.cell(CellRef::new(r, *col), c.kind, &c.name);
+        let mut field = rd.cell(CellRef::new(r, *col), c.kind, &c.name);
+        if let FieldValue::Text(t) = &mut field.value {
+            let shown = |c: Option<u32>| {
+                c.map(|c| rd.sheet.value(CellRef::new(r, c)).display())
+                    .unwrap_or_default()
+            };
+            *t = format!("{}{t}{}", shown(join.0).trim(), shown(join.1).trim());
+        }
         insert_with_weight(&mut row, c, field);
     }
     row

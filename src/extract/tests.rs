@@ -296,11 +296,11 @@ fn not_a_form_and_incomplete() {
         }
         other => panic!("{other:?}"),
     }
-    let f = incomplete_finding("缺表头", &["年度指标值".into()]);
+    let f = incomplete_finding("缺表头", "自评表", &["年度指标值".into()]);
     assert_eq!(f.code, crate::codes::INCOMPLETE.code);
     assert!(f.message.contains("年度指标值"));
     assert_eq!(
-        not_a_form_finding("说明").code,
+        not_a_form_finding("说明", "自评表").code,
         crate::codes::NOT_A_FORM.code
     );
 }

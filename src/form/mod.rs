@@ -158,3 +158,81 @@ pub struct Schema {
     /// Tables of fixed rows: table name → (key column, the row labels it can hold).
     pub keys: BTreeMap<String, (String, Vec<String>)>,
 }
+
+/// Which form a pack checks (its `pack.yaml` `kind:`): the year-end self-evaluation, the target
+/// declaration approved with the budget, or pairs of both (a cross-check pack). A batch routes
+/// each sheet to the pack of the kind whose layout it fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum FormKind {
+    /// 项目支出绩效自评表.
+    #[default]
+    SelfEvaluation,
+    /// 项目支出绩效目标申报表.
+    Declaration,
+    /// A self-evaluation paired with its approved declaration (cross-form rules).
+    Pair,
+}
+
+impl FormKind {
+    /// The word users read and pack files write: 自评表, 申报表, 配对.
+    pub fn label(self) -> &'static str {
+        match self {
+            FormKind::SelfEvaluation => "自评表",
+            FormKind::Declaration => "申报表",
+            FormKind::Pair => "配对",
+        }
+    }
+
+    /// The English name machine formats use: `self-evaluation`, `declaration`, `pair`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormKind::SelfEvaluation => "self-evaluation",
+            FormKind::Declaration => "declaration",
+            FormKind::Pair => "pair",
+        }
+    }
+
+    /// The form's full name, for messages: 项目支出绩效自评表, 项目支出绩效目标申报表.
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::SelfEvaluation => "项目支出绩效自评表",
+            FormKind::Declaration => "项目支出绩效目标申报表",
+            FormKind::Pair => "自评表与申报表的配对",
+        }
+    }
+
+    /// Reads `自评表`/`self-evaluation`, `申报表`/`declaration`, `配对`/`pair`.
+    pub fn parse(s: &str) -> Option<FormKind> {
+        match s.trim() {
+            "自评表" | "self-evaluation" => Some(FormKind::SelfEvaluation),
+            "申报表" | "declaration" => Some(FormKind::Declaration),
+            "配对" | "pair" => Some(FormKind::Pair),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FormKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        FormKind::parse(&word).ok_or_else(|| {
+            serde::de::Error::unknown_variant(
+                &word,
+                &[
+                    "自评表",
+                    "申报表",
+                    "配对",
+                    "self-evaluation",
+                    "declaration",
+                    "pair",
+                ],
+            )
+        })
+    }
+}
+
+impl fmt::Display for FormKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}

@@ -89,10 +89,12 @@ const VALUE: Ty = Ty::Parsed;
 
 /// Every built-in function.
 use lists::*;
+use text::*;
 pub(crate) use values::parsed_display;
 use values::*;
 
 mod lists;
+mod text;
 mod values;
 
 /// Every builtin, in the order the manual lists them.
@@ -357,6 +359,51 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         ret: NUM,
         doc: "把数额从给定单位换算为基本单位：to_base(5.6, \"万元\") = 56000",
         imp: to_base,
+    },
+    Builtin {
+        name: "last_day",
+        min: 1,
+        max: 1,
+        args: &[VALUE],
+        ret: NUM,
+        doc: "日期或期限允许的最后一天，写作数字 YYYYMMDD：last_day(value(\"2020年12月前\")) = 20201231",
+        imp: last_day,
+    },
+    Builtin {
+        name: "norm",
+        min: 1,
+        max: 1,
+        args: &[ANY],
+        ret: TEXT,
+        doc: "指标文字规范化：全角转半角、小写、去空白、去末尾“(%)”、去标点引号括号。norm(r.三级指标)",
+        imp: norm,
+    },
+    Builtin {
+        name: "dice",
+        min: 2,
+        max: 2,
+        args: &[ANY, ANY],
+        ret: NUM,
+        doc: "两段文字（先规范化）的相似度：字符二元组的 Dice 系数，0 到 1，保留两位小数。dice(a, b)",
+        imp: dice,
+    },
+    Builtin {
+        name: "split",
+        min: 2,
+        max: 2,
+        args: &[ANY, ANY],
+        ret: LIST,
+        doc: "按分隔符（一个或一组）拆分文字，去掉空段：split(项目期, [\"-\", \"至\"])",
+        imp: split,
+    },
+    Builtin {
+        name: "last",
+        min: 1,
+        max: 1,
+        args: &[LIST],
+        ret: Ty::Elem,
+        doc: "列表最后一个非空元素，没有则为 null。last(list)",
+        imp: last,
     },
 ];
 

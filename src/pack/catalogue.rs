@@ -5,6 +5,7 @@
 use super::{embedded_names, embedded_pack, load, Manifest, Pack, PackError};
 use crate::codes;
 use crate::finding::Finding;
+use crate::form::FormKind;
 use std::collections::BTreeMap;
 
 /// Why no pack could be chosen.
@@ -63,76 +64,141 @@ pub fn embedded_files(spec: &str) -> Result<(BTreeMap<String, String>, String), 
     Ok((files, format!("<embedded>/{name}/")))
 }
 
-/// Which pack checks a file: one given pack, or the built-in pack for the fiscal year each file
-/// states, the default pack when it states none.
-pub enum PackChoice {
-    /// One pack for every file (`--rules`, a config's `rules`, or a year given for the run).
-    Fixed(Box<Pack>),
-    /// Chosen per file from the built-in packs; the default first.
-    ByYear(Vec<Pack>),
+/// Which packs check a run's files: for each kind of form (自评表, 申报表) the built-in pack for
+/// the fiscal year a file states, the kind's default when it states none — or one given pack
+/// for the files of its kind (`--rules`, a config's `rules`), the built-in packs for the other
+/// kinds; and the cross-check pack (kind 配对) for pairs of both.
+pub struct PackChoice {
+    /// The packs, the run's own first; per kind, its default before the others.
+    packs: Vec<Pack>,
+    /// Whether the first pack was given for every file of its kind.
+    fixed: bool,
+}
+
+fn load_builtin(name: &str) -> Result<Pack, ChoiceError> {
+    let (files, prefix) = embedded_files(name)?;
+    load(&files, &prefix).map_err(|e| ChoiceError::Pack(Box::new(e)))
 }
 
 impl PackChoice {
-    /// The built-in packs: the one for `year` when given, else all of them chosen per file.
+    /// The built-in packs: those for `year` when given, else all of them chosen per file.
     pub fn builtin(year: Option<i32>) -> Result<PackChoice, ChoiceError> {
         let mut packs = Vec::new();
         for name in embedded_names() {
-            let (files, prefix) = embedded_files(name)?;
-            packs.push(load(&files, &prefix).map_err(|e| ChoiceError::Pack(Box::new(e)))?);
+            let p = load_builtin(name)?;
+            if year.is_none_or(|y| p.manifest.fiscal_years.contains(&y)) {
+                packs.push(p);
+            }
         }
         match year {
-            None => Ok(PackChoice::ByYear(packs)),
-            Some(y) => packs
-                .into_iter()
-                .find(|p| p.manifest.fiscal_years.contains(&y))
-                .map(|p| PackChoice::Fixed(Box::new(p)))
-                .ok_or(ChoiceError::NoPackForYear(y)),
+            Some(y)
+                if !packs
+                    .iter()
+                    .any(|p| p.manifest.kind == FormKind::SelfEvaluation) =>
+            {
+                Err(ChoiceError::NoPackForYear(y))
+            }
+            _ => Ok(PackChoice {
+                packs,
+                fixed: year.is_some(),
+            }),
         }
+    }
+
+    /// `pack` for every file of its kind; the built-in packs check the other kinds.
+    pub fn fixed(pack: Pack) -> Result<PackChoice, ChoiceError> {
+        let kind = pack.manifest.kind;
+        let mut packs = vec![pack];
+        for name in embedded_names() {
+            let p = load_builtin(name)?;
+            if p.manifest.kind != kind {
+                packs.push(p);
+            }
+        }
+        Ok(PackChoice { packs, fixed: true })
+    }
+
+    /// `pack` alone: forms of another kind are not checked (an embedder or test that wants
+    /// exactly one pack).
+    pub fn only(pack: Pack) -> PackChoice {
+        PackChoice {
+            packs: vec![pack],
+            fixed: true,
+        }
+    }
+
+    /// Whether the run's pack was given (not chosen per file by its fiscal year).
+    pub fn is_fixed(&self) -> bool {
+        self.fixed
     }
 
     /// Every pack a file of the run may be checked with.
     pub fn packs(&self) -> Vec<&Pack> {
-        match self {
-            PackChoice::Fixed(p) => vec![p.as_ref()],
-            PackChoice::ByYear(ps) => ps.iter().collect(),
-        }
+        self.packs.iter().collect()
     }
 
-    /// The pack that names the run in reports (the fixed one, or the default).
+    /// The pack that names the run in reports (the given one, or the default).
     pub fn main(&self) -> &Pack {
-        match self {
-            PackChoice::Fixed(p) => p,
-            PackChoice::ByYear(packs) => &packs[0],
-        }
+        &self.packs[0]
     }
 
-    /// The pack for a file stating `year`, and an info note (X011/X012) when it is not the
-    /// run's pack or no pack covers that year.
-    pub fn for_year(&self, year: Option<i32>) -> (&Pack, Option<Finding>) {
-        let PackChoice::ByYear(packs) = self else {
-            return (self.main(), None);
-        };
+    /// The packs for the forms of a file stating `year`, one per kind of form (not the
+    /// cross-check), each with an info note (X011/X012) when it is not that kind's default
+    /// pack or no pack of the kind covers the year.
+    pub fn for_year(&self, year: Option<i32>) -> Vec<(&Pack, Option<Finding>)> {
+        let mut kinds: Vec<FormKind> = Vec::new();
+        for p in &self.packs {
+            if p.manifest.kind != FormKind::Pair && !kinds.contains(&p.manifest.kind) {
+                kinds.push(p.manifest.kind);
+            }
+        }
+        kinds.into_iter().map(|k| self.for_kind(k, year)).collect()
+    }
+
+    /// The cross-check pack for forms of `year`, when the run has one.
+    pub fn crosscheck(&self, year: Option<i32>) -> Option<&Pack> {
+        self.kind_packs(FormKind::Pair)
+            .find(|p| year.is_some_and(|y| p.manifest.fiscal_years.contains(&y)))
+            .or_else(|| self.kind_packs(FormKind::Pair).next())
+    }
+
+    fn kind_packs(&self, kind: FormKind) -> impl Iterator<Item = &Pack> {
+        self.packs.iter().filter(move |p| p.manifest.kind == kind)
+    }
+
+    fn for_kind(&self, kind: FormKind, year: Option<i32>) -> (&Pack, Option<Finding>) {
+        let default = self
+            .kind_packs(kind)
+            .next()
+            .expect("a pack of each listed kind");
+        if self.fixed && std::ptr::eq(default, self.main()) {
+            return (default, None);
+        }
         let Some(y) = year else {
-            return (&packs[0], None);
+            return (default, None);
         };
-        match packs.iter().find(|p| p.manifest.fiscal_years.contains(&y)) {
-            Some(p) if std::ptr::eq(p, &packs[0]) => (p, None),
+        match self
+            .kind_packs(kind)
+            .find(|p| p.manifest.fiscal_years.contains(&y))
+        {
+            Some(p) if std::ptr::eq(p, default) => (p, None),
             Some(p) => {
-                // reports name the run's pack; say so when a file was checked by another
+                // reports name the kind's default pack; say so when a file was checked by another
                 let note = codes::PACK_FOR_YEAR.finding(format!(
-                    "表中写的是 {y} 年度，已按规则包 {} {} 检查",
+                    "表中写的是 {y} 年度，{kind}已按规则包 {} {} 检查",
                     p.manifest.name, p.manifest.version
                 ));
                 (p, Some(note))
             }
+            None if self.fixed => (default, None),
             None => {
-                let d = &packs[0].manifest;
+                let d = &default.manifest;
                 let mut note = codes::NO_PACK_FOR_YEAR.finding(format!(
-                    "表中写的是 {y} 年度，没有适用的内置规则包，已按默认规则包 {} {} 检查",
+                    "表中写的是 {y} 年度，没有适用的内置{kind}规则包，已按默认规则包 {} {} 检查",
                     d.name, d.version
                 ));
                 note.help = Some("用 --rules 或 formlint.toml 的 rules 指定规则包".into());
-                (&packs[0], Some(note))
+                (default, Some(note))
             }
         }
     }
@@ -155,11 +221,11 @@ mod tests {
         ));
         let choice = PackChoice::builtin(None).expect("built-in packs");
         assert_eq!(choice.main().manifest.name, super::super::DEFAULT_PACK);
-        let (p, note) = choice.for_year(Some(2020));
+        let (p, note) = &choice.for_year(Some(2020))[0];
         assert_eq!(p.manifest.name, super::super::DEFAULT_PACK);
         assert!(note.is_none());
-        let (_, note) = choice.for_year(Some(1999));
-        assert_eq!(note.map(|n| n.code), Some("X011".to_string()));
+        let (_, note) = &choice.for_year(Some(1999))[0];
+        assert_eq!(note.as_ref().map(|n| n.code.as_str()), Some("X011"));
         assert!(matches!(
             PackChoice::builtin(Some(1999)),
             Err(ChoiceError::NoPackForYear(1999))

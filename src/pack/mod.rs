@@ -59,6 +59,9 @@ pub struct Manifest {
     /// Human title.
     #[serde(default)]
     pub title: String,
+    /// Which form the pack checks (`自评表`, the default; `申报表`; `配对` for cross-form rules).
+    #[serde(default)]
+    pub kind: crate::form::FormKind,
     /// Longer description.
     #[serde(default)]
     pub description: String,

@@ -16,6 +16,7 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let (dir, names) = super::formats_tests::seed_names();
     let mut files = vec![(
         FileReport {
+            checked: Vec::new(),
             path: "missing.xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],

@@ -47,11 +47,13 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<FileReport>, Vec<Vec<String>>) {
 fn odd_files() -> Vec<FileReport> {
     vec![
         FileReport {
+            checked: Vec::new(),
             path: "missing, \"quoted\".xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
         },
         FileReport {
+            checked: Vec::new(),
             path: "in/说明 100%.xlsx".to_string(),
             forms: 1,
             findings: vec![
@@ -68,7 +70,7 @@ fn odd_files() -> Vec<FileReport> {
                     }],
                     help: None,
                 },
-                crate::extract::not_a_form_finding("说明"),
+                crate::extract::not_a_form_finding("说明", "自评表"),
             ],
         },
     ]
@@ -192,6 +194,7 @@ fn junit_names_forms_without_findings() {
         version: "1".into(),
     };
     let clean = FileReport {
+        checked: Vec::new(),
         path: "a.yaml".into(),
         forms: 2,
         findings: Vec::new(),

@@ -186,16 +186,24 @@ fn file_section(
         })
         .collect();
     let c = Counts::of(&report.findings);
+    // each form's kind and pack, so a mixed batch shows which rules checked what
+    let kinds: Vec<String> = report
+        .checked
+        .iter()
+        .map(|f| format!("{}（{} {}）", f.kind, f.pack.name, f.pack.version))
+        .collect();
     let _ = write!(
         out,
         "<section class=\"file\" id=\"file-{index}\">\n<h2><span class=\"path\">{}</span>\
-         <span class=\"counts\">{} 张表 · {} 错误 · {} 警告 · {} 提示</span></h2>\n\
+         <span class=\"counts\">{} 张表 · {} 错误 · {} 警告 · {} 提示</span>\
+         <span class=\"kinds\">{}</span></h2>\n\
          <div class=\"body\">\n<div class=\"side\">\n",
         escape(&report.path),
         report.forms,
         c.errors,
         c.warnings,
-        c.info
+        c.info,
+        escape(&kinds.join("、"))
     );
     if placed.is_empty() {
         out.push_str("<p class=\"ok\">未发现问题</p>\n");

@@ -49,6 +49,7 @@ struct JsonRelated<'a> {
 struct JsonFile<'a> {
     file: &'a str,
     forms: usize,
+    forms_checked: &'a [crate::outcome::FormSummary],
     #[serde(flatten)]
     counts: Counts,
 }
@@ -153,6 +154,7 @@ impl<'r> JsonWriter<'r> {
         let entry = JsonFile {
             file: &file.path,
             forms: file.forms,
+            forms_checked: &file.checked,
             counts,
         };
         self.files_json

@@ -41,7 +41,17 @@ pub fn render_summary(files: &[FileReport]) -> String {
 /// [`render_summary`] from totals kept along the way.
 pub fn render_summary_of(totals: &Totals) -> String {
     let c = totals.counts;
-    let checked = format!("检查了 {} 个文件、{} 张表", totals.files, totals.forms);
+    let mut checked = format!("检查了 {} 个文件、{} 张表", totals.files, totals.forms);
+    // a batch of more than one kind of form says which pack checked how many of each
+    let kinds: std::collections::BTreeSet<_> = totals.by_kind.keys().map(|k| k.0).collect();
+    if kinds.len() > 1 {
+        let parts: Vec<String> = totals
+            .by_kind
+            .iter()
+            .map(|((kind, name, version), n)| format!("{kind} {n} 张按 {name} {version}"))
+            .collect();
+        checked.push_str(&format!("（{}）", parts.join("，")));
+    }
     let line = if c == Counts::default() {
         format!("{checked}：未发现问题")
     } else {

@@ -349,3 +349,15 @@ fn days_in_months() {
     assert_eq!(year, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
     assert_eq!((days_in_month(2020, 0), days_in_month(2020, 13)), (0, 0));
 }
+
+#[test]
+fn declaration_templates_put_the_unit_in_brackets() {
+    use Comparator::*;
+    assert_eq!(p("=100.00(%)"), q(Some(Eq), "100.00", Some("%")));
+    assert_eq!(p("≥90.00（%）"), q(Some(Ge), "90.00", Some("%")));
+    assert_eq!(p("≤30(万元)"), q(Some(Le), "30", Some("万元")));
+    assert_eq!(p("＞95%"), q(Some(Gt), "95", Some("%")));
+    assert_eq!(p("≤2个月"), q(Some(Le), "2", Some("个月")));
+    // an unclosed bracket is not a unit
+    assert_eq!(p("=100(%"), words("=100(%"));
+}

@@ -150,7 +150,7 @@ impl Engine {
             Some(spec) => {
                 let (files, prefix) = pack::embedded_files(spec).map_err(err)?;
                 let p = pack::load(&files, &prefix).map_err(|e| JsError::new(&diag::render(&e)))?;
-                PackChoice::Fixed(Box::new(p))
+                PackChoice::fixed(p).map_err(err)?
             }
             None => PackChoice::builtin(year).map_err(|e| match e {
                 pack::ChoiceError::Pack(e) => JsError::new(&diag::render(&*e)),
@@ -164,7 +164,7 @@ impl Engine {
     /// pack's problems as the command line prints them (use `PackFiles.check` for them as data).
     pub fn with_pack(files: &PackFiles) -> Result<Engine, JsError> {
         let p = files.load().map_err(|e| JsError::new(&diag::render(&e)))?;
-        Ok(Engine::of(PackChoice::Fixed(Box::new(p))))
+        Ok(Engine::of(PackChoice::fixed(p).map_err(err)?))
     }
 
     fn of(choice: PackChoice) -> Engine {
@@ -202,7 +202,7 @@ impl Engine {
         }
         json(&Info {
             info: &self.info,
-            by_year: matches!(self.choice, PackChoice::ByYear(_)),
+            by_year: !self.choice.is_fixed(),
             rules: self
                 .rules
                 .iter()
@@ -365,6 +365,7 @@ impl Engine {
             if !unused.is_empty() {
                 emitter.file_without_sheets(
                     FileReport {
+                        checked: Vec::new(),
                         path: s.path.clone(),
                         forms: 0,
                         findings: unused,
