@@ -48,6 +48,8 @@ pub(crate) enum ValueAt {
 pub(crate) struct FieldSpec {
     pub name: String,
     pub label: String,
+    /// Other spellings of the label the form may carry (normalised).
+    pub aliases: Vec<String>,
     pub value: ValueAt,
     pub kind: Kind,
     pub optional: bool,
@@ -58,6 +60,8 @@ pub(crate) struct FieldSpec {
 pub(crate) struct ColumnSpec {
     pub name: String,
     pub header: String,
+    /// Other spellings of the header (a short `偏差原因`), normalised.
+    pub aliases: Vec<String>,
     pub kind: Kind,
     /// Name of a derived number column holding the `(50分)` weight split off the text.
     pub weight: Option<String>,
@@ -73,8 +77,9 @@ pub(crate) struct ColumnSpec {
 pub(crate) enum RowsSpec {
     /// Fixed rows, each found by its label left of the header columns.
     Key { column: String, labels: Vec<String> },
-    /// Every row below the header until a row labelled `until` (or a blank row, or the end).
-    Until(Option<String>),
+    /// Every row below the header until a row labelled with one of `until` (or a blank row,
+    /// or the end).
+    Until(Vec<String>),
 }
 
 /// One table.
@@ -116,6 +121,8 @@ enum ValueAtFile {
 #[serde(deny_unknown_fields)]
 struct FieldFile {
     label: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     value: Spanned<ValueAtFile>,
     #[serde(default)]
     kind: Option<Kind>,
@@ -142,6 +149,8 @@ struct TableFile {
 struct ColumnFile {
     header: String,
     #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
     kind: Option<Kind>,
     #[serde(default)]
     weight: Option<Spanned<String>>,
@@ -165,6 +174,32 @@ struct KeyFile {
 struct RowsFile {
     #[serde(default)]
     until: Option<String>,
+    /// Other labels that end the rows (`合计` for `总分`).
+    #[serde(default)]
+    until_aliases: Vec<String>,
+}
+
+/// Normalised alternative spellings, empty ones dropped.
+fn keys(aliases: &[String]) -> Vec<String> {
+    aliases
+        .iter()
+        .map(|a| label_key(a))
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+impl FieldSpec {
+    /// Whether a normalised label is this field's (its label or an alias).
+    pub(crate) fn is(&self, label: &str) -> bool {
+        self.label == label || self.aliases.iter().any(|a| a == label)
+    }
+}
+
+impl ColumnSpec {
+    /// Whether a normalised header is this column's (its header or an alias).
+    pub(crate) fn is(&self, header: &str) -> bool {
+        self.header == header || self.aliases.iter().any(|a| a == header)
+    }
 }
 
 /// Parses and checks a layout file; `name` is used in error snippets.
@@ -263,6 +298,7 @@ fn field_spec(
     Ok(FieldSpec {
         name: fname.value,
         label,
+        aliases: keys(&f.aliases),
         value,
         kind: f.kind.unwrap_or(Kind::Text),
         optional: f.optional,
@@ -347,6 +383,7 @@ fn table_spec(
         columns.push(ColumnSpec {
             name: cname.value,
             header,
+            aliases: keys(&c.aliases),
             kind: c.kind.unwrap_or(Kind::Text),
             weight: c.weight.map(|w| w.value),
             optional: c.optional,
@@ -380,8 +417,15 @@ fn table_spec(
                 labels,
             }
         }
-        (None, Some(r)) => RowsSpec::Until(r.until.map(|u| label_key(&u))),
-        (None, None) => RowsSpec::Until(None),
+        (None, Some(r)) => RowsSpec::Until(
+            r.until
+                .iter()
+                .chain(&r.until_aliases)
+                .map(|u| label_key(u))
+                .filter(|u| !u.is_empty())
+                .collect(),
+        ),
+        (None, None) => RowsSpec::Until(Vec::new()),
         (Some(k), Some(_)) => {
             return Err(err(
                 format!(

@@ -22,13 +22,18 @@ pub(crate) struct Normalised {
 /// 2. all white space goes, including newlines and the ideographic space U+3000;
 /// 3. leading `*` markers (required-field stars of the import template) are stripped;
 /// 4. a leading `其中:` ("of which") is stripped;
-/// 5. a trailing parenthesised suffix `(…)` is split off into [`Normalised::suffix`]
+/// 5. a trailing colon is dropped (`项目名称：` → `项目名称`), unless nothing would remain;
+/// 6. a trailing parenthesised suffix `(…)` is split off into [`Normalised::suffix`]
 ///    (`项目资金\n（万元）` → core `项目资金`, suffix `万元`), unless nothing would remain before it.
 pub(crate) fn normalise(text: &str) -> Normalised {
     let flat = compact(text);
     let mut s = flat.trim_start_matches('*');
     if let Some(rest) = s.strip_prefix("其中:") {
         s = rest;
+    }
+    let bare = s.trim_end_matches(':');
+    if !bare.is_empty() {
+        s = bare;
     }
     match split_suffix(s) {
         Some((core, suffix)) => Normalised {
@@ -96,6 +101,9 @@ mod tests {
         assert_eq!(normalise("其中：当年财政拨款"), n("当年财政拨款", None));
         assert_eq!(normalise("*实际完成值"), n("实际完成值", None));
         assert_eq!(normalise("＊分值"), n("分值", None));
+        assert_eq!(normalise("项目名称："), n("项目名称", None));
+        assert_eq!(normalise("项目资金（万元）:"), n("项目资金", Some("万元")));
+        assert_eq!(normalise("："), n(":", None));
         assert_eq!(normalise(" 总\u{3000}分 "), n("总分", None));
         assert_eq!(
             normalise("偏差原因分析\n及改进措施"),

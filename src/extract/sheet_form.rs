@@ -59,11 +59,16 @@ impl Labels {
 
     /// The first cell labelled `label` at or below `from_row`, top-down, left to right.
     fn find(&self, label: &str, from_row: u32) -> Option<&LabelCell> {
+        self.find_by(|l| l == label, from_row)
+    }
+
+    /// The first cell whose label passes `is`, at or below `from_row`.
+    fn find_by(&self, is: impl Fn(&str) -> bool, from_row: u32) -> Option<&LabelCell> {
         self.rows
             .iter()
             .skip(from_row as usize)
             .flatten()
-            .find(|l| l.norm.core == label)
+            .find(|l| is(&l.norm.core))
     }
 }
 
@@ -110,7 +115,7 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
         let found: Vec<Option<&LabelCell>> = spec
             .columns
             .iter()
-            .map(|c| row.iter().find(|l| l.norm.core == c.header))
+            .map(|c| row.iter().find(|l| c.is(&l.norm.core)))
             .collect();
         let missing: Vec<String> = spec
             .columns
@@ -335,7 +340,7 @@ fn field_cells<'a>(
             },
             _ => 0,
         };
-        let cell = labels.find(&f.label, from);
+        let cell = labels.find_by(|l| f.is(l), from);
         if cell.is_none() && !f.optional {
             missing.push(f.label.clone());
         }
@@ -430,7 +435,7 @@ fn table_rows(
                     .collect()
             })
             .unwrap_or_default(),
-        RowsSpec::Until(until) => data_rows(rd.sheet, labels, l, until.as_deref())
+        RowsSpec::Until(until) => data_rows(rd.sheet, labels, l, until)
             .into_iter()
             .map(|r| read_row(rd, l, r))
             .collect(),
@@ -470,14 +475,21 @@ fn read_field(
     }
 }
 
-/// The data rows of an open-ended table: below the header, up to the row labelled `until`
-/// (rows blank across the table's columns are skipped); without that label, up to the first
+/// The data rows of an open-ended table: below the header, up to the row labelled with one of
+/// `until` (rows blank across the table's columns are skipped); without such a label, up to the first
 /// blank row or the sheet's end.
-fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: Option<&str>) -> Vec<u32> {
+fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: &[String]) -> Vec<u32> {
     let (first, last) = (l.first_col(), l.last_col());
-    let end = until.and_then(|u| {
-        (l.data_start..sheet.height()).find(|r| labels.row(*r).iter().any(|c| c.norm.core == u))
-    });
+    let end = (!until.is_empty())
+        .then(|| {
+            (l.data_start..sheet.height()).find(|r| {
+                labels
+                    .row(*r)
+                    .iter()
+                    .any(|c| until.contains(&c.norm.core))
+            })
+        })
+        .flatten();
     let mut out = Vec::new();
     for r in l.data_start..end.unwrap_or(sheet.height()) {
         if (first..=last).all(|c| sheet.value(CellRef::new(r, c)).is_blank()) {
