@@ -411,7 +411,13 @@ fn read_row(
     for c in &spec.columns {
         let path = at.value(&spec.name, &c.name);
         let field = match get(&c.name) {
-            Some((_, s)) => typed(s, c.kind, at.name, &c.name, path, findings),
+            Some((_, s)) => {
+                let mut f = typed(s, c.kind, at.name, &c.name, path, findings);
+                if let Scalar::Text(raw) = s {
+                    f.value = c.dashed(raw, f.value);
+                }
+                f
+            }
             None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
         };
         insert_with_weight(&mut row, c, field);

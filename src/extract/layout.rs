@@ -6,7 +6,7 @@
 use super::normalise::label_key;
 use super::yaml::{suggestion, Ordered};
 use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};
-use crate::form::{Kind, Schema};
+use crate::form::{FieldValue, Kind, Schema};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -70,6 +70,19 @@ pub(crate) struct ColumnSpec {
     /// three columns (`计算符号` `≥`, `指标值` `15`, `计量单位` `场次` → `≥15场次`); optional.
     pub before: Option<String>,
     pub after: Option<String>,
+    /// What a dash (`—`, `-`, `/`) in this number column means: blank (the default, "not
+    /// applicable") or this number (`dash: 0`: the 分值 and 得分 of a 不适用 row).
+    pub dash: Option<rust_decimal::Decimal>,
+}
+
+impl ColumnSpec {
+    /// `value` typed from `raw` text, with a dash read as this column's `dash` number.
+    pub(crate) fn dashed(&self, raw: &str, value: FieldValue) -> FieldValue {
+        match (self.dash, &value) {
+            (Some(n), FieldValue::Blank) if super::normalise::is_dash(raw) => FieldValue::Number(n),
+            _ => value,
+        }
+    }
 }
 
 /// How a table's rows are found.
@@ -160,6 +173,8 @@ struct ColumnFile {
     before: Option<String>,
     #[serde(default)]
     after: Option<String>,
+    #[serde(default)]
+    dash: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Deserialize)]
@@ -389,6 +404,7 @@ fn table_spec(
             optional: c.optional,
             before: c.before.as_deref().map(label_key).filter(|h| !h.is_empty()),
             after: c.after.as_deref().map(label_key).filter(|h| !h.is_empty()),
+            dash: c.dash,
         });
     }
     if columns.iter().all(|c| c.optional) {

@@ -482,12 +482,8 @@ fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: &[String]) -> V
     let (first, last) = (l.first_col(), l.last_col());
     let end = (!until.is_empty())
         .then(|| {
-            (l.data_start..sheet.height()).find(|r| {
-                labels
-                    .row(*r)
-                    .iter()
-                    .any(|c| until.contains(&c.norm.core))
-            })
+            (l.data_start..sheet.height())
+                .find(|r| labels.row(*r).iter().any(|c| until.contains(&c.norm.core)))
         })
         .flatten();
     let mut out = Vec::new();
@@ -520,6 +516,9 @@ fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
             continue;
         };
         let mut field = rd.cell(CellRef::new(r, *col), c.kind, &c.name);
+        if let CellValue::Text(raw) = rd.sheet.value(CellRef::new(r, *col)) {
+            field.value = c.dashed(raw, field.value);
+        }
         if let FieldValue::Text(t) = &mut field.value {
             let shown = |c: Option<u32>| {
                 c.map(|c| rd.sheet.value(CellRef::new(r, c)).display())
