@@ -116,6 +116,7 @@ fn written_at(written: &str, at: &Place) -> bool {
     match at {
         Place::Cell(c) => crate::sheet::CellRef::parse(written.trim()) == Some(*c),
         Place::Path(p) => FormPath::parse(written, p.form).as_ref() == Some(p),
+        Place::Elsewhere(e) => written_at(written, &e.at),
     }
 }
 

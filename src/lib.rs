@@ -16,6 +16,7 @@ mod accept;
 pub mod annotate;
 pub mod codes;
 pub mod config;
+pub mod crosscheck;
 pub mod diag;
 mod extract;
 pub mod finding;

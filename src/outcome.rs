@@ -72,6 +72,8 @@ pub struct FormSummary {
     pub pack: Ruleset,
     /// Its 项目名称, when filed.
     pub project: Option<String>,
+    /// The fiscal year its file states (`（2020年度）`), which chose its pack.
+    pub fiscal_year: Option<i32>,
 }
 
 fn kind_str<S: serde::Serializer>(k: &crate::form::FormKind, s: S) -> Result<S::Ok, S::Error> {

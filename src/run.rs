@@ -263,6 +263,7 @@ fn summary(pack: &Pack, form: &Form) -> FormSummary {
             version: pack.manifest.version.clone(),
         },
         project,
+        fiscal_year: None,
     }
 }
 
@@ -423,9 +424,13 @@ pub fn check_chosen(
             Ok(i) => i,
             Err(f) => return noted(unread(name, *f), name, bytes),
         };
-        let chosen = choice.for_year(input.fiscal_year());
+        let year = input.fiscal_year();
+        let chosen = choice.for_year(year);
         let packs: Vec<&Pack> = chosen.iter().map(|(p, _)| *p).collect();
         let mut checked = check_input_unguarded(&packs, name, input);
+        for s in &mut checked.report.checked {
+            s.fiscal_year = year;
+        }
         // a note for each pack that checked a form of this file (or the main kind's, if none did)
         let notes = chosen.into_iter().enumerate().filter_map(|(i, (p, note))| {
             let used = checked

@@ -38,6 +38,22 @@ fn rule_language_examples_compile() {
             panic!("example {} does not compile: {e:?}", i + 1);
         }
     }
+    // examples of a cross-check pack compile after its params
+    let (files, prefix) = formlint::pack::embedded_files("crosscheck-2020").expect("pack");
+    let cross = formlint::pack::load(&files, &prefix).expect("pack");
+    let params = SourceFile::new("params.rules", &files["params.rules"]);
+    let examples = blocks(&doc, "formlint-pair");
+    assert!(!examples.is_empty());
+    for (i, text) in examples.iter().enumerate() {
+        let src = SourceFile::new(
+            &format!("docs/rule-language.md pair example {}", i + 1),
+            text,
+        );
+        let sources = [params.clone(), src];
+        if let Err(e) = compile(&sources, &cross.schema, cross.program.units().clone()) {
+            panic!("pair example {} does not compile: {e:?}", i + 1);
+        }
+    }
 }
 
 /// The tutorial for policy staff, done for real on a copy of the shipped pack: its new rule

@@ -58,6 +58,7 @@ pub(super) fn build(
         let place = match &f.at {
             Some(Place::Cell(c)) => c.to_string(),
             Some(Place::Path(p)) => p.to_string(),
+            Some(other @ Place::Elsewhere(_)) => other.to_string(),
             None => String::new(),
         };
         let sheet = f.sheet.clone().unwrap_or_default();

@@ -5,6 +5,7 @@ use crate::cmd;
 use crate::cmd::walk::{self, STDIN};
 use clap::ValueEnum;
 use formlint::codes;
+use formlint::crosscheck;
 use formlint::pack::PackChoice;
 use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
 use formlint::run::{self, CheckOptions};
@@ -71,6 +72,10 @@ pub struct CheckArgs {
     /// 把每个有问题的工作簿的批注副本写到此文件夹，见 docs/annotate.md (annotated copies).
     #[arg(long, value_name = "DIR")]
     annotate: Option<PathBuf>,
+    /// 不对照申报表检查自评表（默认：同一批文件中既有自评表又有申报表时自动检查）
+    /// (no cross-check of self-evaluations against their declarations).
+    #[arg(long)]
+    no_crosscheck: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -386,16 +391,78 @@ fn check_files(
         checked
     };
     let sheet_use = emitter.sheet_use();
+    let batch_options = cmd::batch::BatchOptions {
+        jobs: args.jobs,
+        progress: !args.no_progress && !args.quiet,
+    };
+    let cross = if args.no_crosscheck {
+        None
+    } else {
+        choice.crosscheck(args.year)
+    };
+    let Some(cross) = cross else {
+        let batch = cmd::batch::run(
+            files,
+            &check_one,
+            batch_options,
+            |c: &run::Checked| sheet_use.take(&c.report, &c.sheets),
+            |r, kept| emitter.file(r, kept, &mut |piece| out.push(piece)),
+        );
+        return CheckedFiles {
+            elapsed: batch.elapsed,
+            annotate_failed: annotate_failed.load(Ordering::Relaxed),
+        };
+    };
+    // The cross-check needs every form of the batch: reports are held (with the sheets, when
+    // the format shows them) until it has run, then emitted in input order.
+    let needs_sheets = !matches!(sheet_use, formlint::report::SheetUse::Nothing);
+    let mut held = Vec::new();
     let batch = cmd::batch::run(
         files,
         &check_one,
-        cmd::batch::BatchOptions {
-            jobs: args.jobs,
-            progress: !args.no_progress && !args.quiet,
+        batch_options,
+        |c: &run::Checked| {
+            let sheets = if needs_sheets {
+                c.sheets.clone()
+            } else {
+                Vec::new()
+            };
+            (sheets, crosscheck::filed(&c.report, &c.forms))
         },
-        |c: &run::Checked| sheet_use.take(&c.report, &c.sheets),
-        |r, kept| emitter.file(r, kept, &mut |piece| out.push(piece)),
+        |r, kept| held.push((r, kept)),
     );
+    let forms: Vec<formlint::form::FiledForm> = held
+        .iter()
+        .flat_map(|(_, (_, f))| f.iter().cloned())
+        .collect();
+    if crosscheck::applies(&forms) {
+        let mut found: std::collections::BTreeMap<String, Vec<formlint::finding::Finding>> =
+            std::collections::BTreeMap::new();
+        for (file, f) in crosscheck::check(cross, &forms) {
+            found.entry(file).or_default().push(f);
+        }
+        for (r, _) in &mut held {
+            let Some(extra) = found.remove(&r.path) else {
+                continue;
+            };
+            let mut more = FileReport {
+                findings: extra,
+                ..FileReport::new(&r.path)
+            };
+            let input = Path::new(&r.path);
+            if let Some(c) = configs.for_input(input) {
+                let rel = cmd::config::relative_to(input, c, &r.path);
+                c.suppressions.apply_as(&mut more, &rel);
+            }
+            r.findings.extend(more.findings);
+            let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
+            formlint::outcome::sort_findings(&mut r.findings, &order);
+        }
+    }
+    for (r, (sheets, _)) in held {
+        let kept = sheet_use.take(&r, &sheets);
+        emitter.file(r, kept, &mut |piece| out.push(piece));
+    }
     CheckedFiles {
         elapsed: batch.elapsed,
         annotate_failed: annotate_failed.load(Ordering::Relaxed),

@@ -461,6 +461,17 @@ fn table_spec(
 }
 
 impl Layout {
+    /// A layout with nothing in it: what a cross-check pack, which reads no sheet, carries.
+    pub(crate) fn empty(name: &str) -> Layout {
+        Layout {
+            name: name.to_string(),
+            form_labels: Vec::new(),
+            title: None,
+            fields: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+
     /// The names and kinds this layout promises, for checking rules before any form is read.
     /// Includes derived columns (weights, number kind) and key columns (text kind).
     pub fn schema(&self) -> Schema {
@@ -488,6 +499,7 @@ impl Layout {
             fields,
             tables,
             keys,
+            forms: Default::default(),
         }
     }
 

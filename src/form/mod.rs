@@ -19,6 +19,39 @@ pub enum Place {
     Cell(CellRef),
     /// A place in a canonical YAML/JSON form, printed `forms[0].tables.指标[3].得分`.
     Path(FormPath),
+    /// A place on another form, in another file or sheet: where a cross-form finding's
+    /// related cell sits in the other workbook (`P1-申报表.xlsx › 申报表!E13`).
+    Elsewhere(Box<Elsewhere>),
+}
+
+/// A place on a form other than the finding's own: its file, sheet (or canonical form name)
+/// and the place there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Elsewhere {
+    /// The file as the user named it.
+    pub file: String,
+    /// The sheet, or the canonical form's name.
+    pub sheet: String,
+    /// The place on that sheet or form (never itself `Elsewhere`).
+    pub at: Place,
+}
+
+impl Place {
+    /// The place on its own sheet or form: an [`Elsewhere`] place's inner one, else itself.
+    pub fn local(&self) -> &Place {
+        match self {
+            Place::Elsewhere(e) => &e.at,
+            other => other,
+        }
+    }
+
+    /// A cell's reference, where the place (or the place it points at elsewhere) is a cell.
+    pub fn cell(&self) -> Option<CellRef> {
+        match self.local() {
+            Place::Cell(c) => Some(*c),
+            _ => None,
+        }
+    }
 }
 
 impl Place {
@@ -27,6 +60,7 @@ impl Place {
     /// one rendering every report format and formlint.toml matching use.
     pub fn location(sheet: Option<&str>, at: Option<&Place>) -> String {
         match (sheet, at) {
+            (_, Some(Place::Elsewhere(e))) => e.to_string(),
             (Some(s), Some(Place::Cell(c))) => format!("{s}!{c}"),
             (Some(s), Some(Place::Path(p))) => format!("{s} › {p}"),
             (Some(s), None) => s.to_string(),
@@ -41,6 +75,16 @@ impl fmt::Display for Place {
         match self {
             Place::Cell(c) => write!(f, "{c}"),
             Place::Path(p) => write!(f, "{p}"),
+            Place::Elsewhere(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Place::Cell(c) => write!(f, "{} › {}!{c}", self.file, self.sheet),
+            other => write!(f, "{} › {} › {other}", self.file, self.sheet),
         }
     }
 }
@@ -157,6 +201,75 @@ pub struct Schema {
     pub tables: BTreeMap<String, BTreeMap<String, Kind>>,
     /// Tables of fixed rows: table name → (key column, the row labels it can hold).
     pub keys: BTreeMap<String, (String, Vec<String>)>,
+    /// For a cross-check pack: the schema of each kind of form it compares, by the kind's
+    /// name (`自评表`, `申报表`); rules see each as a list of forms of that name.
+    pub forms: BTreeMap<String, Schema>,
+}
+
+impl Schema {
+    /// The columns of a table: `指标`, or `申报表.指标` for a table of a compared form.
+    pub fn columns(&self, table: &str) -> Option<&BTreeMap<String, Kind>> {
+        match table.split_once('.') {
+            Some((form, t)) => self.forms.get(form)?.tables.get(t),
+            None => self.tables.get(table),
+        }
+    }
+}
+
+/// A form as a cross-form check sees it: the form, with every place pointing at its own file
+/// ([`Place::Elsewhere`]), and the findings its own pack reported on it (code and place), so
+/// cross-form rules leave to those rules what they already report.
+#[derive(Debug, Clone)]
+pub struct FiledForm {
+    /// The form; its places are `Place::Elsewhere` in `file`.
+    pub form: Form,
+    /// The file it came from, as the user named it.
+    pub file: String,
+    /// What form it is.
+    pub kind: FormKind,
+    /// The fiscal year its file states, if any.
+    pub year: Option<i32>,
+    /// The codes its own pack reported, with their (local) places.
+    pub reported: Vec<(String, Option<Place>)>,
+}
+
+impl FiledForm {
+    /// `form` from `file`, its places rewritten to point at that file and sheet.
+    pub fn new(
+        mut form: Form,
+        file: &str,
+        kind: FormKind,
+        reported: Vec<(String, Option<Place>)>,
+    ) -> Self {
+        let sheet = form.sheet.clone();
+        let away = |at: &mut Option<Place>| {
+            if let Some(p) = at.take() {
+                *at = Some(Place::Elsewhere(Box::new(Elsewhere {
+                    file: file.to_string(),
+                    sheet: sheet.clone(),
+                    at: p,
+                })));
+            }
+        };
+        for f in form.fields.values_mut() {
+            away(&mut f.at);
+        }
+        for t in form.tables.values_mut() {
+            away(&mut t.at);
+            for r in &mut t.rows {
+                for c in r.cells.values_mut() {
+                    away(&mut c.at);
+                }
+            }
+        }
+        FiledForm {
+            form,
+            file: file.to_string(),
+            kind,
+            year: None,
+            reported,
+        }
+    }
 }
 
 /// Which form a pack checks (its `pack.yaml` `kind:`): the year-end self-evaluation, the target

@@ -89,13 +89,17 @@ const VALUE: Ty = Ty::Parsed;
 
 /// Every built-in function.
 use lists::*;
+use pairs::*;
 use text::*;
 pub(crate) use values::parsed_display;
 use values::*;
 
 mod lists;
+mod pairs;
 mod text;
 mod values;
+
+pub(crate) use pairs::record_fields;
 
 /// Every builtin, in the order the manual lists them.
 pub(crate) static BUILTINS: &[Builtin] = &[
@@ -404,6 +408,51 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         ret: Ty::Elem,
         doc: "列表最后一个非空元素，没有则为 null。last(list)",
         imp: last,
+    },
+    Builtin {
+        name: "pairs",
+        min: 5,
+        max: 5,
+        args: &[LIST, LIST, TEXT, TEXT, NUM],
+        ret: Ty::Records("配对"),
+        doc: "配对自评表与申报表（交叉检查规则包）：pairs(自评表, 申报表, 配对键, 区分键, 提示阈值)，每张自评表一条“配对”记录",
+        imp: pairs,
+    },
+    Builtin {
+        name: "match_rows",
+        min: 5,
+        max: 5,
+        args: &[LIST, LIST, ANY, NUM, NUM],
+        ret: Ty::Records("指标对"),
+        doc: "逐行匹配两张表的指标：match_rows(自评行, 申报行, 维度, 阈值, 差距)，每行一条“指标对”记录",
+        imp: match_rows,
+    },
+    Builtin {
+        name: "same_target",
+        min: 2,
+        max: 2,
+        args: &[VALUE, VALUE],
+        ret: Ty::Bool,
+        doc: "两个指标值解析后是否相同：same_target(value(a), value(b))",
+        imp: same_target,
+    },
+    Builtin {
+        name: "easier",
+        min: 2,
+        max: 2,
+        args: &[VALUE, VALUE],
+        ret: Ty::Bool,
+        doc: "目标 a 是否比批复的 b 更容易达到（下限降低、上限提高、期限推迟、改成文字）：easier(value(a), value(b))",
+        imp: easier,
+    },
+    Builtin {
+        name: "reported",
+        min: 2,
+        max: 3,
+        args: &[ANY, TEXT, ANY],
+        ret: Ty::Bool,
+        doc: "该表自己的规则包是否已报告某代码（在某值的单元格）：reported(表, \"U001\")、reported(表, \"T003\", r.指标值)",
+        imp: reported,
     },
 ];
 

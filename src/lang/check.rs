@@ -44,6 +44,9 @@ impl<'s> Checker<'s> {
         for name in schema.tables.keys() {
             globals.insert(name.clone(), Ty::List(Box::new(Ty::Row(name.clone()))));
         }
+        for kind in schema.forms.keys() {
+            globals.insert(kind.clone(), Ty::List(Box::new(Ty::Form(kind.clone()))));
+        }
         Checker {
             schema,
             globals,

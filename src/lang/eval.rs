@@ -73,6 +73,11 @@ impl<'p, 'f> Env<'p, 'f> {
         }
     }
 
+    /// The form being checked.
+    pub(crate) fn form(&self) -> &'f Form {
+        self.form
+    }
+
     /// The places where arithmetic overflowed so far, each once, in the order met.
     pub(crate) fn overflows(&self) -> Vec<Option<Place>> {
         let mut out: Vec<Option<Place>> = Vec::new();
@@ -342,11 +347,38 @@ fn member<'f>(b: &Val<'f>, field: &str, span: Span) -> R<Val<'f>> {
             .find(|(k, _)| k.as_str() == field.trim())
             .map(|(_, v)| v.clone())
             .unwrap_or_else(Val::null)),
+        V::Form(f) => Ok(form_member(f, field)),
         V::Null | V::Invalid(_) => Ok(Val::null()),
         _ => Err(EvalError {
             message: format!("“{}”没有字段 {field}", b.display()),
             span,
         }),
+    }
+}
+
+/// A field of a compared form, or one of its tables as a list of rows.
+pub(crate) fn form_member<'f>(f: &'f crate::form::FiledForm, field: &str) -> Val<'f> {
+    if let Some((key, v)) = f.form.fields.get_key_value(field) {
+        return Val::field(&v.value, v.at.as_ref(), key);
+    }
+    match f.form.tables.get_key_value(field) {
+        Some((name, t)) => {
+            let rows = t
+                .rows
+                .iter()
+                .map(|r| Val {
+                    v: V::Row(r),
+                    at: t.at.as_ref(),
+                    name: None,
+                })
+                .collect();
+            Val {
+                v: V::List(Arc::new(rows)),
+                at: t.at.as_ref(),
+                name: Some(Str::Form(name)),
+            }
+        }
+        None => Val::null(),
     }
 }
 

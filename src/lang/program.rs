@@ -353,10 +353,37 @@ impl Program {
         &self.units
     }
 
+    /// Runs a cross-check pack's rules once over the forms of one fiscal year: its rules see
+    /// the self-evaluations as `自评表` and the declarations as `申报表`. Findings come in rule
+    /// order, at the places of those forms (`Place::Elsewhere`: the caller routes each to its
+    /// file).
+    pub fn check_pairs(
+        &self,
+        selfs: &[crate::form::FiledForm],
+        decls: &[crate::form::FiledForm],
+    ) -> Vec<Finding> {
+        fn list(forms: &[crate::form::FiledForm]) -> Val<'_> {
+            Val::of(crate::lang::val::V::List(std::sync::Arc::new(
+                forms
+                    .iter()
+                    .map(|f| Val::of(crate::lang::val::V::Form(f)))
+                    .collect(),
+            )))
+        }
+        let mut env = Env::new(&self.units, &NO_FORM);
+        env.bind("自评表", list(selfs));
+        env.bind("申报表", list(decls));
+        self.run(env)
+    }
+
     /// Runs every rule on a form; findings come in rule order. A rule that fails at run time
     /// yields an `X009` finding naming it, never a silent skip.
     pub fn check(&self, form: &Form) -> Vec<Finding> {
-        let mut env = Env::new(&self.units, form);
+        self.run(Env::new(&self.units, form))
+    }
+
+    fn run<'p, 'f>(&'p self, mut env: Env<'p, 'f>) -> Vec<Finding> {
+        let form = env.form();
         for (name, v) in &self.params {
             env.bind(name, v.clone());
         }

@@ -20,8 +20,14 @@ pub(crate) enum Ty {
     AnyList,
     /// A table of named values.
     Map(Box<Ty>),
-    /// A row of the named form table.
+    /// A row of the named form table (`指标`, or `申报表.指标` on a compared form).
     Row(String),
+    /// A form of the named kind (`自评表`), in a cross-check pack.
+    Form(String),
+    /// A list of records a builtin returns (`pairs`, `match_rows`).
+    Records(&'static str),
+    /// A record a builtin returns (`配对`, `指标对`), its fields typed by `lang::builtins::record_fields`.
+    Record(&'static str),
     /// A value read by the value grammar.
     Parsed,
     /// Function result: the element type of the first argument.
@@ -35,7 +41,8 @@ impl Ty {
     pub(crate) fn fits(&self, want: &Ty) -> bool {
         match (self, want) {
             (Ty::Any, _) | (_, Ty::Any) => true,
-            (Ty::List(_), Ty::AnyList) => true,
+            (Ty::List(_) | Ty::Records(_), Ty::AnyList) => true,
+            (Ty::Records(a), Ty::List(b)) => Ty::Record(a).fits(b),
             (Ty::List(a), Ty::List(b)) => a.fits(b),
             (Ty::Map(a), Ty::Map(b)) => a.fits(b),
             (a, b) => a == b,
@@ -46,6 +53,7 @@ impl Ty {
     pub(crate) fn elem(&self) -> Option<Ty> {
         match self {
             Ty::List(e) => Some((**e).clone()),
+            Ty::Records(r) => Some(Ty::Record(r)),
             Ty::Any | Ty::AnyList => Some(Ty::Any),
             _ => None,
         }
@@ -72,6 +80,9 @@ impl fmt::Display for Ty {
             Ty::AnyList => f.write_str("列表"),
             Ty::Map(e) => write!(f, "{e}的对照表"),
             Ty::Row(t) => write!(f, "“{t}”表的一行"),
+            Ty::Form(k) => write!(f, "一张{k}"),
+            Ty::Record(r) => write!(f, "“{r}”记录"),
+            Ty::Records(r) => write!(f, "“{r}”记录的列表"),
             Ty::Parsed => f.write_str("指标值（value() 的结果）"),
         }
     }

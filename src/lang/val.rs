@@ -1,7 +1,7 @@
 //! Runtime values of the rule language. A value read from a form remembers its place and the
 //! field or column it came from, so `at`, `related` and `name()` can use it.
 
-use crate::form::{FieldValue, Place, Row};
+use crate::form::{FieldValue, FiledForm, Place, Row};
 use crate::value::Parsed;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -43,6 +43,8 @@ pub enum V<'f> {
     Map(Arc<Vec<(String, Val<'f>)>>),
     /// A row of a form's table.
     Row(&'f Row),
+    /// A whole form, in a cross-check pack (`for s in 自评表`).
+    Form(&'f FiledForm),
     /// A target or actual value read by the value grammar.
     Parsed(Arc<Parsed>),
     /// Text filed where a number belongs; behaves as null in arithmetic and comparisons.
@@ -156,6 +158,7 @@ impl<'f> Val<'f> {
                 None => "一行".into(),
             },
             V::Parsed(p) => crate::lang::builtins::parsed_display(p),
+            V::Form(f) => format!("{}（{}）", f.form.sheet, f.file),
         }
     }
 }
@@ -171,6 +174,7 @@ pub(crate) fn equal(a: &Val, b: &Val) -> bool {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
         }
         (V::Row(x), V::Row(y)) => std::ptr::eq(*x, *y),
+        (V::Form(x), V::Form(y)) => std::ptr::eq(*x, *y),
         (V::Parsed(x), V::Parsed(y)) => x == y,
         _ => false,
     }

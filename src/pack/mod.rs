@@ -4,7 +4,7 @@
 use crate::diag::{yaml_span, DiagKind, Problem};
 use crate::extract::{self, Layout, Pairs};
 use crate::finding::Severity;
-use crate::form::Schema;
+use crate::form::{FormKind, Schema};
 use crate::lang::ast::{Expr, ExprKind, Name, Part, Span, Template};
 use crate::lang::{self, Origin, Overrides, ParamOverride, Problems, Program, SourceFile};
 use crate::value::Units;
@@ -93,6 +93,10 @@ pub struct Manifest {
     /// Rules switched off, by code (a supervisor's deactivation list).
     #[serde(default)]
     pub disable: Vec<Spanned<String>>,
+    /// For a cross-check pack (`kind: 配对`): the pack whose layout types each kind of form it
+    /// compares (`{自评表: shenzhen-2020, 申报表: target-2020}`), built-in or a folder.
+    #[serde(default)]
+    pub pairs: BTreeMap<String, Spanned<String>>,
 }
 
 /// The units section of a manifest.
@@ -140,6 +144,12 @@ pub struct Pack {
     pub layout: Layout,
     /// The compiled rules.
     pub program: Program,
+    /// The names and kinds its rules were checked against: the layout's, or for a cross-check
+    /// pack those of each kind of form it compares.
+    pub schema: Schema,
+    /// For a cross-check pack: the packs its `pairs:` names (the self-evaluation's, then the
+    /// declaration's), which its rule tests check their forms with; empty otherwise.
+    pub sides: Vec<Pack>,
     /// What `rules check` warns about the pack's files: `.rules` files in the pack folder that
     /// `pack.yaml` does not list (they are not loaded).
     pub notes: Vec<Problem>,
@@ -159,7 +169,7 @@ pub struct Review {
 impl Pack {
     /// Reviews the pack as `rules check` does.
     pub fn review(&self) -> Review {
-        let mut warnings = self.program.lint(&self.layout.schema());
+        let mut warnings = self.program.lint(&self.schema);
         warnings.extend(self.notes.iter().cloned().map(lang::RuleWarning));
         Review {
             errors: self.program.broken_invariants(),
@@ -233,6 +243,18 @@ pub fn load_with(
         overrides: Overrides::default(),
     };
     let manifest = gather(files, prefix, resolve, &mut g, 0)?;
+    if manifest.kind == FormKind::Pair {
+        let (schema, sides) = pair_schema(&manifest, files, prefix, resolve)?;
+        let program = lang::compile_layers(&g.sources, &schema, g.units, &g.overrides)?;
+        return Ok(Pack {
+            manifest,
+            layout: Layout::empty(&format!("{prefix}pack.yaml")),
+            program,
+            schema,
+            sides,
+            notes: g.notes,
+        });
+    }
     let (layout_name, layout_text) = g.layout.ok_or_else(|| {
         let name = format!("{prefix}pack.yaml");
         let text = files.get("pack.yaml").map_or("", String::as_str);
@@ -250,8 +272,54 @@ pub fn load_with(
         manifest,
         layout,
         program,
+        schema,
+        sides: Vec::new(),
         notes: g.notes,
     })
+}
+
+/// The schema of a cross-check pack: for each kind it compares (`pairs:`), the schema of the
+/// layout of the pack named there.
+fn pair_schema(
+    manifest: &Manifest,
+    files: &BTreeMap<String, String>,
+    prefix: &str,
+    resolve: &Resolver,
+) -> Result<(Schema, Vec<Pack>), PackError> {
+    let name = format!("{prefix}pack.yaml");
+    let text = files.get("pack.yaml").map_or("", String::as_str);
+    let at = |s: &Spanned<String>| yaml_span(&s.referenced, text).map(Span::from);
+    let mut schema = Schema::default();
+    let mut sides = Vec::new();
+    for want in [FormKind::SelfEvaluation, FormKind::Declaration] {
+        let Some(spec) = manifest.pairs.get(want.label()) else {
+            return Err(manifest_error(
+                &name,
+                text,
+                None,
+                format!("交叉检查规则包须在 pairs 中给出{want}的规则包（pairs: {{自评表: …, 申报表: …}}）"),
+            ));
+        };
+        let (side_files, side_prefix) =
+            resolve(&spec.value).map_err(|m| manifest_error(&name, text, at(spec), m))?;
+        let side = load_with(&side_files, &side_prefix, resolve)?;
+        if side.manifest.kind != want {
+            return Err(manifest_error(
+                &name,
+                text,
+                at(spec),
+                format!(
+                    "规则包 {} 检查的是{}，不是{want}",
+                    side.manifest.name, side.manifest.kind
+                ),
+            ));
+        }
+        schema
+            .forms
+            .insert(want.label().to_string(), side.schema.clone());
+        sides.push(side);
+    }
+    Ok((schema, sides))
 }
 
 const MAX_DEPTH: usize = 8;

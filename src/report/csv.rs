@@ -58,6 +58,7 @@ pub(crate) fn rows(file: &FileReport) -> String {
         let cell = match &f.at {
             Some(Place::Cell(c)) => c.to_string(),
             Some(Place::Path(p)) => p.to_string(),
+            Some(other @ Place::Elsewhere(_)) => other.to_string(),
             None => String::new(),
         };
         row(

@@ -310,7 +310,7 @@ fn cells_on(report: &FileReport, sheets: &[Sheet], sheet: &Sheet) -> Vec<CellRef
         let places = f.at.iter().chain(f.related.iter().map(|r| &r.at));
         out.extend(places.filter_map(|p| match p {
             Place::Cell(c) => Some(*c),
-            Place::Path(_) => None,
+            Place::Path(_) | Place::Elsewhere(_) => None,
         }));
     }
     out

@@ -75,6 +75,12 @@ fn render_finding(file: &str, f: &Finding, sheets: &[Sheet], opts: &HumanOptions
     if snippet.is_none() {
         head.push_str(&format!("\n位置：{loc}"));
     }
+    // related places in another workbook (a cross-form finding) cannot be in the snippet
+    for r in &f.related {
+        if let Place::Elsewhere(e) = &r.at {
+            head.push_str(&format!("\n对照：{} {e}", r.label));
+        }
+    }
     let report = FindingReport {
         head,
         severity: match f.severity {
@@ -131,7 +137,7 @@ fn make_snippet(f: &Finding, at: CellRef, sheet: &Sheet, width: usize) -> Snippe
                 at: *c,
                 label: format!("{c} {}", r.label),
             }),
-            Place::Path(_) => None,
+            Place::Path(_) | Place::Elsewhere(_) => None,
         })
         .collect();
     // Gutter: a space, the widest row number, a space, the bar, a space.

@@ -42,6 +42,11 @@ struct JsonRelated<'a> {
     cell: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<String>,
+    /// Only for a related place in another file (a cross-form finding): that file and sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
     label: &'a str,
 }
 
@@ -54,12 +59,13 @@ struct JsonFile<'a> {
     counts: Counts,
 }
 
-/// Splits a place into its JSON `cell` (A1) and `path` members.
+/// Splits a place into its JSON `cell` (A1) and `path` members (of the place it points at,
+/// for a place in another file).
 fn place(at: Option<&Place>) -> (Option<String>, Option<String>) {
-    match at {
+    match at.map(Place::local) {
         Some(Place::Cell(c)) => (Some(c.to_string()), None),
         Some(Place::Path(p)) => (None, Some(p.to_string())),
-        None => (None, None),
+        Some(Place::Elsewhere(_)) | None => (None, None),
     }
 }
 
@@ -79,9 +85,15 @@ fn finding<'a>(file: &'a str, f: &'a Finding) -> JsonFinding<'a> {
             .iter()
             .map(|r| {
                 let (cell, path) = place(Some(&r.at));
+                let (file, sheet) = match &r.at {
+                    Place::Elsewhere(e) => (Some(e.file.as_str()), Some(e.sheet.as_str())),
+                    _ => (None, None),
+                };
                 JsonRelated {
                     cell,
                     path,
+                    file,
+                    sheet,
                     label: &r.label,
                 }
             })

@@ -256,6 +256,16 @@ fn location(
     id: Option<usize>,
     message: Option<&str>,
 ) -> Location {
+    // a related place in another workbook has that workbook as its artifact
+    let (uri, file, sheet, at) = match at {
+        Some(Place::Elsewhere(e)) => (
+            path_uri(&e.file),
+            e.file.as_str(),
+            Some(e.sheet.as_str()),
+            Some(&e.at),
+        ),
+        _ => (uri.to_string(), file, sheet, at),
+    };
     let name = Place::location(sheet, at);
     let logical_locations = if name.is_empty() {
         Vec::new()
@@ -269,9 +279,7 @@ fn location(
     Location {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: uri.to_string(),
-            },
+            artifact_location: ArtifactLocation { uri },
         },
         logical_locations,
         message: message.map(|m| Text {
@@ -293,10 +301,10 @@ fn result<'a>(file: &'a str, f: &'a Finding, rules: &[RuleMeta]) -> SarifResult<
     } else {
         format!("{here}：{body}")
     };
-    let (cell, path) = match &f.at {
+    let (cell, path) = match f.at.as_ref().map(Place::local) {
         Some(Place::Cell(c)) => (Some(c.to_string()), None),
         Some(Place::Path(p)) => (None, Some(p.to_string())),
-        None => (None, None),
+        Some(Place::Elsewhere(_)) | None => (None, None),
     };
     let related_locations = f
         .related

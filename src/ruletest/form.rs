@@ -241,6 +241,7 @@ pub(crate) fn resolve(path: &str, form: Option<&InlineForm>) -> Result<String, S
 /// A finding's place as tests name it: `F9`, `项目名称`, `资金[3].全年执行数`.
 pub(crate) fn short_place(place: &Place) -> String {
     match place {
+        Place::Elsewhere(e) => format!("{}!{}", e.sheet, short_place(&e.at)),
         Place::Cell(c) => c.to_string(),
         Place::Path(p) => match &p.at {
             PathAt::Field(f) => f.clone(),

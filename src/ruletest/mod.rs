@@ -5,6 +5,7 @@
 //! The file format is described in `docs/rule-tests.md`.
 
 mod form;
+mod pair;
 mod spec;
 
 use crate::diag::{from_yaml_str, DiagKind, Problem};
@@ -12,7 +13,7 @@ use crate::finding::Finding;
 use crate::form::Schema;
 use crate::pack::Pack;
 use crate::run::{check_file, CheckOptions};
-pub use spec::{Base, Expect, Expected, InlineForm, TestFileSpec, TestSpec};
+pub use spec::{Base, Expect, Expected, InlineForm, PairBase, TestFileSpec, TestSpec};
 use std::collections::BTreeSet;
 
 /// How one test ended.
@@ -97,15 +98,52 @@ pub fn run_file(
             Some(form)
         }
     };
+    let pair = match &file.pair {
+        None => None,
+        Some(p) => {
+            let read = |path: &str| -> Result<InlineForm, Box<Problem>> {
+                let bytes = load(path).map_err(|e| {
+                    Box::new(Problem::in_text(
+                        DiagKind::RuleTest,
+                        name,
+                        text,
+                        format!("无法读取基准表单 {path}：{e}"),
+                        None,
+                    ))
+                })?;
+                let base_text = String::from_utf8_lossy(&bytes).to_string();
+                serde_saphyr::from_str(&base_text).map_err(|e| {
+                    Box::new(Problem::from_yaml(
+                        DiagKind::RuleTest,
+                        path,
+                        &base_text,
+                        "基准表单 (base form)",
+                        &e,
+                    ))
+                })
+            };
+            Some(pair::PairForms {
+                self_evaluation: read(&p.self_evaluation)?,
+                declaration: read(&p.declaration)?,
+            })
+        }
+    };
     let codes: BTreeSet<&str> = pack.program.rules().map(|r| r.code.text.as_str()).collect();
-    let schema = pack.layout.schema();
+    let schema = pack.schema.clone();
     let mut out = Vec::new();
     for t in &file.tests {
         let line = t.name.referenced.line();
         let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
         let outcome = match &t.skip {
             Some(reason) => Outcome::Skipped(reason.clone()),
-            None => match run_case(pack, &schema, &codes, base.as_ref(), t, load) {
+            None => match run_case(
+                pack,
+                &schema,
+                &codes,
+                (base.as_ref(), pair.as_ref()),
+                t,
+                load,
+            ) {
                 Ok(()) => Outcome::Passed,
                 Err(why) => Outcome::Failed(why),
             },
@@ -124,7 +162,7 @@ fn run_case(
     pack: &Pack,
     schema: &Schema,
     codes: &BTreeSet<&str>,
-    base: Option<&InlineForm>,
+    (base, pair): (Option<&InlineForm>, Option<&pair::PairForms>),
     t: &TestSpec,
     load: &Loader,
 ) -> Result<(), String> {
@@ -139,7 +177,44 @@ fn run_case(
             ));
         }
     }
-    let (findings, form) = match (&t.fixture, &t.form) {
+    let (findings, form) = if pack.manifest.kind == crate::form::FormKind::Pair {
+        pair::findings(pack, pair, t, load)?
+    } else {
+        single(pack, schema, base, t, load)?
+    };
+    let schema = match pack.sides.first() {
+        Some(own) => &own.schema,
+        None => schema,
+    };
+    let got: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| only.as_ref().is_none_or(|o| o.contains(&f.code)))
+        .collect();
+    let expected: Vec<Expected> = match &t.expect {
+        Expect::Nothing => Vec::new(),
+        Expect::Findings(e) => e.clone(),
+    };
+    for e in &expected {
+        if let Some(p) = &e.path {
+            form::check_place(p, schema)
+                .map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?;
+        }
+    }
+    compare(&expected, &got, form.as_ref())
+}
+
+/// The findings of a test of a pack of one kind of form, and its inline form when it has one.
+fn single(
+    pack: &Pack,
+    schema: &Schema,
+    base: Option<&InlineForm>,
+    t: &TestSpec,
+    load: &Loader,
+) -> Result<(Vec<Finding>, Option<InlineForm>), String> {
+    if t.fixtures.is_some() {
+        return Err("测试写法有误：fixtures 只用于交叉检查规则包，这里请用 fixture".into());
+    }
+    Ok(match (&t.fixture, &t.form) {
         (Some(_), Some(_)) => {
             return Err(
                 "测试写法有误：fixture 与 form 只能写一个 (give fixture or form, not both)".into(),
@@ -174,22 +249,7 @@ fn run_case(
             let checked = check_file(pack, "test.json", json.as_bytes(), &CheckOptions::default());
             (checked.report.findings, Some(form))
         }
-    };
-    let got: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| only.as_ref().is_none_or(|o| o.contains(&f.code)))
-        .collect();
-    let expected: Vec<Expected> = match &t.expect {
-        Expect::Nothing => Vec::new(),
-        Expect::Findings(e) => e.clone(),
-    };
-    for e in &expected {
-        if let Some(p) = &e.path {
-            form::check_place(p, schema)
-                .map_err(|m| format!("测试写法有误：期望位置“{p}”：{m}"))?;
-        }
-    }
-    compare(&expected, &got, form.as_ref())
+    })
 }
 
 /// Pairs expected and actual findings; any left on either side is a failure.

@@ -16,8 +16,24 @@ pub struct TestFileSpec {
     /// the path of a YAML file holding it (relative to the test file).
     #[serde(default)]
     pub base: Option<Base>,
+    /// For a cross-check pack: the two forms every test starts from (paths relative to the
+    /// test file); patches name a side with `申报表:` (the self-evaluation by default).
+    #[serde(default)]
+    pub pair: Option<PairBase>,
     /// The tests, in order.
     pub tests: Vec<TestSpec>,
+}
+
+/// `pair:` of a cross-check pack's test file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairBase {
+    /// The self-evaluation form file.
+    #[serde(rename = "自评表")]
+    pub self_evaluation: String,
+    /// The declaration form file.
+    #[serde(rename = "申报表")]
+    pub declaration: String,
 }
 
 /// One test case.
@@ -39,6 +55,10 @@ pub struct TestSpec {
     /// A form file (xlsx, csv, yaml), relative to the test file.
     #[serde(default)]
     pub fixture: Option<String>,
+    /// For a cross-check pack: form files checked as one batch (a self-evaluation and its
+    /// declarations), relative to the test file.
+    #[serde(default)]
+    pub fixtures: Option<Vec<String>>,
     /// The findings expected: `none`, or a list.
     pub expect: Expect,
     /// Compare only findings with these codes.

@@ -195,8 +195,47 @@ impl Scope<'_, '_> {
 
     fn member(&mut self, base: &Ty, field: &Name) -> Ty {
         match base {
+            Ty::Form(kind) => {
+                let schema = self.checker.schema.forms.get(kind);
+                if let Some(k) = schema.and_then(|s| s.fields.get(&field.text)) {
+                    return kind_ty(*k);
+                }
+                if schema.is_some_and(|s| s.tables.contains_key(&field.text)) {
+                    return Ty::List(Box::new(Ty::Row(format!("{kind}.{}", field.text))));
+                }
+                let names: Vec<String> = schema
+                    .map(|s| s.fields.keys().chain(s.tables.keys()).cloned().collect())
+                    .unwrap_or_default();
+                let help = did_you_mean(&field.text, names.iter().map(|s| s.as_str()))
+                    .map(|s| format!("是不是“{s}”？"));
+                self.error(
+                    DiagKind::UnknownField,
+                    field.span,
+                    format!("{kind}没有“{}”这一项 (unknown field)", field.text),
+                    "未知项",
+                    help,
+                );
+                Ty::Any
+            }
+            Ty::Record(r) => {
+                let fields = builtins::record_fields(r);
+                if let Some((_, t)) = fields.iter().find(|(n, _)| *n == field.text) {
+                    return t.clone();
+                }
+                {
+                    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+                    self.error(
+                        DiagKind::UnknownField,
+                        field.span,
+                        format!("“{r}”记录没有“{}” (unknown field)", field.text),
+                        "未知字段",
+                        Some(format!("可用：{}", names.join("、"))),
+                    );
+                    Ty::Any
+                }
+            }
             Ty::Row(table) => {
-                let cols = self.checker.schema.tables.get(table);
+                let cols = self.checker.schema.columns(table);
                 match cols.and_then(|c| c.get(&field.text)) {
                     Some(k) => kind_ty(*k),
                     None => {

@@ -1,0 +1,88 @@
+//! Cross-form checking: every self-evaluation of a batch against the target declaration it
+//! reports against, by a pack of kind 配对 (`crosscheck-2020`). The forms come as checked by
+//! their own packs ([`filed`]); the pack's rules pair and compare them
+//! (`lang::Program::check_pairs`); each finding goes back to the self-evaluation's file, at
+//! its cell there, with related cells in the declaration's workbook.
+
+use crate::codes;
+use crate::finding::Finding;
+use crate::form::{FiledForm, Form, FormKind, Place};
+use crate::outcome::{FileReport, FormSummary};
+use crate::pack::Pack;
+use std::collections::BTreeMap;
+
+/// The forms of one checked file as a cross-check sees them: each with its kind, fiscal year
+/// and the findings its own pack reported on it.
+pub fn filed(report: &FileReport, forms: &[Form]) -> Vec<FiledForm> {
+    forms
+        .iter()
+        .zip(&report.checked)
+        .map(|(form, summary): (&Form, &FormSummary)| {
+            let reported = report
+                .findings
+                .iter()
+                .filter(|f| f.sheet.as_deref() == Some(form.sheet.as_str()))
+                .map(|f| (f.code.clone(), f.at.clone()))
+                .collect();
+            let mut filed = FiledForm::new(form.clone(), &report.path, summary.kind, reported);
+            filed.year = summary.fiscal_year;
+            filed
+        })
+        .collect()
+}
+
+/// Whether a batch's forms hold both kinds a cross-check compares.
+pub fn applies(forms: &[FiledForm]) -> bool {
+    forms.iter().any(|f| f.kind == FormKind::SelfEvaluation)
+        && forms.iter().any(|f| f.kind == FormKind::Declaration)
+}
+
+/// Runs the cross-check pack over `forms`, fiscal year by fiscal year (a form stating no year
+/// takes the pack's first), and returns each finding with the file it belongs to: the
+/// self-evaluation's, at its place there; related places in that same sheet are local, those
+/// in the declaration's workbook keep their file.
+pub fn check(pack: &Pack, forms: &[FiledForm]) -> Vec<(String, Finding)> {
+    let default_year = pack.manifest.fiscal_years.first().copied();
+    let mut years: BTreeMap<Option<i32>, (Vec<FiledForm>, Vec<FiledForm>)> = BTreeMap::new();
+    for f in forms {
+        let entry = years.entry(f.year.or(default_year)).or_default();
+        match f.kind {
+            FormKind::SelfEvaluation => entry.0.push(f.clone()),
+            FormKind::Declaration => entry.1.push(f.clone()),
+            FormKind::Pair => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (selfs, decls) in years.values() {
+        if selfs.is_empty() {
+            continue;
+        }
+        for f in pack.program.check_pairs(selfs, decls) {
+            out.push(route(f, &selfs[0]));
+        }
+    }
+    out
+}
+
+/// The file a cross-check finding belongs to, and the finding placed there.
+fn route(mut f: Finding, first: &FiledForm) -> (String, Finding) {
+    let Some(Place::Elsewhere(home)) = f.at.clone() else {
+        // a rule that failed, or a finding at no cell of a form: the batch's first
+        // self-evaluation carries it, so it is not lost
+        if f.code != codes::RULE_FAILED.code {
+            f.message = format!("{}（交叉检查，位置不明）", f.message);
+        }
+        f.sheet = None;
+        return (first.file.clone(), f);
+    };
+    f.sheet = Some(home.sheet.clone());
+    f.at = Some(home.at.clone());
+    for r in &mut f.related {
+        if let Place::Elsewhere(e) = &r.at {
+            if e.file == home.file && e.sheet == home.sheet {
+                r.at = e.at.clone();
+            }
+        }
+    }
+    (home.file.clone(), f)
+}
