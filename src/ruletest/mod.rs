@@ -6,6 +6,7 @@
 
 mod form;
 mod spec;
+pub mod update;
 
 use crate::diag::{from_yaml_str, DiagKind, Problem};
 use crate::finding::Finding;
@@ -35,6 +36,9 @@ pub struct CaseResult {
     pub at: String,
     /// What happened.
     pub outcome: Outcome,
+    /// For a test that failed only because its findings differ: the `expect` that would pass
+    /// (`rules test --update` writes it).
+    pub proposal: Option<update::Proposal>,
 }
 
 /// Counts of a run.
@@ -103,20 +107,48 @@ pub fn run_file(
     for t in &file.tests {
         let line = t.name.referenced.line();
         let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
-        let outcome = match &t.skip {
-            Some(reason) => Outcome::Skipped(reason.clone()),
+        let (outcome, proposal) = match &t.skip {
+            Some(reason) => (Outcome::Skipped(reason.clone()), None),
             None => match run_case(pack, &schema, &codes, base.as_ref(), t, load) {
-                Ok(()) => Outcome::Passed,
-                Err(why) => Outcome::Failed(why),
+                Ok(()) => (Outcome::Passed, None),
+                Err(Failure { why, items }) => (
+                    Outcome::Failed(why),
+                    items.and_then(|items| {
+                        Some(update::Proposal {
+                            at: usize::try_from(t.expect.referenced.span().byte_offset()?).ok()?,
+                            old: update::entries(&t.expect.value),
+                            items,
+                        })
+                    }),
+                ),
             },
         };
         out.push(CaseResult {
             label,
             at: format!("{name}:{line}"),
             outcome,
+            proposal,
         });
     }
     Ok(out)
+}
+
+/// Why a test failed, and — when only its findings differ — the `expect` that would pass.
+struct Failure {
+    why: String,
+    items: Option<Vec<update::Item>>,
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Failure {
+        Failure { why, items: None }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(why: &str) -> Failure {
+        Failure::from(why.to_string())
+    }
 }
 
 /// Runs one test; `Err` explains the failure.
@@ -127,7 +159,7 @@ fn run_case(
     base: Option<&InlineForm>,
     t: &TestSpec,
     load: &Loader,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let only: Option<Vec<String>> = t
         .only
         .clone()
@@ -136,7 +168,8 @@ fn run_case(
         if !codes.contains(c.as_str()) && !c.starts_with('X') {
             return Err(format!(
                 "测试写法有误：规则包中没有规则 {c} (no such rule in the pack)"
-            ));
+            )
+            .into());
         }
     }
     let (findings, form) = match (&t.fixture, &t.form) {
@@ -179,7 +212,7 @@ fn run_case(
         .iter()
         .filter(|f| only.as_ref().is_none_or(|o| o.contains(&f.code)))
         .collect();
-    let expected: Vec<Expected> = match &t.expect {
+    let expected: Vec<Expected> = match &t.expect.value {
         Expect::Nothing => Vec::new(),
         Expect::Findings(e) => e.clone(),
     };
@@ -197,7 +230,7 @@ fn compare(
     expected: &[Expected],
     got: &[&Finding],
     form: Option<&InlineForm>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let mut used = vec![false; got.len()];
     let mut missing = Vec::new();
     for e in expected {
@@ -257,7 +290,10 @@ fn compare(
         why.push_str("  多余 (unexpected):\n");
         why.push_str(&list(extra));
     }
-    Err(why)
+    Err(Failure {
+        why,
+        items: Some(update::propose(expected, got, form)),
+    })
 }
 
 fn describe_expected(e: &Expected, place: Option<&str>) -> String {

@@ -39,8 +39,9 @@ pub struct TestSpec {
     /// A form file (xlsx, csv, yaml), relative to the test file.
     #[serde(default)]
     pub fixture: Option<String>,
-    /// The findings expected: `none`, or a list.
-    pub expect: Expect,
+    /// The findings expected: `none`, or a list; where its value starts in the file, so
+    /// `rules test --update` can rewrite it in place.
+    pub expect: Spanned<Expect>,
     /// Compare only findings with these codes.
     #[serde(default)]
     pub only: Option<Vec<String>>,
@@ -99,7 +100,7 @@ pub enum Expect {
 }
 
 /// One expected finding.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
     /// The rule code (`B004`).
