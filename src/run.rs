@@ -216,6 +216,7 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn internal_error(name: &str, why: &str) -> Checked {
     Checked {
         report: FileReport {
+            accepted: Vec::new(),
             path: name.to_string(),
             forms: 0,
             findings: vec![
@@ -228,6 +229,7 @@ pub fn internal_error(name: &str, why: &str) -> Checked {
 
 fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
     let mut report = FileReport {
+        accepted: Vec::new(),
         path: name.to_string(),
         forms: 0,
         findings: Vec::new(),
@@ -239,7 +241,8 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
                     for (form, mut found) in forms {
                         report.forms += 1;
                         found.extend(pack.program.check(&form));
-                        accept::apply(&form, &[], &mut found);
+                        let accepted = accept::apply(&form, &[], &mut found, name);
+                        report.accepted.extend(accepted);
                         report.findings.extend(found);
                     }
                     if report.forms == 0 {
@@ -274,7 +277,8 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
                 });
                 found.extend(problems);
                 found.extend(pack.program.check(&form));
-                accept::apply(&form, &sheet.merges, &mut found);
+                let accepted = accept::apply(&form, &sheet.merges, &mut found, name);
+                report.accepted.extend(accepted);
                 report.findings.extend(found);
                 continue;
             }
@@ -305,6 +309,7 @@ fn check_input_unguarded(pack: &Pack, name: &str, input: Input) -> Checked {
     }
     let order: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
     crate::outcome::sort_findings(&mut report.findings, &order);
+    crate::outcome::sort_accepted(&mut report.accepted, &order);
     Checked {
         report,
         sheets: book.sheets,
@@ -355,6 +360,7 @@ pub fn check_chosen(
 fn unread(name: &str, f: Finding) -> Checked {
     Checked {
         report: FileReport {
+            accepted: Vec::new(),
             path: name.to_string(),
             forms: 0,
             findings: vec![f],

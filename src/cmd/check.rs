@@ -50,6 +50,9 @@ pub struct CheckArgs {
     /// 报告后按代码统计问题数 (count findings per code).
     #[arg(long)]
     statistics: bool,
+    /// 在摘要前列出已接受的问题及其理由和出处 (list accepted findings with their reasons).
+    #[arg(long)]
+    show_accepted: bool,
     /// 有警告（即使没有错误）时退出码为 1 (exit 1 on warnings).
     #[arg(long)]
     deny_warnings: bool,
@@ -188,6 +191,7 @@ fn check_bytes(choice: &PackChoice, name: &str, bytes: &[u8], opts: &CheckOption
 fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked {
     run::Checked {
         report: FileReport {
+            accepted: Vec::new(),
             path,
             forms: 0,
             findings: vec![finding],
@@ -266,6 +270,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let unused = s.unused();
         if !unused.is_empty() {
             let r = FileReport {
+                accepted: Vec::new(),
                 path: s.path.clone(),
                 forms: 0,
                 findings: unused,
@@ -332,6 +337,7 @@ fn run_info<'r>(args: &CheckArgs, ruleset: &'r Ruleset, rules: &'r [RuleMeta]) -
         },
         quiet: args.quiet,
         statistics: args.statistics,
+        show_accepted: args.show_accepted,
     }
 }
 
@@ -376,7 +382,7 @@ fn check_files(
             c.suppressions.apply_as(&mut checked.report, &rel);
         }
         if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
-            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
+            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report) {
                 annotate_failed.store(true, Ordering::Relaxed);
             }
         }

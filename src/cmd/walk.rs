@@ -66,6 +66,7 @@ pub fn collect(
                     .collect::<Vec<_>>()
                     .join(" ");
                 problems.push(FileReport {
+                    accepted: Vec::new(),
                     path: display(p),
                     forms: 0,
                     findings: vec![
@@ -78,6 +79,7 @@ pub fn collect(
         } else {
             *usage_error = true;
             problems.push(FileReport {
+                accepted: Vec::new(),
                 path: display(p),
                 forms: 0,
                 findings: vec![codes::UNREADABLE.finding("文件不存在 (no such file)")],
@@ -102,6 +104,7 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
         format!("无法读取：{e}")
     };
     FileReport {
+        accepted: Vec::new(),
         path: display(path),
         forms: 0,
         findings: vec![codes::UNREADABLE.finding(why)],

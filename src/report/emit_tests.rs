@@ -16,6 +16,7 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let (dir, names) = super::formats_tests::seed_names();
     let mut files = vec![(
         FileReport {
+            accepted: Vec::new(),
             path: "missing.xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
@@ -68,6 +69,7 @@ fn run_info<'r>(ruleset: &'r Ruleset, rules: &'r [RuleMeta]) -> RunInfo<'r> {
         human: HumanOptions::default(),
         quiet: false,
         statistics: true,
+        show_accepted: false,
     }
 }
 
@@ -134,6 +136,7 @@ fn quiet_human_output_is_the_summary_alone() {
     let run = RunInfo {
         quiet: true,
         statistics: false,
+        show_accepted: false,
         ..run_info(&ruleset, &rules)
     };
     let reports: Vec<FileReport> = files.iter().map(|(r, _)| r.clone()).collect();

@@ -47,11 +47,13 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<FileReport>, Vec<Vec<String>>) {
 fn odd_files() -> Vec<FileReport> {
     vec![
         FileReport {
+            accepted: Vec::new(),
             path: "missing, \"quoted\".xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
         },
         FileReport {
+            accepted: Vec::new(),
             path: "in/说明 100%.xlsx".to_string(),
             forms: 1,
             findings: vec![
@@ -132,7 +134,17 @@ fn csv_parses_back_to_the_findings() {
         .collect();
     assert_eq!(
         header,
-        ["file", "sheet", "cell", "code", "severity", "title", "message"]
+        [
+            "file",
+            "sheet",
+            "cell",
+            "code",
+            "severity",
+            "title",
+            "message",
+            "accepted",
+            "accepted_by"
+        ]
     );
     let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let findings: Vec<(&FileReport, &Finding)> = files
@@ -148,6 +160,8 @@ fn csv_parses_back_to_the_findings() {
         // Formula-looking text is defused with a leading quote, nothing else changes.
         let message = row[6].strip_prefix('\'').unwrap_or(&row[6]);
         assert_eq!(message, f.message);
+        // nothing was accepted: both acceptance columns are empty
+        assert_eq!((&row[7], &row[8]), ("", ""));
     }
 }
 
@@ -192,6 +206,7 @@ fn junit_names_forms_without_findings() {
         version: "1".into(),
     };
     let clean = FileReport {
+        accepted: Vec::new(),
         path: "a.yaml".into(),
         forms: 2,
         findings: Vec::new(),

@@ -85,6 +85,7 @@ fn report() -> FileReport {
     }];
     over.help = Some("请核对 <评分>".into());
     FileReport {
+        accepted: Vec::new(),
         path: "forms/<x>.xlsx".into(),
         forms: 1,
         findings: vec![
@@ -160,6 +161,7 @@ fn html_merges_and_highlights() {
 #[test]
 fn html_top_and_filters() {
     let broken = FileReport {
+        accepted: Vec::new(),
         path: "broken.xlsx".into(),
         forms: 0,
         findings: vec![Finding {
@@ -168,6 +170,7 @@ fn html_top_and_filters() {
         }],
     };
     let clean = FileReport {
+        accepted: Vec::new(),
         path: "clean.xlsx".into(),
         forms: 1,
         findings: vec![],

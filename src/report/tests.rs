@@ -294,6 +294,7 @@ fn opts(width: usize) -> HumanOptions {
 
 fn file(findings: Vec<Finding>) -> FileReport {
     FileReport {
+        accepted: Vec::new(),
         path: P3.into(),
         forms: 1,
         findings,
@@ -357,6 +358,7 @@ fn human_file_level_error() {
     f.message = "文件不是有效的 xlsx 工作簿（zip 结构损坏）".into();
     f.help = Some("请用 Excel 或 WPS 重新另存为 .xlsx 后再检查。".into());
     let report = FileReport {
+        accepted: Vec::new(),
         path: "tests/fixtures/broken.xlsx".into(),
         forms: 0,
         findings: vec![f],
@@ -378,6 +380,7 @@ fn human_path_finding_has_no_snippet() {
     f.title = "得分不得超过分值".into();
     f.message = "得分 7 超过分值 6".into();
     let report = FileReport {
+        accepted: Vec::new(),
         path: "shenzhen-commerce-2020.yaml".into(),
         forms: 9,
         findings: vec![f],
@@ -433,6 +436,7 @@ fn summary_line() {
 #[test]
 fn json_document() {
     let yaml = FileReport {
+        accepted: Vec::new(),
         path: "shenzhen-commerce-2020.yaml".into(),
         forms: 9,
         findings: vec![Finding {
@@ -452,6 +456,7 @@ fn json_document() {
         }],
     };
     let broken = FileReport {
+        accepted: Vec::new(),
         path: "tests/fixtures/broken.xlsx".into(),
         forms: 0,
         findings: vec![finding("X001", Severity::Error, None, None)],

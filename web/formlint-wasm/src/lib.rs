@@ -345,6 +345,7 @@ impl Engine {
                 },
                 quiet: false,
                 statistics: false,
+                show_accepted: false,
             },
         );
         let mut out = String::new();
@@ -365,6 +366,7 @@ impl Engine {
             if !unused.is_empty() {
                 emitter.file_without_sheets(
                     FileReport {
+                        accepted: Vec::new(),
                         path: s.path.clone(),
                         forms: 0,
                         findings: unused,
@@ -391,7 +393,7 @@ impl Engine {
         }) {
             return Err(err(format!("{} {}：{}", f.code, f.title, f.message)));
         }
-        formlint::annotate::annotate_xlsx(bytes, findings).map_err(err)
+        formlint::annotate::annotate_report(bytes, &checked.report).map_err(err)
     }
 }
 
