@@ -27,7 +27,11 @@ fn main() {
         .collect();
     dirs.sort();
     let mut out = String::from("static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n");
-    let mut tests = String::from("static EMBEDDED_TESTS: &[(&str, &[(&str, &[u8])])] = &[\n");
+    let mut tests = String::from(
+        "/// One pack's test files: path below the pack (`tests/…`) and bytes.\n\
+         type TestFiles = &'static [(&'static str, &'static [u8])];\n\
+         static EMBEDDED_TESTS: &[(&str, TestFiles)] = &[\n",
+    );
     for dir in dirs {
         let manifest_path = dir.join("pack.yaml");
         let text = std::fs::read_to_string(&manifest_path).expect("pack.yaml");

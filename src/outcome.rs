@@ -97,7 +97,9 @@ impl AcceptedBy {
     pub fn place(&self) -> String {
         match (self.kind, &self.line, &self.sheet, &self.at) {
             (_, Some(l), _, _) => format!("{}:{l}", self.file),
-            (AcceptKind::Comment, _, Some(s), Some(at)) => format!("{} › {s}!{at} 的批注", self.file),
+            (AcceptKind::Comment, _, Some(s), Some(at)) => {
+                format!("{} › {s}!{at} 的批注", self.file)
+            }
             (_, _, _, Some(at)) => format!("{} › {at}", self.file),
             _ => self.file.clone(),
         }

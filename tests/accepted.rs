@@ -87,7 +87,10 @@ fn the_json_report_lists_each_accepted_finding_with_its_entry_and_reason() {
         .iter()
         .any(|f| f["code"] == "S002"));
     let files = doc["files"].as_array().expect("files");
-    let per_file: Vec<u64> = files.iter().map(|f| f["accepted"].as_u64().unwrap_or(0)).collect();
+    let per_file: Vec<u64> = files
+        .iter()
+        .map(|f| f["accepted"].as_u64().unwrap_or(0))
+        .collect();
     assert_eq!(per_file, [1, 1, 1]);
     assert!(n(&doc) > 0);
 }
@@ -102,10 +105,16 @@ fn accepted_findings_do_not_change_the_exit_code_and_the_summary_counts_them() {
     let (code, out, _) = formlint_at(tmp.path(), &["check", p3, "-q"]);
     assert_eq!(code, 0, "accepted, it fails nothing: {out}");
     assert!(out.contains("0 个错误"), "{out}");
-    assert!(out.contains("；已接受 1 条（--show-accepted 查看）"), "{out}");
+    assert!(
+        out.contains("；已接受 1 条（--show-accepted 查看）"),
+        "{out}"
+    );
     let (code, out, _) = formlint_at(tmp.path(), &["check", "forms", "--show-accepted"]);
     assert_eq!(code, 0, "{out}");
-    let list = out.split("已接受 3 条（不计入问题数）：\n").nth(1).expect("the list");
+    let list = out
+        .split("已接受 3 条（不计入问题数）：\n")
+        .nth(1)
+        .expect("the list");
     insta::assert_snapshot!(list);
 }
 
@@ -129,26 +138,45 @@ fn machine_formats_mark_accepted_findings_as_accepted() {
         })
         .collect();
     assert_eq!(suppressed.len(), 3, "{suppressed:?}");
-    assert!(suppressed.contains(&("S002", "external", REASON)), "{suppressed:?}");
-    assert!(suppressed.iter().filter(|s| s.1 == "inSource").count() == 2, "{suppressed:?}");
+    assert!(
+        suppressed.contains(&("S002", "external", REASON)),
+        "{suppressed:?}"
+    );
+    assert!(
+        suppressed.iter().filter(|s| s.1 == "inSource").count() == 2,
+        "{suppressed:?}"
+    );
     // CSV: accepted rows carry the reason and the entry; the others leave both empty
     let csv = run("csv");
     let header = csv.lines().next().expect("header");
-    assert!(header.ends_with(",message,accepted,accepted_by"), "{header}");
+    assert!(
+        header.ends_with(",message,accepted,accepted_by"),
+        "{header}"
+    );
     let accepted: Vec<&str> = csv.lines().filter(|l| l.contains(REASON)).collect();
     assert_eq!(accepted.len(), 1, "{csv}");
-    assert!(accepted[0].ends_with(&format!(",{REASON},forms/formlint.toml:3")), "{csv}");
-    assert!(csv.lines().filter(|l| l.ends_with(",,")).count() > 3, "{csv}");
+    assert!(
+        accepted[0].ends_with(&format!(",{REASON},forms/formlint.toml:3")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().filter(|l| l.ends_with(",,")).count() > 3,
+        "{csv}"
+    );
     // JUnit: accepted findings are output, never failures
     let junit = run("junit");
-    assert!(junit.contains(&format!("已接受 自评表!I16 error [S002]")), "{junit}");
+    assert!(junit.contains("已接受 自评表!I16 error [S002]"), "{junit}");
     assert!(!junit.contains("<failure"), "no error is left: {junit}");
     // GitHub: annotations are for what is to be fixed; accepted findings get none
     let github = run("github");
     assert!(!github.contains("S002"), "{github}");
     // HTML: listed greyed, with the reason, behind their own toggle
     let html = run("html");
-    assert_eq!(html.matches(" accepted\" id=").count(), 3, "three accepted items");
+    assert_eq!(
+        html.matches(" accepted\" id=").count(),
+        3,
+        "three accepted items"
+    );
     assert!(html.contains("data-filter=\"accepted\""), "the toggle");
     assert!(html.contains(&format!("已接受：{REASON}（forms/formlint.toml:3）")));
     assert!(html.contains("<b id=\"total-accepted\">3</b>"));
@@ -158,8 +186,10 @@ fn machine_formats_mark_accepted_findings_as_accepted() {
 fn annotated_copies_list_accepted_findings_as_accepted() {
     let tmp = tempfile::tempdir().expect("tmp");
     reviewed(tmp.path());
-    let (code, out, err) =
-        formlint_at(tmp.path(), &["check", "forms", "--annotate", "checked", "-q"]);
+    let (code, out, err) = formlint_at(
+        tmp.path(),
+        &["check", "forms", "--annotate", "checked", "-q"],
+    );
     assert_eq!(code, 0, "{out}{err}");
     let copy = std::fs::read(tmp.path().join("checked/P3-贸易摩擦应对事务.xlsx")).expect("copy");
     let mut book: Xlsx<_> =

@@ -35,10 +35,14 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn init_from_writes_a_self_contained_copy_that_passes_check_and_test() {
     for pack in PACKS {
         let tmp = tempfile::tempdir().expect("tmp");
-        let (code, out, err) = formlint_at(tmp.path(), &["rules", "init", "我的规则", "--from", pack]);
+        let (code, out, err) =
+            formlint_at(tmp.path(), &["rules", "init", "我的规则", "--from", pack]);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("规则包 我的规则 0.1.0"), "{out}");
-        assert!(out.contains("取自文件夹名"), "says where the name came from: {out}");
+        assert!(
+            out.contains("取自文件夹名"),
+            "says where the name came from: {out}"
+        );
         let dir = tmp.path().join("我的规则");
         let manifest = std::fs::read_to_string(dir.join("pack.yaml")).expect("manifest");
         assert!(manifest.contains("\nname: 我的规则\n"), "{manifest}");
@@ -70,12 +74,23 @@ fn init_takes_a_name_and_a_version_and_says_what_it_chose() {
     let tmp = tempfile::tempdir().expect("tmp");
     let (code, out, err) = formlint_at(
         tmp.path(),
-        &["rules", "init", "p", "--from", "shenzhen-2020@1.0.0", "--name", "深圳 2021: 试行"],
+        &[
+            "rules",
+            "init",
+            "p",
+            "--from",
+            "shenzhen-2020@1.0.0",
+            "--name",
+            "深圳 2021: 试行",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("由 --name 指定"), "{out}");
     let manifest = std::fs::read_to_string(tmp.path().join("p/pack.yaml")).expect("manifest");
-    assert!(manifest.contains("\nname: \"深圳 2021: 试行\"\n"), "{manifest}");
+    assert!(
+        manifest.contains("\nname: \"深圳 2021: 试行\"\n"),
+        "{manifest}"
+    );
     let (code, out, err) = formlint_at(tmp.path(), &["rules", "check", "p"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("深圳 2021: 试行 0.1.0"), "{out}");
@@ -85,18 +100,25 @@ fn init_takes_a_name_and_a_version_and_says_what_it_chose() {
 fn init_extend_writes_a_pack_that_only_overrides() {
     for pack in PACKS {
         let tmp = tempfile::tempdir().expect("tmp");
-        let (code, out, err) =
-            formlint_at(tmp.path(), &["rules", "init", "继承", "--from", pack, "--extend"]);
+        let (code, out, err) = formlint_at(
+            tmp.path(),
+            &["rules", "init", "继承", "--from", pack, "--extend"],
+        );
         assert_eq!(code, 0, "{out}{err}");
         let dir = tmp.path().join("继承");
         let written = tree(&dir);
         assert!(
-            !written.keys().any(|k| k.ends_with(".rules") || k == "layout.yaml"),
+            !written
+                .keys()
+                .any(|k| k.ends_with(".rules") || k == "layout.yaml"),
             "{pack}: no rules copied: {:?}",
             written.keys()
         );
         let manifest = String::from_utf8(written["pack.yaml"].clone()).expect("utf8");
-        assert!(manifest.contains(&format!("\nextends: {pack}@1.0.0\n")), "{manifest}");
+        assert!(
+            manifest.contains(&format!("\nextends: {pack}@1.0.0\n")),
+            "{manifest}"
+        );
         for args in [["rules", "check", "继承"], ["rules", "test", "继承"]] {
             let (code, out, err) = formlint_at(tmp.path(), &args);
             assert_eq!(code, 0, "{pack} {args:?}: {out}{err}");
@@ -117,7 +139,10 @@ fn init_extend_writes_a_pack_that_only_overrides() {
         assert!(uncommented.contains("\nparams:\n"), "{uncommented}");
         std::fs::write(dir.join("pack.yaml"), &uncommented).expect("write");
         let (code, out, err) = formlint_at(tmp.path(), &["rules", "check", "继承"]);
-        assert_eq!(code, 0, "{pack}: the examples load: {out}{err}\n{uncommented}");
+        assert_eq!(
+            code, 0,
+            "{pack}: the examples load: {out}{err}\n{uncommented}"
+        );
     }
 }
 
@@ -126,22 +151,37 @@ fn init_refuses_a_folder_in_use_and_names_the_built_in_packs() {
     let tmp = tempfile::tempdir().expect("tmp");
     std::fs::create_dir(tmp.path().join("旧")).expect("mkdir");
     std::fs::write(tmp.path().join("旧/笔记.txt"), "保留").expect("write");
-    let (code, _, err) = formlint_at(tmp.path(), &["rules", "init", "旧", "--from", "shenzhen-2020"]);
+    let (code, _, err) = formlint_at(
+        tmp.path(),
+        &["rules", "init", "旧", "--from", "shenzhen-2020"],
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("已存在且不是空文件夹"), "{err}");
-    assert_eq!(std::fs::read_to_string(tmp.path().join("旧/笔记.txt")).expect("kept"), "保留");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("旧/笔记.txt")).expect("kept"),
+        "保留"
+    );
     assert_eq!(tree(&tmp.path().join("旧")).len(), 1, "nothing written");
     // an empty folder is fine
     std::fs::create_dir(tmp.path().join("空")).expect("mkdir");
-    let (code, out, err) = formlint_at(tmp.path(), &["rules", "init", "空", "--from", "central-2020"]);
+    let (code, out, err) = formlint_at(
+        tmp.path(),
+        &["rules", "init", "空", "--from", "central-2020"],
+    );
     assert_eq!(code, 0, "{out}{err}");
-    let (code, _, err) = formlint_at(tmp.path(), &["rules", "init", "新", "--from", "shenzen-2020"]);
+    let (code, _, err) = formlint_at(
+        tmp.path(),
+        &["rules", "init", "新", "--from", "shenzen-2020"],
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("没有名为“shenzen-2020”的内置规则包"), "{err}");
     assert!(err.contains("shenzhen-2020、central-2020"), "{err}");
     assert!(err.contains("是不是“shenzhen-2020”？"), "{err}");
     assert!(!tmp.path().join("新").exists());
-    let (code, _, err) = formlint_at(tmp.path(), &["rules", "init", "新", "--from", "shenzhen-2020@2.0.0"]);
+    let (code, _, err) = formlint_at(
+        tmp.path(),
+        &["rules", "init", "新", "--from", "shenzhen-2020@2.0.0"],
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("版本是 1.0.0，不是 2.0.0"), "{err}");
 }
@@ -153,7 +193,10 @@ fn reweighted(tmp: &Path) -> std::path::PathBuf {
     let dir = tmp.join("pack");
     let params = dir.join("params.rules");
     let text = std::fs::read_to_string(&params).expect("params");
-    let changed = text.replace("{产出指标: 50, 效益指标: 40}", "{产出指标: 60, 效益指标: 30}");
+    let changed = text.replace(
+        "{产出指标: 50, 效益指标: 40}",
+        "{产出指标: 60, 效益指标: 30}",
+    );
     assert_ne!(text, changed);
     std::fs::write(&params, changed).expect("write");
     dir
@@ -192,8 +235,14 @@ fn update_rewrites_only_the_expectations_of_failing_tests_and_the_next_run_is_gr
     assert!(out.contains("pack/tests/weights.yaml（3 个）"), "{out}");
     // the diff is shown: every line added or removed is about W001
     let section = out.split("更新期望结果").nth(1).expect("update section");
-    for l in section.lines().filter(|l| l.starts_with("+ ") || l.starts_with("- ")) {
-        assert!(l.contains("W001") || l.trim_end().ends_with("expect:") || l.ends_with("expect: none"), "{l}");
+    for l in section
+        .lines()
+        .filter(|l| l.starts_with("+ ") || l.starts_with("- "))
+    {
+        assert!(
+            l.contains("W001") || l.trim_end().ends_with("expect:") || l.ends_with("expect: none"),
+            "{l}"
+        );
     }
     let (code, out, err) = formlint_at(tmp.path(), &["rules", "test", "pack"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -201,7 +250,10 @@ fn update_rewrites_only_the_expectations_of_failing_tests_and_the_next_run_is_gr
     // files without a failing test are byte for byte as they were; in the others only
     // expectations changed, comments and every other line kept
     let after = tree(&dir.join("tests"));
-    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
     let mut unchanged = 0;
     for (name, old) in &before {
         let new = &after[name];
@@ -217,7 +269,11 @@ fn update_rewrites_only_the_expectations_of_failing_tests_and_the_next_run_is_gr
         for l in lines_gone(&old, &new).iter().chain(&lines_gone(&new, &old)) {
             assert!(expectation(l), "{name}: {l}");
         }
-        let comments = |t: &str| t.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        let comments = |t: &str| {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .count()
+        };
         assert_eq!(comments(&old), comments(&new), "{name}");
     }
     assert!(unchanged > 0, "some test files had no failing test");
@@ -242,4 +298,44 @@ fn update_leaves_tests_it_cannot_fix_and_says_so() {
     assert!(now.contains("patch: { 总分分数: 90 }"), "left as written");
     let (_, out, _) = formlint_at(tmp.path(), &["rules", "test", "pack"]);
     assert!(out.trim_end().ends_with(" passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn a_pack_that_disables_a_rule_skips_the_inherited_tests_of_that_rule() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (code, out, err) = formlint_at(
+        tmp.path(),
+        &["rules", "init", "p", "--from", "shenzhen-2020", "--extend"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let manifest = tmp.path().join("p/pack.yaml");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    std::fs::write(&manifest, format!("{text}\ndisable: [U001]\n")).expect("write");
+    let (code, out, err) = formlint_at(tmp.path(), &["rules", "test", "p"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("test U001/标“万元”而金额按元填写 ... skipped (规则 U001 已在 pack.yaml 的 disable 中停用 (rule disabled))"),
+        "{out}"
+    );
+    // the forms on which U001 was expected fail: the rule is off now
+    assert!(
+        out.trim_end().ends_with("passed, 2 failed; 3 skipped"),
+        "{out}"
+    );
+    let (code, out, err) = formlint_at(tmp.path(), &["rules", "test", "p", "--update"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for l in out
+        .lines()
+        .filter(|l| l.starts_with("- ") || l.starts_with("+ "))
+    {
+        let gone = l.starts_with("- ") && l.contains("U001");
+        let expect_line = l.contains("expect:");
+        assert!(gone || expect_line, "only U001 goes: {l}");
+    }
+    let (code, out, _) = formlint_at(tmp.path(), &["rules", "test", "p"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.trim_end().ends_with("passed, 0 failed; 3 skipped"),
+        "{out}"
+    );
 }

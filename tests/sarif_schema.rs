@@ -110,7 +110,15 @@ fn accepted_findings_are_suppressed_results_and_valid() {
     }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/accept");
     let bytes = std::fs::read(format!("{dir}/P3-批注接受.xlsx")).expect("fixture");
-    reports.push(run::check_file(&pack, "accept/P3-批注接受.xlsx", &bytes, &CheckOptions::default()).report);
+    reports.push(
+        run::check_file(
+            &pack,
+            "accept/P3-批注接受.xlsx",
+            &bytes,
+            &CheckOptions::default(),
+        )
+        .report,
+    );
     let sarif = render_sarif(&ruleset, &pack.rule_meta(), &reports);
     validate(&sarif);
     let log: serde_json::Value = serde_json::from_str(&sarif).expect("json");

@@ -173,8 +173,10 @@ fn acceptance_without_place_takes_the_code_anywhere() {
     let accepted = apply(&form, &[], &mut findings, "P3.yaml");
     assert_eq!(findings.len(), 1);
     assert_eq!(accepted.len(), 2);
-    assert!(accepted.iter().all(|a| a.by.kind == crate::outcome::AcceptKind::Form
-        && a.by.place() == "P3.yaml › forms[0].accept[0]"
-        && a.by.reason == "整表接受"));
+    assert!(accepted
+        .iter()
+        .all(|a| a.by.kind == crate::outcome::AcceptKind::Form
+            && a.by.place() == "P3.yaml › forms[0].accept[0]"
+            && a.by.reason == "整表接受"));
     assert_eq!(findings[0].code, "S005");
 }

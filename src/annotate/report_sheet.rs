@@ -81,12 +81,7 @@ pub(super) fn build(
         let (level, message) = match acc {
             Some(a) => (
                 format!("已接受（{}）", severity_label(f.severity)),
-                format!(
-                    "{}（已接受：{}；{}）",
-                    f.message,
-                    a.by.reason,
-                    a.by.place()
-                ),
+                format!("{}（已接受：{}；{}）", f.message, a.by.reason, a.by.place()),
             ),
             None => (severity_label(f.severity).to_string(), f.message.clone()),
         };

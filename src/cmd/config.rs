@@ -96,9 +96,7 @@ impl Configs {
 
     fn read(&mut self, path: &Path) -> Result<usize, ExitCode> {
         // found upward as a canonical path: shown relative to the current folder when inside it
-        let cwd = std::env::current_dir()
-            .and_then(std::fs::canonicalize)
-            .ok();
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
         let relative = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok());
         let shown = relative
             .unwrap_or(path)

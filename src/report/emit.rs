@@ -176,8 +176,7 @@ impl<'r> Emitter<'r> {
             statistics: run.statistics,
             human: format == Format::Human,
             quiet: run.quiet,
-            accepted: (format == Format::Human && run.show_accepted && !run.quiet)
-                .then(Vec::new),
+            accepted: (format == Format::Human && run.show_accepted && !run.quiet).then(Vec::new),
         }
     }
 
@@ -200,7 +199,12 @@ impl<'r> Emitter<'r> {
     pub fn file(&mut self, report: FileReport, kept: FromSheets, out: &mut dyn FnMut(&str)) {
         self.totals.add(&report);
         if let Some(list) = &mut self.accepted {
-            list.extend(report.accepted.iter().map(|a| (report.path.clone(), a.clone())));
+            list.extend(
+                report
+                    .accepted
+                    .iter()
+                    .map(|a| (report.path.clone(), a.clone())),
+            );
         }
         match &mut self.state {
             State::Human => {

@@ -6,8 +6,8 @@
 
 use super::{Counts, FileReport, Ruleset, Skipped};
 use crate::finding::{Finding, Severity};
-use crate::outcome::AcceptedBy;
 use crate::form::Place;
+use crate::outcome::AcceptedBy;
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -152,11 +152,11 @@ fn filters(out: &mut String, c: Counts, codes: &BTreeMap<&str, (usize, &str)>, a
     }
     out.push_str("</div>\n");
     if accepted > 0 {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<div class=\"group\"><span class=\"legend\">已接受</span><label class=\"chip accepted\">\
              <input type=\"checkbox\" data-filter=\"accepted\" value=\"shown\" checked> 显示已接受的问题 \
-             <span class=\"n\">{accepted}</span></label></div>\n"
+             <span class=\"n\">{accepted}</span></label></div>"
         );
     }
     out.push_str("<span class=\"shown\" id=\"shown\"></span>\n</nav>\n");
@@ -193,12 +193,11 @@ fn file_section(
         .enumerate()
         .map(|(si, s)| Grid::new(s, cells_on(report, sheets, s), &format!("c{index}-{si}-")))
         .collect();
-    let all = report.findings.iter().map(|f| (f, None)).chain(
-        report
-            .accepted
-            .iter()
-            .map(|a| (&a.finding, Some(&a.by))),
-    );
+    let all = report
+        .findings
+        .iter()
+        .map(|f| (f, None))
+        .chain(report.accepted.iter().map(|a| (&a.finding, Some(&a.by))));
     let placed: Vec<Placed> = all
         .map(|(f, accepted)| {
             let id = format!("f{next_id}");
@@ -265,7 +264,8 @@ fn finding_item(out: &mut String, p: &Placed) {
         Some(_) => format!("已接受 {}", tip(f)),
         None => tip(f),
     };
-    let _ = write!(
+    let _ =
+        write!(
         out,
         "<li class=\"finding sev-{sev}{}{}\" id=\"{}\" data-severity=\"{sev}\" data-code=\"{}\" \
          data-tip=\"{}\"",

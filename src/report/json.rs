@@ -2,9 +2,9 @@
 //! `docs/report.schema.json`. Serde structs (not maps) keep the key order stable.
 
 use super::{Counts, FileReport, Ruleset, Skipped};
-use crate::outcome::{AcceptKind, Accepted};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::{AcceptKind, Accepted};
 use serde::Serialize;
 
 /// The document's opening members, written before any finding.
@@ -212,7 +212,11 @@ impl<'r> JsonWriter<'r> {
         for a in &file.accepted {
             self.accepted_json
                 .push_str(if self.accepted == 0 { "\n" } else { ",\n" });
-            indent_into(&mut self.accepted_json, &pretty(&accepted(&file.path, a)), "    ");
+            indent_into(
+                &mut self.accepted_json,
+                &pretty(&accepted(&file.path, a)),
+                "    ",
+            );
             self.accepted += 1;
         }
         self.files_json

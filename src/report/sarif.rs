@@ -4,9 +4,9 @@
 //! Validated against the SARIF schema in `tests/sarif_schema.rs`.
 
 use super::{FileReport, RuleMeta, Ruleset};
-use crate::outcome::{AcceptKind, Accepted};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::{AcceptKind, Accepted};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -214,7 +214,9 @@ fn encode(s: &str) -> String {
 fn run_rules(rules: &[RuleMeta], files: &[FileReport]) -> Vec<RuleMeta> {
     let mut out = rules.to_vec();
     let mut extra: BTreeMap<&str, &Finding> = BTreeMap::new();
-    let accepted = files.iter().flat_map(|f| f.accepted.iter().map(|a| &a.finding));
+    let accepted = files
+        .iter()
+        .flat_map(|f| f.accepted.iter().map(|a| &a.finding));
     for f in files.iter().flat_map(|f| &f.findings).chain(accepted) {
         if !rules.iter().any(|r| r.code == f.code) {
             extra.entry(&f.code).or_insert(f);

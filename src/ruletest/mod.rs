@@ -107,7 +107,17 @@ pub fn run_file(
     for t in &file.tests {
         let line = t.name.referenced.line();
         let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
-        let (outcome, proposal) = match &t.skip {
+        // a pack that switches a rule off (`disable:`) keeps its base's tests of that rule
+        let disabled = t
+            .only
+            .iter()
+            .flatten()
+            .chain(t.rule.iter())
+            .find(|c| pack.manifest.disable.iter().any(|d| d.value == **c));
+        let skip = t.skip.clone().or_else(|| {
+            disabled.map(|c| format!("规则 {c} 已在 pack.yaml 的 disable 中停用 (rule disabled)"))
+        });
+        let (outcome, proposal) = match &skip {
             Some(reason) => (Outcome::Skipped(reason.clone()), None),
             None => match run_case(pack, &schema, &codes, base.as_ref(), t, load) {
                 Ok(()) => (Outcome::Passed, None),
@@ -166,10 +176,9 @@ fn run_case(
         .or_else(|| t.rule.as_ref().map(|r| vec![r.clone()]));
     for c in only.iter().flatten() {
         if !codes.contains(c.as_str()) && !c.starts_with('X') {
-            return Err(format!(
-                "测试写法有误：规则包中没有规则 {c} (no such rule in the pack)"
-            )
-            .into());
+            return Err(
+                format!("测试写法有误：规则包中没有规则 {c} (no such rule in the pack)").into(),
+            );
         }
     }
     let (findings, form) = match (&t.fixture, &t.form) {

@@ -47,7 +47,8 @@ pub(super) fn propose(
     };
     let at_place = |e: &Expected, f: &Finding| {
         f.code == e.code
-            && place_of(e).is_none_or(|p| f.at.as_ref().is_some_and(|at| form::short_place(at) == p))
+            && place_of(e)
+                .is_none_or(|p| f.at.as_ref().is_some_and(|at| form::short_place(at) == p))
     };
     let with_message = |e: &Expected, f: &Finding| {
         e.message
@@ -120,11 +121,15 @@ fn expected_of(f: &Finding) -> Expected {
 /// A YAML scalar in a flow mapping: as written when YAML reads it back as the same text
 /// (`F9`, `项目名称`, `合计 55，应等于 50`), else double-quoted (JSON's escapes are YAML's).
 fn quoted(s: &str) -> String {
-    let reserved = ["null", "true", "false", "~", "none", "yes", "no", "on", "off"];
+    let reserved = [
+        "null", "true", "false", "~", "none", "yes", "no", "on", "off",
+    ];
     let plain = !s.is_empty()
         && s.trim() == s
         && !s.starts_with(['-', '?', '&', '*', '!', '|', '>', '%', '@', '`', '.'])
-        && !s.chars().any(|c| c.is_control() || ":,[]{}#\"'\\".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_control() || ":,[]{}#\"'\\".contains(c))
         && s.parse::<f64>().is_err()
         && !reserved.iter().any(|r| r.eq_ignore_ascii_case(s));
     if plain {
@@ -201,23 +206,30 @@ fn flow_end(text: &str, at: usize) -> Option<usize> {
 
 fn locate(text: &str, value: usize) -> Result<ValueAt, String> {
     let before = &text[..value];
-    let key = before
+    let keys: Vec<usize> = before
         .rmatch_indices("expect")
         .map(|(i, _)| i)
-        .find(|&i| {
-            let rest = &text[i + "expect".len()..value];
-            let rest = rest.trim_start_matches(' ');
-            rest.starts_with(':')
+        .filter(|&i| {
+            text[i + "expect".len()..value]
+                .trim_start_matches(' ')
+                .starts_with(':')
         })
-        .ok_or("找不到 expect 键 (no `expect:` key)")?;
-    let key_line = line_start(text, key);
-    let lead = &text[key_line..key];
-    let key_indent = lead.chars().count();
-    if !lead.trim().is_empty() && lead.trim() != "-" {
-        return Err("expect 写在流式映射 {…} 中，无法自动更新 (flow mapping)".into());
-    }
+        .collect();
+    let lead_of = |i: usize| &text[line_start(text, i)..i];
+    // the key starts its line (or follows the `- ` of its test); one inside `{…}` does not
+    let key = match keys
+        .iter()
+        .find(|&&i| matches!(lead_of(i).trim(), "" | "-"))
+    {
+        Some(&k) => k,
+        None if !keys.is_empty() => {
+            return Err("expect 写在流式映射 {…} 中，无法自动更新 (flow mapping)".into())
+        }
+        None => return Err("找不到 expect 键 (no `expect:` key)".into()),
+    };
+    let lead = lead_of(key);
     let key_indent = if lead.trim() == "-" {
-        key_indent
+        lead.chars().count()
     } else {
         indent_of(lead)
     };

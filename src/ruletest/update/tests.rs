@@ -29,10 +29,7 @@ fn a_block_list_keeps_the_entries_that_still_match_and_the_rest_of_the_file() {
     let (out, done) = rewrite("t.yaml", FILE, &[("B004/一".into(), &p)]).expect("rewrite");
     assert_eq!(
         out,
-        FILE.replace(
-            "      - B004\n\n",
-            "      - { code: B004, cell: G3 }\n\n"
-        )
+        FILE.replace("      - B004\n\n", "      - { code: B004, cell: G3 }\n\n")
     );
     assert_eq!(done.len(), 1);
     assert!(diff(&done[0].old, &done[0].new).contains("+       - { code: B004, cell: G3 }"));
@@ -40,10 +37,18 @@ fn a_block_list_keeps_the_entries_that_still_match_and_the_rest_of_the_file() {
 
 #[test]
 fn none_becomes_a_list_and_a_list_becomes_none() {
-    let two = proposal_at(FILE, "name: 二\n    rule: B004\n    expect:", vec![], vec![
-        Item::New(e("B004", None, Some("超过“预算”"))),
-    ]);
-    let three = proposal_at(FILE, "name: 三\n    expect:", vec![e("B004", None, None)], vec![]);
+    let two = proposal_at(
+        FILE,
+        "name: 二\n    rule: B004\n    expect:",
+        vec![],
+        vec![Item::New(e("B004", None, Some("超过“预算”")))],
+    );
+    let three = proposal_at(
+        FILE,
+        "name: 三\n    expect:",
+        vec![e("B004", None, None)],
+        vec![],
+    );
     let (out, done) = rewrite(
         "t.yaml",
         FILE,
@@ -62,7 +67,12 @@ fn none_becomes_a_list_and_a_list_becomes_none() {
 #[test]
 fn an_expect_inside_a_flow_mapping_is_refused() {
     let text = "tests:\n  - { name: x, expect: none }\n";
-    let p = proposal_at(text, "expect:", vec![], vec![Item::New(e("B004", None, None))]);
+    let p = proposal_at(
+        text,
+        "expect:",
+        vec![],
+        vec![Item::New(e("B004", None, None))],
+    );
     let err = rewrite("t.yaml", text, &[("x".into(), &p)]).expect_err("flow");
     assert!(err.contains("流式"), "{err}");
 }
@@ -82,10 +92,32 @@ fn entries_are_quoted_only_where_yaml_needs_it() {
         render_entry(&e("X006", None, Some("a, b: \"c\""))),
         "{ code: X006, message: \"a, b: \\\"c\\\"\" }"
     );
-    assert_eq!(render_entry(&e("S001", None, Some("100"))), "{ code: S001, message: \"100\" }");
+    assert_eq!(
+        render_entry(&e("S001", None, Some("100"))),
+        "{ code: S001, message: \"100\" }"
+    );
     let path = Expected {
         path: Some("指标[4].一级指标".into()),
         ..e("W001", None, None)
     };
-    assert_eq!(render_entry(&path), "{ code: W001, path: \"指标[4].一级指标\" }");
+    assert_eq!(
+        render_entry(&path),
+        "{ code: W001, path: \"指标[4].一级指标\" }"
+    );
+}
+
+#[test]
+fn a_comment_naming_expect_is_not_taken_for_the_key() {
+    let text = "tests:\n  - name: x\n    expect:   # 旧的 expect: 见下\n      - B004\n  - name: y\n    expect: none\n";
+    let p = proposal_at(
+        text,
+        "expect:   # 旧的 expect: 见下\n",
+        vec![e("B004", None, None)],
+        vec![],
+    );
+    let (out, _) = rewrite("t.yaml", text, &[("x".into(), &p)]).expect("rewrite");
+    assert_eq!(
+        out,
+        "tests:\n  - name: x\n    expect: none\n  - name: y\n    expect: none\n"
+    );
 }
