@@ -49,18 +49,6 @@ pub struct FileReport {
     pub accepted: Vec<Accepted>,
 }
 
-impl FileReport {
-    /// A report of `findings` on the file `path` with `forms` forms and nothing accepted.
-    pub fn new(path: impl Into<String>, forms: usize, findings: Vec<Finding>) -> FileReport {
-        FileReport {
-            path: path.into(),
-            forms,
-            findings,
-            accepted: Vec::new(),
-        }
-    }
-}
-
 /// Where an acceptance is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -50,7 +50,7 @@ pub struct CheckArgs {
     /// 报告后按代码统计问题数 (count findings per code).
     #[arg(long)]
     statistics: bool,
-    /// 在摘要前列出已接受的问题及其理由和出处 (list accepted findings with their reasons).
+    /// 人读报告在摘要前列出已接受的问题及其理由和出处，-q 时也列出 (list accepted findings with their reasons).
     #[arg(long)]
     show_accepted: bool,
     /// 有警告（即使没有错误）时退出码为 1 (exit 1 on warnings).

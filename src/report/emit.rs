@@ -176,7 +176,7 @@ impl<'r> Emitter<'r> {
             statistics: run.statistics,
             human: format == Format::Human,
             quiet: run.quiet,
-            accepted: (format == Format::Human && run.show_accepted && !run.quiet).then(Vec::new),
+            accepted: (format == Format::Human && run.show_accepted).then(Vec::new),
         }
     }
 

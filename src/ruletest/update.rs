@@ -255,7 +255,7 @@ fn locate(text: &str, value: usize) -> Result<ValueAt, String> {
         });
     }
     // a block sequence: lines indented past the key, or `- ` at its indentation
-    let mut end = value;
+    let mut end = after_colon;
     let mut pos = line_start(text, value);
     let mut entries: Vec<(usize, String)> = Vec::new();
     let mut one_line = true;

@@ -121,3 +121,20 @@ fn a_comment_naming_expect_is_not_taken_for_the_key() {
         "tests:\n  - name: x\n    expect: none\n  - name: y\n    expect: none\n"
     );
 }
+
+#[test]
+fn an_empty_expect_gets_its_entries_and_the_next_test_is_kept() {
+    let text = "tests:\n  - name: x\n    expect:\n  - name: y\n    expect: none\n";
+    // where a YAML parser may place an empty value: the next token
+    let at = text.find("- name: y").expect("next");
+    let p = Proposal {
+        at,
+        old: vec![],
+        items: vec![Item::New(e("B004", Some("F9"), None))],
+    };
+    let (out, _) = rewrite("t.yaml", text, &[("x".into(), &p)]).expect("rewrite");
+    assert_eq!(
+        out,
+        "tests:\n  - name: x\n    expect:\n      - { code: B004, cell: F9 }\n  - name: y\n    expect: none\n"
+    );
+}
