@@ -177,6 +177,21 @@ fn tutorial_walkthrough_works() {
         .next()
         .expect("the new rule");
     append(&pack.join("scores.rules"), &rule);
+    // the mistake the tutorial shows, made and undone (the same command)
+    let scores = pack.join("scores.rules");
+    edit(
+        &scores,
+        "when r.得分 < r.分值 * 0.6",
+        "when r.得份 < r.分值 * 0.6",
+    );
+    let (code, _, err) = formlint_at(dir, &["rules", "check", "我的规则"]);
+    assert_eq!(code, 1, "{err}");
+    shown_in(&output_with(&doc, "没有“得份”这一列"), &err);
+    edit(
+        &scores,
+        "when r.得份 < r.分值 * 0.6",
+        "when r.得分 < r.分值 * 0.6",
+    );
     run("formlint rules check 我的规则", 0);
     let (out, _) = run("formlint rules explain S101 --rules 我的规则", 0);
     assert!(out.contains("S101 满意度得分偏低"), "{out}");
