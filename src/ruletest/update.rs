@@ -277,7 +277,8 @@ fn locate(text: &str, value: usize) -> Result<ValueAt, String> {
             None if item => entries.push((ind, t.to_string())),
             _ => one_line = false,
         }
-        end = eol;
+        // a CRLF file keeps its `\r` before the line break
+        end = if line.ends_with('\r') { eol - 1 } else { eol };
         pos = eol + 1;
     }
     let lines = one_line.then(|| {
@@ -327,6 +328,8 @@ pub fn rewrite(
                 _ => format!("- {}", render_entry(&old_entries[k])),
             }
         };
+        // the file's own line breaks (Notepad writes CRLF)
+        let nl = if out.contains("\r\n") { "\r\n" } else { "\n" };
         let replacement = if p.items.is_empty() {
             " none".to_string()
         } else {
@@ -346,7 +349,7 @@ pub fn rewrite(
                     Item::Kept(k) => written(*k),
                     Item::New(e) => format!("- {}", render_entry(e)),
                 };
-                s.push('\n');
+                s.push_str(nl);
                 s.push_str(&" ".repeat(ind));
                 s.push_str(&line);
             }

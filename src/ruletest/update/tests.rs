@@ -138,3 +138,19 @@ fn an_empty_expect_gets_its_entries_and_the_next_test_is_kept() {
         "tests:\n  - name: x\n    expect:\n      - { code: B004, cell: F9 }\n  - name: y\n    expect: none\n"
     );
 }
+
+#[test]
+fn a_crlf_file_keeps_its_line_breaks() {
+    let text = FILE.replace('\n', "\r\n");
+    let p = proposal_at(
+        &text,
+        "expect:   # 旧的\r\n",
+        vec![e("B004", Some("F9"), None), e("B004", None, None)],
+        vec![Item::Kept(0), Item::New(e("B004", Some("G3"), None))],
+    );
+    let (out, _) = rewrite("t.yaml", &text, &[("B004/一".into(), &p)]).expect("rewrite");
+    assert_eq!(
+        out,
+        text.replace("      - B004\r\n", "      - { code: B004, cell: G3 }\r\n")
+    );
+}
