@@ -293,6 +293,9 @@ fn update_leaves_tests_it_cannot_fix_and_says_so() {
     let (code, out, _) = formlint_at(tmp.path(), &["rules", "test", "pack", "--update"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("未更新 1 个测试"), "{out}");
+    // only the test it cannot fix is explained; the others are shown as their diffs
+    assert_eq!(out.matches("  期望 (expected):").count(), 0, "{out}");
+    assert!(out.contains("测试写法有误：patch “总分分数”"), "{out}");
     assert!(out.contains("W002/总分的分值不是 100"), "{out}");
     let now = std::fs::read_to_string(&file).expect("read");
     assert!(now.contains("patch: { 总分分数: 90 }"), "left as written");

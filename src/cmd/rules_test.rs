@@ -78,7 +78,11 @@ pub fn run(dir: &Path, update: bool) -> ExitCode {
         }
     }
     let results: Vec<CaseResult> = ran.iter().flat_map(|r| r.results.clone()).collect();
-    print!("{}", ruletest::render(&results, broken));
+    // with --update, a failure that gets rewritten is shown as its diff below instead
+    let explain = |r: &CaseResult| !update || r.proposal.is_none();
+    let report = ruletest::render_explaining(&results, broken, &explain);
+    // a closed pipe (`… | head`) is no reason to stop, least of all before an update
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
     let failed = ruletest::summarize(&results).failed + broken;
     if update && failed > 0 {
         return update_files(&pack, &ran, broken);
@@ -91,9 +95,11 @@ pub fn run(dir: &Path, update: bool) -> ExitCode {
 }
 
 /// Rewrites the failing tests' `expect`, prints the diffs and a summary, runs the rewritten
-/// files again. Exit 0 when every test now passes.
+/// files again. Exit 0 when every test now passes. Every file is written before anything is
+/// printed, so a closed pipe (`… | head`) cannot leave the update half done.
 fn update_files(pack: &Pack, ran: &[Ran], broken: usize) -> ExitCode {
-    println!("\n更新期望结果 (updating expected findings):");
+    use std::fmt::Write as _;
+    let mut out = String::from("\n更新期望结果 (updating expected findings):\n");
     let mut updated: Vec<(String, usize)> = Vec::new();
     let mut not_updated: Vec<String> = Vec::new();
     let mut still_failing = broken;
@@ -126,8 +132,13 @@ fn update_files(pack: &Pack, ran: &[Ran], broken: usize) -> ExitCode {
             continue;
         }
         for d in &done {
-            println!("\n---- {} ({}) ----", d.label, r.shown);
-            print!("{}", update::diff(&d.old, &d.new));
+            let _ = write!(
+                out,
+                "\n---- {} ({}) ----\n{}",
+                d.label,
+                r.shown,
+                update::diff(&d.old, &d.new)
+            );
         }
         updated.push((r.shown.clone(), done.len()));
         // the rewritten file, run again: what the next `rules test` will say
@@ -141,24 +152,28 @@ fn update_files(pack: &Pack, ran: &[Ran], broken: usize) -> ExitCode {
         .iter()
         .map(|(f, n)| format!("{f}（{n} 个）"))
         .collect();
-    println!();
+    out.push('\n');
     if n > 0 {
-        println!(
+        let _ = writeln!(
+            out,
             "已更新 {n} 个测试的期望结果，涉及 {} 个文件：{} (updated {n} tests)",
             files.len(),
             files.join("、")
         );
-        println!("请逐条复核上面的差异：它们就是这次修改带来的变化。");
+        out.push_str("请逐条复核上面的差异：它们就是这次修改带来的变化。\n");
     } else {
-        println!("没有可以更新的测试 (nothing updated)");
+        out.push_str("没有可以更新的测试 (nothing updated)\n");
     }
     if !not_updated.is_empty() {
-        println!(
+        let _ = writeln!(
+            out,
             "未更新 {} 个测试（测试本身写法有误或无法运行，请手工修改）：{}",
             not_updated.len(),
             not_updated.join("、")
         );
     }
+    // a reader that went away (a closed pipe) must not turn into a panic
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     if still_failing + not_updated.len() > 0 {
         ExitCode::from(1)
     } else {

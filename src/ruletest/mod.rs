@@ -341,6 +341,16 @@ pub fn summarize(results: &[CaseResult]) -> Summary {
 /// `N passed, N failed` (`; N skipped` when some were skipped). `broken` counts test files
 /// that could not be read (each one failure; their diagnostics are printed separately).
 pub fn render(results: &[CaseResult], broken: usize) -> String {
+    render_explaining(results, broken, &|_| true)
+}
+
+/// [`render`], explaining only the failures `explain` picks (`rules test --update` shows the
+/// others as the diff of their rewritten `expect` instead).
+pub fn render_explaining(
+    results: &[CaseResult],
+    broken: usize,
+    explain: &dyn Fn(&CaseResult) -> bool,
+) -> String {
     let mut out = format!("running {} tests\n", results.len());
     for r in results {
         let status = match &r.outcome {
@@ -352,7 +362,7 @@ pub fn render(results: &[CaseResult], broken: usize) -> String {
     }
     let failures: Vec<&CaseResult> = results
         .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)) && explain(r))
         .collect();
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");
