@@ -1,6 +1,8 @@
 //! Embeds the shipped rule packs (`rules/*/pack.yaml` and the files each manifest lists) into
 //! the library, so the list of built-in packs and their files comes from the manifests
-//! themselves and is never repeated by hand.
+//! themselves and is never repeated by hand. Each pack's `tests/` folder (its rule tests and
+//! the forms they use) goes into a second table, which only the command line includes
+//! (`formlint rules init --from`), so the engine built for the browser stays small.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,6 +27,11 @@ fn main() {
         .collect();
     dirs.sort();
     let mut out = String::from("static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n");
+    let mut tests = String::from(
+        "/// One pack's test files: path below the pack (`tests/…`) and bytes.\n\
+         type TestFiles = &'static [(&'static str, &'static [u8])];\n\
+         static EMBEDDED_TESTS: &[(&str, TestFiles)] = &[\n",
+    );
     for dir in dirs {
         let manifest_path = dir.join("pack.yaml");
         let text = std::fs::read_to_string(&manifest_path).expect("pack.yaml");
@@ -59,8 +66,44 @@ fn main() {
             .unwrap();
         }
         out.push_str("    ]),\n");
+        writeln!(tests, "    ({:?}, &[", manifest.name).unwrap();
+        let mut found = Vec::new();
+        files_under(&dir.join("tests"), "tests", &mut found);
+        found.sort();
+        for (rel, path) in found {
+            writeln!(
+                tests,
+                "        ({rel:?}, include_bytes!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
+        }
+        tests.push_str("    ]),\n");
     }
     out.push_str("];\n");
+    tests.push_str("];\n");
+    let tests_dest =
+        Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_pack_tests.rs");
+    std::fs::write(tests_dest, tests).expect("write embedded_pack_tests.rs");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_packs.rs");
     std::fs::write(dest, out).expect("write embedded_packs.rs");
+}
+
+/// Every file below `dir`, as (`rel/name` with `/`, path).
+fn files_under(dir: &Path, rel: &str, out: &mut Vec<(String, std::path::PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let rel = format!("{rel}/{name}");
+        if path.is_dir() {
+            files_under(&path, &rel, out);
+        } else if path.is_file() {
+            out.push((rel, path));
+        }
+    }
 }

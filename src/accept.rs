@@ -1,11 +1,13 @@
 //! Findings a reviewer accepted inside the form itself: a cell comment (批注) with a line
 //! `formlint: 接受 S002 理由…` on the cell the finding points at, or an `accept:` entry of a
-//! canonical YAML/JSON form. The engine drops the findings they match, and reports (X007) an
-//! acceptance that matched nothing or that gives no reason, so stale notes do not pile up.
+//! canonical YAML/JSON form. The engine takes the findings they match out of the count — kept,
+//! with the acceptance, for the reports — and reports (X007) an acceptance that matched nothing
+//! or that gives no reason, so stale notes do not pile up.
 
 use crate::codes;
 use crate::finding::Finding;
 use crate::form::{Acceptance, Form, Place};
+use crate::outcome::{AcceptKind, Accepted, AcceptedBy};
 use crate::sheet::{CellRange, CellRef};
 
 /// One `formlint: 接受 CODE[,CODE…] 理由` line of a comment, as written.
@@ -134,29 +136,62 @@ fn matches(a: &Acceptance, f: &Finding, merges: &[CellRange]) -> bool {
     }
 }
 
-/// Drops the findings of `form` that its acceptances match (`merges`: the sheet's merged
-/// regions, empty for a canonical form), then adds an X007 warning for each acceptance that
-/// matched nothing or that lacks a code or a reason.
-pub(crate) fn apply(form: &Form, merges: &[CellRange], findings: &mut Vec<Finding>) {
+/// The acceptance as reports show it; `file` is the form's file.
+fn accepted_by(form: &Form, a: &Acceptance, file: &str) -> AcceptedBy {
+    let comment = matches!(a.origin, Some(Place::Cell(_)));
+    AcceptedBy {
+        kind: if comment {
+            AcceptKind::Comment
+        } else {
+            AcceptKind::Form
+        },
+        file: file.to_string(),
+        line: None,
+        sheet: comment.then(|| form.sheet.clone()),
+        at: a.origin.clone(),
+        reason: a.reason.trim().to_string(),
+    }
+}
+
+/// Takes the findings of `form` that its acceptances match out of `findings` and returns them
+/// with the (first) acceptance that matched (`merges`: the sheet's merged regions, empty for a
+/// canonical form; `file`: the form's file, as reports name it); then adds an X007 warning for
+/// each acceptance that matched nothing or that lacks a code or a reason.
+pub(crate) fn apply(
+    form: &Form,
+    merges: &[CellRange],
+    findings: &mut Vec<Finding>,
+    file: &str,
+) -> Vec<Accepted> {
     if form.accepted.is_empty() {
-        return;
+        return Vec::new();
     }
     let mut used = vec![false; form.accepted.len()];
-    findings.retain(|f| {
-        let mut accepted = false;
+    let mut accepted = Vec::new();
+    let mut kept = Vec::with_capacity(findings.len());
+    for f in findings.drain(..) {
+        let mut by: Option<&Acceptance> = None;
         for (i, a) in form.accepted.iter().enumerate() {
-            if complete(a) && matches(a, f, merges) {
+            if complete(a) && matches(a, &f, merges) {
                 used[i] = true;
-                accepted = true;
+                by.get_or_insert(a);
             }
         }
-        !accepted
-    });
+        match by {
+            Some(a) => accepted.push(Accepted {
+                finding: f,
+                by: accepted_by(form, a, file),
+            }),
+            None => kept.push(f),
+        }
+    }
+    *findings = kept;
     for (a, used) in form.accepted.iter().zip(used) {
         if !used {
             findings.push(unused_finding(&form.sheet, a));
         }
     }
+    accepted
 }
 
 /// The X007 warning for an acceptance that did not take effect.

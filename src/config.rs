@@ -6,7 +6,7 @@ use crate::codes;
 use crate::diag::{DiagKind, Problem, SourceFile, Span};
 use crate::finding::{Finding, Severity};
 use crate::form::{FormPath, Place};
-use crate::outcome::FileReport;
+use crate::outcome::{AcceptKind, Accepted, AcceptedBy, FileReport};
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -180,8 +180,9 @@ impl Suppressions {
         }
     }
 
-    /// Drops ignored and accepted findings of one file and raises warnings; remembers which
-    /// suppressions were used (files may be checked on several threads).
+    /// Drops ignored findings of one file, moves accepted ones to its `accepted` (with the
+    /// entry and its reason) and raises warnings; remembers which suppressions were used (files
+    /// may be checked on several threads).
     pub fn apply(&self, file: &mut FileReport) {
         let path = file.path.clone();
         self.apply_as(file, &path);
@@ -192,6 +193,7 @@ impl Suppressions {
     /// folder formlint is run from.
     pub fn apply_as(&self, file: &mut FileReport, path: &str) {
         let path = path.replace('\\', "/");
+        let mut accepted: Vec<Accepted> = Vec::new();
         file.findings.retain(|f| {
             if let Some(i) = self
                 .config
@@ -216,11 +218,34 @@ impl Suppressions {
                     && cell.is_none_or(|c| f.at.as_ref().is_some_and(|at| written_at(c, at)))
                 {
                     self.used_accept[i].store(true, Ordering::Relaxed);
+                    accepted.push(Accepted {
+                        finding: f.clone(),
+                        by: AcceptedBy {
+                            kind: AcceptKind::Config,
+                            file: self.path.clone(),
+                            line: Some(self.file.line_col(span(&a.file).start).0),
+                            sheet: None,
+                            at: None,
+                            reason: a.reason.trim().to_string(),
+                        },
+                    });
                     return false;
                 }
             }
             true
         });
+        if !accepted.is_empty() {
+            file.accepted.extend(accepted);
+            let mut sheets: Vec<String> = Vec::new();
+            for a in &file.accepted {
+                if let Some(s) = &a.finding.sheet {
+                    if !sheets.contains(s) {
+                        sheets.push(s.clone());
+                    }
+                }
+            }
+            crate::outcome::sort_accepted(&mut file.accepted, &sheets);
+        }
         for f in &mut file.findings {
             if f.severity == Severity::Warning && self.raised(&f.code) {
                 f.severity = Severity::Error;

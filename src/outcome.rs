@@ -45,6 +45,10 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// The forms read and checked, in sheet order: each one's kind and pack.
     pub checked: Vec<FormSummary>,
+    /// Findings a reviewer accepted (a formlint.toml `[[accept]]`, a cell comment, a form's
+    /// `accept:`): not counted, not failing, but kept with the acceptance so every report can
+    /// show what was accepted, by which entry and why.
+    pub accepted: Vec<Accepted>,
 }
 
 impl FileReport {
@@ -55,6 +59,52 @@ impl FileReport {
             forms: 0,
             findings: Vec::new(),
             checked: Vec::new(),
+            accepted: Vec::new(),
+        }
+    }
+}
+
+/// Where an acceptance is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceptKind {
+    /// An `[[accept]]` entry of a `formlint.toml`.
+    Config,
+    /// A cell comment (批注) `formlint: 接受 CODE 理由` in the workbook itself.
+    Comment,
+    /// An `accept:` entry of a canonical YAML/JSON form.
+    Form,
+}
+
+/// The acceptance that took a finding out of the count: which entry, where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedBy {
+    /// What kind of entry.
+    pub kind: AcceptKind,
+    /// The file it is written in: the `formlint.toml` (as the run names it), or the form's own
+    /// file for a comment or an `accept:` entry.
+    pub file: String,
+    /// The line of a formlint.toml entry (1-based).
+    pub line: Option<usize>,
+    /// The sheet of a comment.
+    pub sheet: Option<String>,
+    /// The comment's cell, or the `accept:` entry's path (`forms[0].accept[1]`).
+    pub at: Option<Place>,
+    /// The reason the reviewer wrote.
+    pub reason: String,
+}
+
+impl AcceptedBy {
+    /// Where the acceptance is, for people: `forms/formlint.toml:12`, `P3.xlsx › 自评表!I16 的批注`,
+    /// `P3.yaml › forms[0].accept[0]`.
+    pub fn place(&self) -> String {
+        match (self.kind, &self.line, &self.sheet, &self.at) {
+            (_, Some(l), _, _) => format!("{}:{l}", self.file),
+            (AcceptKind::Comment, _, Some(s), Some(at)) => {
+                format!("{} › {s}!{at} 的批注", self.file)
+            }
+            (_, _, _, Some(at)) => format!("{} › {at}", self.file),
+            _ => self.file.clone(),
         }
     }
 }
@@ -78,6 +128,15 @@ pub struct FormSummary {
 
 fn kind_str<S: serde::Serializer>(k: &crate::form::FormKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(k.as_str())
+}
+
+/// A finding a reviewer accepted, with the acceptance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The finding as it would have been reported.
+    pub finding: Finding,
+    /// Who accepted it, where, and why.
+    pub by: AcceptedBy,
 }
 
 /// Counts of findings by severity, for summaries and exit codes.
@@ -118,13 +177,23 @@ impl Counts {
 /// after, by name), then findings without a place, then by row, column (or path, numbers in
 /// paths compared as numbers), then code. The sort is stable.
 pub fn sort_findings(findings: &mut [Finding], sheet_order: &[String]) {
+    sort_by_finding(findings, |f| f, sheet_order);
+}
+
+/// Sorts accepted findings into report order, as [`sort_findings`] does.
+pub fn sort_accepted(accepted: &mut [Accepted], sheet_order: &[String]) {
+    sort_by_finding(accepted, |a| &a.finding, sheet_order);
+}
+
+fn sort_by_finding<T>(items: &mut [T], get: impl Fn(&T) -> &Finding, sheet_order: &[String]) {
     // Sheet positions looked up once: a workbook may have thousands of sheets (a linear
     // search per comparison made sorting quadratic, found by fuzzing).
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, s) in sheet_order.iter().enumerate() {
         index.entry(s.as_str()).or_insert(i);
     }
-    findings.sort_by(|a, b| {
+    items.sort_by(|a, b| {
+        let (a, b) = (get(a), get(b));
         sheet_key(a, &index)
             .cmp(&sheet_key(b, &index))
             .then_with(|| place_cmp(a.at.as_ref(), b.at.as_ref()))
@@ -181,6 +250,8 @@ pub struct Totals {
     pub skipped: Vec<Skipped>,
     /// Forms checked per kind and pack (name, version), for the summary of a mixed batch.
     pub by_kind: std::collections::BTreeMap<(crate::form::FormKind, String, String), usize>,
+    /// Findings accepted by a reviewer (not in `counts`).
+    pub accepted: usize,
 }
 
 impl Totals {
@@ -193,6 +264,7 @@ impl Totals {
             let key = (c.kind, c.pack.name.clone(), c.pack.version.clone());
             *self.by_kind.entry(key).or_default() += 1;
         }
+        self.accepted += file.accepted.len();
         for f in &file.findings {
             match self.by_code.get_mut(&f.code) {
                 Some(entry) => entry.0 += 1,

@@ -226,7 +226,6 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn internal_error(name: &str, why: &str) -> Checked {
     Checked {
         report: FileReport {
-            checked: Vec::new(),
             findings: vec![
                 codes::INTERNAL.finding(format!("检查该文件时发生内部错误，已跳过该文件（{why}）"))
             ],
@@ -298,7 +297,8 @@ fn check_input_unguarded(packs: &[&Pack], name: &str, input: Input) -> Checked {
                         report.forms += 1;
                         report.checked.push(summary(pack, &form));
                         found.extend(pack.program.check(&form));
-                        accept::apply(&form, &[], &mut found);
+                        let accepted = accept::apply(&form, &[], &mut found, name);
+                        report.accepted.extend(accepted);
                         report.findings.extend(found);
                         forms.push(form);
                     }
@@ -348,7 +348,8 @@ fn check_input_unguarded(packs: &[&Pack], name: &str, input: Input) -> Checked {
                 });
                 found.extend(problems);
                 found.extend(pack.program.check(&form));
-                accept::apply(&form, &sheet.merges, &mut found);
+                let accepted = accept::apply(&form, &sheet.merges, &mut found, name);
+                report.accepted.extend(accepted);
                 report.findings.extend(found);
                 forms.push(form);
                 continue;
@@ -384,6 +385,7 @@ fn check_input_unguarded(packs: &[&Pack], name: &str, input: Input) -> Checked {
     }
     let order: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
     crate::outcome::sort_findings(&mut report.findings, &order);
+    crate::outcome::sort_accepted(&mut report.accepted, &order);
     Checked {
         report,
         sheets: book.sheets,
@@ -452,7 +454,6 @@ pub fn check_chosen(
 fn unread(name: &str, f: Finding) -> Checked {
     Checked {
         report: FileReport {
-            checked: Vec::new(),
             findings: vec![f],
             ..FileReport::new(name)
         },

@@ -1,6 +1,7 @@
 //! A reviewer accepts a finding inside the form itself: a cell comment (批注)
 //! `formlint: 接受 S002 理由` in a workbook, or an `accept:` entry of a canonical YAML form.
-//! Accepted findings disappear; acceptances that match nothing or lack a reason are X007.
+//! Accepted findings leave the findings (every report keeps them as accepted, tests/accepted.rs);
+//! acceptances that match nothing or lack a reason are X007.
 
 mod common;
 use common::{formlint, root};

@@ -26,6 +26,7 @@ fn seed_reports(pack: &pack::Pack) -> Vec<FileReport> {
     // Input codes and absolute paths too.
     reports.push(FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "/tmp/缺失 的.xlsx".into(),
         forms: 0,
         findings: vec![formlint::codes::UNREADABLE.finding("文件不存在")],
@@ -88,4 +89,57 @@ fn the_schema_rejects_a_broken_log() {
             {"artifactLocation": {"uri": "a b.xlsx"}}}]}]
     }]});
     assert!(!validator.is_valid(&bad_uri));
+}
+
+/// Accepted findings are results with `suppressions` (external for formlint.toml, inSource for a
+/// cell comment), and the log stays valid.
+#[test]
+fn accepted_findings_are_suppressed_results_and_valid() {
+    let pack = pack::load(&pack::embedded(), "<embedded>/").expect("embedded pack loads");
+    let ruleset = Ruleset {
+        name: pack.manifest.name.clone(),
+        version: pack.manifest.version.clone(),
+    };
+    let mut reports = seed_reports(&pack);
+    let config = formlint::config::parse(
+        "审核/formlint.toml",
+        "[[accept]]\nfile = \"P3-*.xlsx\"\ncode = \"S002\"\ncell = \"自评表!I16\"\nreason = \"已核实\"\n",
+    )
+    .expect("config");
+    for r in &mut reports {
+        config.apply(r);
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/accept");
+    let bytes = std::fs::read(format!("{dir}/P3-批注接受.xlsx")).expect("fixture");
+    reports.push(
+        run::check_file(
+            &pack,
+            "accept/P3-批注接受.xlsx",
+            &bytes,
+            &CheckOptions::default(),
+        )
+        .report,
+    );
+    let sarif = render_sarif(&ruleset, &pack.rule_meta(), &reports);
+    validate(&sarif);
+    let log: serde_json::Value = serde_json::from_str(&sarif).expect("json");
+    let kinds: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| {
+            let s = r["suppressions"].as_array()?.first()?;
+            Some((
+                s["kind"].as_str()?.to_string(),
+                s["justification"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("external".to_string(), "已核实".to_string()),
+            ("inSource".to_string(), "会议提前召开，扣分合理".to_string())
+        ]
+    );
 }

@@ -121,7 +121,13 @@ fn apply_drops_matches_and_reports_the_rest() {
         finding("S003", Some(Place::Cell(cell("H18")))),
         finding("S005", Some(Place::Cell(cell("H19")))),
     ];
-    apply(&form, &merges, &mut findings);
+    let accepted = apply(&form, &merges, &mut findings, "P3.xlsx");
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    assert_eq!(accepted[0].finding.code, "S002");
+    assert_eq!(accepted[0].finding.at, Some(Place::Cell(cell("H16"))));
+    assert_eq!(accepted[0].by.kind, crate::outcome::AcceptKind::Comment);
+    assert_eq!(accepted[0].by.reason, "合理");
+    assert_eq!(accepted[0].by.at, Some(Place::Cell(cell("I16"))));
     let got: Vec<(String, String, Severity)> = findings
         .iter()
         .map(|f| (f.code.clone(), f.location(), f.severity))
@@ -164,7 +170,13 @@ fn acceptance_without_place_takes_the_code_anywhere() {
         finding("S002", None),
         finding("S005", None),
     ];
-    apply(&form, &[], &mut findings);
+    let accepted = apply(&form, &[], &mut findings, "P3.yaml");
     assert_eq!(findings.len(), 1);
+    assert_eq!(accepted.len(), 2);
+    assert!(accepted
+        .iter()
+        .all(|a| a.by.kind == crate::outcome::AcceptKind::Form
+            && a.by.place() == "P3.yaml › forms[0].accept[0]"
+            && a.by.reason == "整表接受"));
     assert_eq!(findings[0].code, "S005");
 }

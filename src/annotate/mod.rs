@@ -20,6 +20,7 @@ pub use styles::fill_rgb;
 
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::{Accepted, FileReport};
 use crate::sheet::CellRef;
 use package::{free_id, rel_type, relative, Package, Rel};
 use quick_xml::events::Event;
@@ -72,6 +73,21 @@ struct SheetEntry {
 
 /// The annotated copy of an `.xlsx`/`.xlsm` workbook (`original`) for `findings` from checking it.
 pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, AnnotateError> {
+    annotate_with(original, findings, &[])
+}
+
+/// The annotated copy of a checked workbook for its report: the findings as
+/// [`annotate_xlsx`] writes them, and the findings a reviewer accepted listed on the findings
+/// sheet as 已接受, with the reason and the entry (their cells are not highlighted).
+pub fn annotate_report(original: &[u8], report: &FileReport) -> Result<Vec<u8>, AnnotateError> {
+    annotate_with(original, &report.findings, &report.accepted)
+}
+
+fn annotate_with(
+    original: &[u8],
+    findings: &[Finding],
+    accepted: &[Accepted],
+) -> Result<Vec<u8>, AnnotateError> {
     let mut pkg = Package::open(original)?;
     let workbook = pkg
         .rels("")?
@@ -120,7 +136,7 @@ pub fn annotate_xlsx(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, A
         (Some(s), Some(Place::Cell(c))) => linked.get(&(s.clone(), *c)).copied(),
         _ => None,
     };
-    let sheet_xml = report_sheet::build(findings, &mut book, &link);
+    let sheet_xml = report_sheet::build(findings, accepted, &mut book, &link);
     pkg.write(&sheet_part, sheet_xml);
     pkg.add_content_type(&sheet_part, CT_WORKSHEET, false)?;
     let mut wb_new = NewRels::of(&wb_rels);

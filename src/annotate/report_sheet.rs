@@ -1,10 +1,12 @@
-//! The `formlint检查结果` worksheet: one row per finding, with a link to its cell. Text is
-//! written as inline strings so the shared-string table stays as it was.
+//! The `formlint检查结果` worksheet: one row per finding, with a link to its cell, then one row
+//! per accepted finding (级别 已接受, the reason and the accepting entry after the message).
+//! Text is written as inline strings so the shared-string table stays as it was.
 
 use super::styles::{Font, StyleBook};
 use super::xml::{self, NS_MAIN, NS_REL};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::Accepted;
 use crate::sheet::CellRef;
 
 /// The findings sheet's name (made unique when the workbook already has one).
@@ -38,6 +40,7 @@ pub(super) fn location(sheet: &str, at: CellRef) -> String {
 /// those get a link).
 pub(super) fn build(
     findings: &[Finding],
+    accepted: &[Accepted],
     book: &mut StyleBook,
     linked: &dyn Fn(&Finding) -> Option<CellRef>,
 ) -> String {
@@ -51,10 +54,15 @@ pub(super) fn build(
         rows.push_str(&cell(i as u32, 1, head, h));
     }
     rows.push_str("</row>");
-    for (i, f) in findings.iter().enumerate() {
+    let plain_rows = findings.iter().map(|f| (f, None));
+    let accepted_rows = accepted.iter().map(|a| (&a.finding, Some(a)));
+    for (i, (f, acc)) in plain_rows.chain(accepted_rows).enumerate() {
         let r = i as u32 + 2;
-        let sev = book.plain(Font::Normal, Some(f.severity));
-        let target = linked(f);
+        let sev = match acc {
+            Some(_) => plain,
+            None => book.plain(Font::Normal, Some(f.severity)),
+        };
+        let target = if acc.is_some() { None } else { linked(f) };
         let place = match &f.at {
             Some(Place::Cell(c)) => c.to_string(),
             Some(Place::Path(p)) => p.to_string(),
@@ -71,9 +79,16 @@ pub(super) fn build(
             &place,
         ));
         rows.push_str(&cell(2, r, plain, &f.code));
-        rows.push_str(&cell(3, r, sev, severity_label(f.severity)));
+        let (level, message) = match acc {
+            Some(a) => (
+                format!("已接受（{}）", severity_label(f.severity)),
+                format!("{}（已接受：{}；{}）", f.message, a.by.reason, a.by.place()),
+            ),
+            None => (severity_label(f.severity).to_string(), f.message.clone()),
+        };
+        rows.push_str(&cell(3, r, sev, &level));
         rows.push_str(&cell(4, r, plain, &f.title));
-        rows.push_str(&cell(5, r, plain, &f.message));
+        rows.push_str(&cell(5, r, plain, &message));
         rows.push_str("</row>");
         if let Some(at) = target {
             links.push_str(&format!(
@@ -93,7 +108,7 @@ pub(super) fn build(
             )
         })
         .collect();
-    let last = findings.len() + 1;
+    let last = findings.len() + accepted.len() + 1;
     let links = if links.is_empty() {
         String::new()
     } else {

@@ -1,11 +1,13 @@
-//! `check --annotate DIR`: writes the annotated copy of each checked workbook that has findings.
+//! `check --annotate DIR`: writes the annotated copy of each checked workbook that has findings
+//! (or accepted findings, listed as 已接受).
 //! The engine (`formlint::annotate`) makes the bytes; this file only picks paths and writes.
 
-use formlint::annotate::annotate_xlsx;
-use formlint::finding::Finding;
+use formlint::annotate::annotate_report;
+use formlint::outcome::FileReport;
 use std::path::{Path, PathBuf};
 
-/// Writes `DIR/<path relative to its argument>` for a checked workbook with findings, from the
+/// Writes `DIR/<path relative to its argument>` for a checked workbook with findings or accepted
+/// findings, from the
 /// bytes the check already read; prints
 /// what went wrong to stderr and returns `false` when the copy could not be written.
 pub fn write(
@@ -13,12 +15,12 @@ pub fn write(
     args: &[PathBuf],
     input: &Path,
     bytes: &[u8],
-    findings: &[Finding],
+    report: &FileReport,
 ) -> bool {
-    let unreadable = findings.iter().any(|f| {
+    let unreadable = report.findings.iter().any(|f| {
         f.code == formlint::codes::UNREADABLE.code || f.code == formlint::codes::ENCRYPTED.code
     });
-    if findings.is_empty() || unreadable {
+    if (report.findings.is_empty() && report.accepted.is_empty()) || unreadable {
         return true;
     }
     // Only OOXML workbooks are annotated (by content, whatever the extension): the other
@@ -34,7 +36,7 @@ pub fn write(
         }
         Err(None) => return true,
     }
-    match copy(dir, args, input, bytes, findings) {
+    match copy(dir, args, input, bytes, report) {
         Ok(()) => true,
         Err(e) => {
             eprintln!(
@@ -63,7 +65,7 @@ fn copy(
     args: &[PathBuf],
     input: &Path,
     bytes: &[u8],
-    findings: &[Finding],
+    report: &FileReport,
 ) -> Result<(), String> {
     let out = target(dir, args, input);
     let parent = out.parent().unwrap_or(dir);
@@ -75,7 +77,7 @@ fn copy(
     if same {
         return Err("输出文件就是输入文件，不会覆盖原表 (--annotate 需要另一个文件夹)".into());
     }
-    let annotated = annotate_xlsx(bytes, findings).map_err(|e| e.to_string())?;
+    let annotated = annotate_report(bytes, report).map_err(|e| e.to_string())?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

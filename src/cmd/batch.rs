@@ -179,6 +179,10 @@ pub fn summary_table(totals: &Totals, elapsed: Duration) -> String {
     if !totals.skipped.is_empty() {
         rows.insert(1, ("跳过 skipped", totals.skipped.len().to_string()));
     }
+    if totals.accepted > 0 {
+        let at = rows.len() - 1;
+        rows.insert(at, ("已接受 accepted", totals.accepted.to_string()));
+    }
     let mut out = String::new();
     for (label, value) in rows {
         let pad = 16usize.saturating_sub(unicode_width::UnicodeWidthStr::width(label));
@@ -292,6 +296,7 @@ mod isolation {
             Checked {
                 report: FileReport {
                     checked: Vec::new(),
+                    accepted: Vec::new(),
                     path: p.display().to_string(),
                     forms: 1,
                     findings: Vec::new(),

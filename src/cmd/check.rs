@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// 报告后按代码统计问题数 (count findings per code).
     #[arg(long)]
     statistics: bool,
+    /// 人读报告在摘要前列出已接受的问题及其理由和出处，-q 时也列出 (list accepted findings with their reasons).
+    #[arg(long)]
+    show_accepted: bool,
     /// 有警告（即使没有错误）时退出码为 1 (exit 1 on warnings).
     #[arg(long)]
     deny_warnings: bool,
@@ -194,6 +197,7 @@ fn unreadable(path: String, finding: formlint::finding::Finding) -> run::Checked
     run::Checked {
         report: FileReport {
             checked: Vec::new(),
+            accepted: Vec::new(),
             path,
             forms: 0,
             findings: vec![finding],
@@ -274,6 +278,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         if !unused.is_empty() {
             let r = FileReport {
                 checked: Vec::new(),
+                accepted: Vec::new(),
                 path: s.path.clone(),
                 forms: 0,
                 findings: unused,
@@ -340,6 +345,7 @@ fn run_info<'r>(args: &CheckArgs, ruleset: &'r Ruleset, rules: &'r [RuleMeta]) -
         },
         quiet: args.quiet,
         statistics: args.statistics,
+        show_accepted: args.show_accepted,
     }
 }
 
@@ -384,7 +390,7 @@ fn check_files(
             c.suppressions.apply_as(&mut checked.report, &rel);
         }
         if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
-            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report.findings) {
+            if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report) {
                 annotate_failed.store(true, Ordering::Relaxed);
             }
         }
@@ -455,8 +461,10 @@ fn check_files(
                 c.suppressions.apply_as(&mut more, &rel);
             }
             r.findings.extend(more.findings);
+            r.accepted.extend(more.accepted);
             let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
             formlint::outcome::sort_findings(&mut r.findings, &order);
+            formlint::outcome::sort_accepted(&mut r.accepted, &order);
         }
     }
     for (r, (sheets, _)) in held {

@@ -95,7 +95,14 @@ impl Configs {
     }
 
     fn read(&mut self, path: &Path) -> Result<usize, ExitCode> {
-        let shown = path.display().to_string().replace('\\', "/");
+        // found upward as a canonical path: shown relative to the current folder when inside it
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+        let relative = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok());
+        let shown = relative
+            .unwrap_or(path)
+            .display()
+            .to_string()
+            .replace('\\', "/");
         let text = std::fs::read_to_string(path).map_err(|e| {
             eprintln!("error: 无法读取配置文件 {shown}：{e}");
             ExitCode::from(2)

@@ -7,6 +7,7 @@ pub mod config;
 pub mod packs;
 pub mod rules;
 pub mod rules_fmt;
+pub mod rules_init;
 pub mod rules_test;
 pub mod walk;
 

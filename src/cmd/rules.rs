@@ -1,6 +1,6 @@
 //! `formlint rules …`: tools for rule authors.
 
-use crate::cmd::{packs, rules_fmt, rules_test};
+use crate::cmd::{packs, rules_fmt, rules_init, rules_test};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,10 +42,27 @@ enum RulesCommand {
         #[arg(long)]
         check: bool,
     },
+    /// 由内置规则包新建一个可编辑的规则包（完整副本，或 --extend 只写修改的继承包）(new pack from a built-in one).
+    Init {
+        /// 要写入的新文件夹（不存在或为空）(the new folder).
+        dir: PathBuf,
+        /// 从哪个内置规则包开始：名称[@版本]，如 shenzhen-2020 (the built-in pack to start from).
+        #[arg(long, value_name = "名称[@版本]")]
+        from: String,
+        /// 只写一个继承 --from 的 pack.yaml（附注释示例）和测试，不复制规则 (extend instead of copy).
+        #[arg(long)]
+        extend: bool,
+        /// 新规则包的名称，默认取文件夹名 (the new pack's name; default: the folder's).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// 运行 DIR/tests/*.yaml 中的规则测试，有失败时退出码为 1 (run the rule tests).
     Test {
         /// 规则包文件夹 (the pack folder).
         dir: PathBuf,
+        /// 把失败测试的期望结果改写为实际结果，并显示差异 (rewrite failing tests' expect).
+        #[arg(long)]
+        update: bool,
     },
 }
 
@@ -61,8 +78,19 @@ pub fn run(args: RulesArgs) -> ExitCode {
             }
             Err(c) => c,
         },
+        RulesCommand::Init {
+            dir,
+            from,
+            extend,
+            name,
+        } => rules_init::run(&rules_init::InitArgs {
+            dir: &dir,
+            from: &from,
+            extend,
+            name: name.as_deref(),
+        }),
         RulesCommand::Fmt { dir, check } => rules_fmt::run(&dir, check),
-        RulesCommand::Test { dir } => rules_test::run(&dir),
+        RulesCommand::Test { dir, update } => rules_test::run(&dir, update),
     }
 }
 

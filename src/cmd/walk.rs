@@ -67,6 +67,7 @@ pub fn collect(
                     .join(" ");
                 problems.push(FileReport {
                     checked: Vec::new(),
+                    accepted: Vec::new(),
                     path: display(p),
                     forms: 0,
                     findings: vec![
@@ -80,6 +81,7 @@ pub fn collect(
             *usage_error = true;
             problems.push(FileReport {
                 checked: Vec::new(),
+                accepted: Vec::new(),
                 path: display(p),
                 forms: 0,
                 findings: vec![codes::UNREADABLE.finding("文件不存在 (no such file)")],
@@ -105,6 +107,7 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> FileReport {
     };
     FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: display(path),
         forms: 0,
         findings: vec![codes::UNREADABLE.finding(why)],

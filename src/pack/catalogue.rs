@@ -12,12 +12,14 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum ChoiceError {
     /// No built-in pack has that name.
-    #[error("找不到规则包“{spec}”：既不是文件夹，也不是内置规则包（内置：{known}）")]
+    #[error("找不到规则包“{spec}”：既不是文件夹，也不是内置规则包（内置：{known}）{hint}")]
     Unknown {
         /// What was asked for.
         spec: String,
         /// The built-in names, joined.
         known: String,
+        /// `；是不是“shenzhen-2020”？` when a built-in name is near, else empty.
+        hint: String,
     },
     /// The built-in pack has another version.
     #[error("内置规则包 {name} 的版本是 {found}，不是 {wanted}")]
@@ -47,6 +49,9 @@ pub fn embedded_files(spec: &str) -> Result<(BTreeMap<String, String>, String), 
     let files = embedded_pack(name).ok_or_else(|| ChoiceError::Unknown {
         spec: spec.to_string(),
         known: embedded_names().join("、"),
+        hint: crate::text::did_you_mean(name, embedded_names())
+            .map(|near| format!("；是不是“{near}”？"))
+            .unwrap_or_default(),
     })?;
     if let Some(wanted) = version {
         let found = files

@@ -52,6 +52,9 @@ pub struct RunInfo<'r> {
     /// `--statistics`: human output ends with the counts per code; other formats leave them to
     /// [`Emitter::statistics_aside`].
     pub statistics: bool,
+    /// `--show-accepted`: human output lists the accepted findings with their reasons before
+    /// the summary (which otherwise only counts them).
+    pub show_accepted: bool,
 }
 
 /// What a format takes from a file's sheets before they are dropped (the sheets are by far the
@@ -108,6 +111,8 @@ pub struct Emitter<'r> {
     human: bool,
     /// Human output: only the summary line.
     quiet: bool,
+    /// Human output with `--show-accepted`: the accepted findings so far, with their files.
+    accepted: Option<Vec<(String, crate::outcome::Accepted)>>,
 }
 
 /// Each format's state between files: what it must still write at the end, and no more.
@@ -171,6 +176,7 @@ impl<'r> Emitter<'r> {
             statistics: run.statistics,
             human: format == Format::Human,
             quiet: run.quiet,
+            accepted: (format == Format::Human && run.show_accepted).then(Vec::new),
         }
     }
 
@@ -192,6 +198,14 @@ impl<'r> Emitter<'r> {
     /// what the format can write now and counts the file.
     pub fn file(&mut self, report: FileReport, kept: FromSheets, out: &mut dyn FnMut(&str)) {
         self.totals.add(&report);
+        if let Some(list) = &mut self.accepted {
+            list.extend(
+                report
+                    .accepted
+                    .iter()
+                    .map(|a| (report.path.clone(), a.clone())),
+            );
+        }
         match &mut self.state {
             State::Human => {
                 if let FromSheets::Text(Some(text)) = kept {
@@ -248,7 +262,13 @@ impl<'r> Emitter<'r> {
                 if !self.quiet && !self.totals.skipped.is_empty() {
                     out(&render_skipped(&self.totals.skipped));
                 }
-                out(&format!("{}\n", render_summary_of(&self.totals)));
+                match &self.accepted {
+                    Some(list) if !list.is_empty() => {
+                        out(&super::render_accepted(list));
+                        out(&format!("{}\n", super::summary_line(&self.totals, false)));
+                    }
+                    _ => out(&format!("{}\n", render_summary_of(&self.totals))),
+                }
                 if self.statistics {
                     out(&render_statistics_of(&self.totals));
                 }

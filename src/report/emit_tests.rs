@@ -17,6 +17,7 @@ fn seed() -> (Ruleset, Vec<RuleMeta>, Vec<Checked>) {
     let mut files = vec![(
         FileReport {
             checked: Vec::new(),
+            accepted: Vec::new(),
             path: "missing.xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
@@ -69,6 +70,7 @@ fn run_info<'r>(ruleset: &'r Ruleset, rules: &'r [RuleMeta]) -> RunInfo<'r> {
         human: HumanOptions::default(),
         quiet: false,
         statistics: true,
+        show_accepted: false,
     }
 }
 
@@ -135,6 +137,7 @@ fn quiet_human_output_is_the_summary_alone() {
     let run = RunInfo {
         quiet: true,
         statistics: false,
+        show_accepted: false,
         ..run_info(&ruleset, &rules)
     };
     let reports: Vec<FileReport> = files.iter().map(|(r, _)| r.clone()).collect();

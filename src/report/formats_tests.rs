@@ -48,12 +48,14 @@ fn odd_files() -> Vec<FileReport> {
     vec![
         FileReport {
             checked: Vec::new(),
+            accepted: Vec::new(),
             path: "missing, \"quoted\".xlsx".to_string(),
             forms: 0,
             findings: vec![crate::codes::UNREADABLE.finding("文件不存在 (no such file)")],
         },
         FileReport {
             checked: Vec::new(),
+            accepted: Vec::new(),
             path: "in/说明 100%.xlsx".to_string(),
             forms: 1,
             findings: vec![
@@ -134,7 +136,17 @@ fn csv_parses_back_to_the_findings() {
         .collect();
     assert_eq!(
         header,
-        ["file", "sheet", "cell", "code", "severity", "title", "message"]
+        [
+            "file",
+            "sheet",
+            "cell",
+            "code",
+            "severity",
+            "title",
+            "message",
+            "accepted",
+            "accepted_by"
+        ]
     );
     let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let findings: Vec<(&FileReport, &Finding)> = files
@@ -150,6 +162,8 @@ fn csv_parses_back_to_the_findings() {
         // Formula-looking text is defused with a leading quote, nothing else changes.
         let message = row[6].strip_prefix('\'').unwrap_or(&row[6]);
         assert_eq!(message, f.message);
+        // nothing was accepted: both acceptance columns are empty
+        assert_eq!((&row[7], &row[8]), ("", ""));
     }
 }
 
@@ -195,6 +209,7 @@ fn junit_names_forms_without_findings() {
     };
     let clean = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "a.yaml".into(),
         forms: 2,
         findings: Vec::new(),

@@ -18,22 +18,28 @@
   // Shows the findings that pass both filters, and highlights only their cells.
   function apply() {
     var sev = checked('severity'), code = checked('code'), shown = 0;
+    var acc = !!checked('accepted').shown;
     items.forEach(function (li) {
-      var vis = !!(sev[li.dataset.severity] && code[li.dataset.code]);
+      // accepted findings follow only their own toggle
+      var vis = li.dataset.accepted ? acc : !!(sev[li.dataset.severity] && code[li.dataset.code]);
       li.hidden = !vis;
       if (vis) shown++;
     });
     cells.forEach(function (td) {
-      var best = null, tips = [];
+      var best = null, accepted = false, tips = [];
       td.dataset.f.split(' ').forEach(function (id) {
         var li = byId[id];
         if (!li || li.hidden) return;
         tips.push(li.dataset.tip);
+        if (li.dataset.accepted) { accepted = true; return; }
         if (!best || RANK[li.dataset.severity] > RANK[best]) best = li.dataset.severity;
       });
-      td.classList.remove('hl', 'sev-error', 'sev-warning', 'sev-info');
+      td.classList.remove('hl', 'acc', 'sev-error', 'sev-warning', 'sev-info');
       if (best) {
         td.classList.add('hl', 'sev-' + best);
+        td.title = tips.join('\n');
+      } else if (accepted) {
+        td.classList.add('acc');
         td.title = tips.join('\n');
       } else {
         td.removeAttribute('title');

@@ -7,6 +7,7 @@
 use super::{Counts, FileReport, Ruleset, Skipped};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::AcceptedBy;
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -42,6 +43,7 @@ pub fn render_html_with_skipped(
         }
     }
     let forms: usize = files.iter().map(|(r, _)| r.forms).sum();
+    let accepted: usize = files.iter().map(|(r, _)| r.accepted.len()).sum();
     let mut out = String::with_capacity(64 * 1024);
     let title = format!("formlint 检查报告 · {} {}", ruleset.name, ruleset.version);
     let _ = write!(
@@ -51,8 +53,8 @@ pub fn render_html_with_skipped(
          <title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
         escape(&title)
     );
-    header(&mut out, ruleset, files.len(), forms, total);
-    filters(&mut out, total, &codes);
+    header(&mut out, ruleset, files.len(), forms, total, accepted);
+    filters(&mut out, total, &codes, accepted);
     out.push_str("<main>\n");
     let mut next_id = 0;
     for (i, (report, sheets)) in files.iter().enumerate() {
@@ -81,7 +83,21 @@ pub fn render_html_with_skipped(
     out
 }
 
-fn header(out: &mut String, ruleset: &Ruleset, files: usize, forms: usize, c: Counts) {
+fn header(
+    out: &mut String,
+    ruleset: &Ruleset,
+    files: usize,
+    forms: usize,
+    c: Counts,
+    accepted: usize,
+) {
+    let accepted = if accepted == 0 {
+        String::new()
+    } else {
+        format!(
+            "<span class=\"stat accepted\"><b id=\"total-accepted\">{accepted}</b> 条已接受</span>"
+        )
+    };
     let _ = write!(
         out,
         "<header class=\"top\">\n<h1>formlint 检查报告</h1>\n\
@@ -91,7 +107,7 @@ fn header(out: &mut String, ruleset: &Ruleset, files: usize, forms: usize, c: Co
          <span class=\"stat\"><b>{forms}</b> 张表</span>\
          <span class=\"stat sev-error\"><b id=\"total-error\">{}</b> 个错误</span>\
          <span class=\"stat sev-warning\"><b id=\"total-warning\">{}</b> 个警告</span>\
-         <span class=\"stat sev-info\"><b id=\"total-info\">{}</b> 条提示</span></p>\n</header>\n",
+         <span class=\"stat sev-info\"><b id=\"total-info\">{}</b> 条提示</span>{accepted}</p>\n</header>\n",
         escape(&ruleset.name),
         escape(&ruleset.version),
         env!("CARGO_PKG_VERSION"),
@@ -101,7 +117,7 @@ fn header(out: &mut String, ruleset: &Ruleset, files: usize, forms: usize, c: Co
     );
 }
 
-fn filters(out: &mut String, c: Counts, codes: &BTreeMap<&str, (usize, &str)>) {
+fn filters(out: &mut String, c: Counts, codes: &BTreeMap<&str, (usize, &str)>, accepted: usize) {
     out.push_str("<nav class=\"filters\" id=\"filters\">\n<div class=\"group\"><span class=\"legend\">严重程度</span>");
     for (sev, n) in [
         (Severity::Error, c.errors),
@@ -134,7 +150,16 @@ fn filters(out: &mut String, c: Counts, codes: &BTreeMap<&str, (usize, &str)>) {
              <button type=\"button\" data-codes=\"none\">全不选</button>",
         );
     }
-    out.push_str("</div>\n<span class=\"shown\" id=\"shown\"></span>\n</nav>\n");
+    out.push_str("</div>\n");
+    if accepted > 0 {
+        let _ = writeln!(
+            out,
+            "<div class=\"group\"><span class=\"legend\">已接受</span><label class=\"chip accepted\">\
+             <input type=\"checkbox\" data-filter=\"accepted\" value=\"shown\" checked> 显示已接受的问题 \
+             <span class=\"n\">{accepted}</span></label></div>"
+        );
+    }
+    out.push_str("<span class=\"shown\" id=\"shown\"></span>\n</nav>\n");
 }
 
 /// Chinese name of a severity, as the human summary uses.
@@ -146,12 +171,14 @@ fn label(s: Severity) -> &'static str {
     }
 }
 
-/// A finding placed on a grid: its list id and the `td` id of its cell, when it has one.
+/// A finding placed on a grid: its list id and the `td` id of its cell, when it has one; for
+/// an accepted finding, the acceptance.
 struct Placed<'a> {
     id: String,
     finding: &'a Finding,
     cell: Option<String>,
     related: Vec<String>,
+    accepted: Option<&'a AcceptedBy>,
 }
 
 fn file_section(
@@ -166,10 +193,13 @@ fn file_section(
         .enumerate()
         .map(|(si, s)| Grid::new(s, cells_on(report, sheets, s), &format!("c{index}-{si}-")))
         .collect();
-    let placed: Vec<Placed> = report
+    let all = report
         .findings
         .iter()
-        .map(|f| {
+        .map(|f| (f, None))
+        .chain(report.accepted.iter().map(|a| (&a.finding, Some(&a.by))));
+    let placed: Vec<Placed> = all
+        .map(|(f, accepted)| {
             let id = format!("f{next_id}");
             *next_id += 1;
             let grid = sheet_of(f, sheets).and_then(|si| grids.get(si));
@@ -182,6 +212,7 @@ fn file_section(
                 finding: f,
                 cell: f.at.as_ref().and_then(on),
                 related: f.related.iter().filter_map(|r| on(&r.at)).collect(),
+                accepted,
             }
         })
         .collect();
@@ -195,7 +226,7 @@ fn file_section(
     let _ = write!(
         out,
         "<section class=\"file\" id=\"file-{index}\">\n<h2><span class=\"path\">{}</span>\
-         <span class=\"counts\">{} 张表 · {} 错误 · {} 警告 · {} 提示</span>\
+         <span class=\"counts\">{} 张表 · {} 错误 · {} 警告 · {} 提示{}</span>\
          <span class=\"kinds\">{}</span></h2>\n\
          <div class=\"body\">\n<div class=\"side\">\n",
         escape(&report.path),
@@ -203,11 +234,16 @@ fn file_section(
         c.errors,
         c.warnings,
         c.info,
+        match report.accepted.len() {
+            0 => String::new(),
+            n => format!(" · {n} 已接受"),
+        },
         escape(&kinds.join("、"))
     );
-    if placed.is_empty() {
+    if report.findings.is_empty() {
         out.push_str("<p class=\"ok\">未发现问题</p>\n");
-    } else {
+    }
+    if !placed.is_empty() {
         out.push_str("<ol class=\"findings\">\n");
         for p in &placed {
             finding_item(out, p);
@@ -232,15 +268,24 @@ fn file_section(
 fn finding_item(out: &mut String, p: &Placed) {
     let f = p.finding;
     let sev = f.severity.as_str();
-    let _ = write!(
+    let tip = match p.accepted {
+        Some(_) => format!("已接受 {}", tip(f)),
+        None => tip(f),
+    };
+    let _ =
+        write!(
         out,
-        "<li class=\"finding sev-{sev}{}\" id=\"{}\" data-severity=\"{sev}\" data-code=\"{}\" \
+        "<li class=\"finding sev-{sev}{}{}\" id=\"{}\" data-severity=\"{sev}\" data-code=\"{}\" \
          data-tip=\"{}\"",
         if p.cell.is_some() { " linked" } else { "" },
+        if p.accepted.is_some() { " accepted" } else { "" },
         p.id,
         escape(&f.code),
-        escape(&tip(f)),
+        escape(&tip),
     );
+    if p.accepted.is_some() {
+        out.push_str(" data-accepted=\"1\"");
+    }
     if let Some(c) = &p.cell {
         let _ = write!(out, " data-cell=\"{c}\" tabindex=\"0\" role=\"button\"");
     }
@@ -249,8 +294,13 @@ fn finding_item(out: &mut String, p: &Placed) {
     }
     let _ = write!(
         out,
-        ">\n<div class=\"line\"><span class=\"badge sev-{sev}\">{}</span> <code>{}</code> \
+        ">\n<div class=\"line\">{}<span class=\"badge sev-{sev}\">{}</span> <code>{}</code> \
          <span class=\"loc\">{}</span></div>\n<div class=\"title\">{}</div>\n",
+        if p.accepted.is_some() {
+            "<span class=\"badge acc\">已接受</span> "
+        } else {
+            ""
+        },
         label(f.severity),
         escape(&f.code),
         escape(&f.location()),
@@ -273,6 +323,14 @@ fn finding_item(out: &mut String, p: &Placed) {
     }
     if let Some(h) = f.help.as_deref().filter(|h| !h.trim().is_empty()) {
         let _ = writeln!(out, "<div class=\"help\">{}</div>", escape(h));
+    }
+    if let Some(by) = p.accepted {
+        let _ = writeln!(
+            out,
+            "<div class=\"accepted-by\">已接受：{}（{}）</div>",
+            escape(&by.reason),
+            escape(&by.place())
+        );
     }
     out.push_str("</li>\n");
 }
@@ -299,7 +357,8 @@ fn sheet_of(f: &Finding, sheets: &[Sheet]) -> Option<usize> {
 /// Cells of `sheet` that findings point at (they widen the shown area past blank cells).
 fn cells_on(report: &FileReport, sheets: &[Sheet], sheet: &Sheet) -> Vec<CellRef> {
     let mut out = Vec::new();
-    for f in &report.findings {
+    let accepted = report.accepted.iter().map(|a| &a.finding);
+    for f in report.findings.iter().chain(accepted) {
         if sheet_of(f, sheets)
             .and_then(|i| sheets.get(i))
             .map(|s| s.name.as_str())
@@ -451,12 +510,24 @@ impl Grid {
         let found = by_cell.get(id.as_str());
         let mut attrs = String::new();
         if let Some(ps) = found {
-            let worst = ps.iter().map(|p| p.finding.severity).min();
-            if let Some(w) = worst {
-                class.push(format!("hl sev-{}", w.as_str()));
+            let worst = ps
+                .iter()
+                .filter(|p| p.accepted.is_none())
+                .map(|p| p.finding.severity)
+                .min();
+            match worst {
+                Some(w) => class.push(format!("hl sev-{}", w.as_str())),
+                // only accepted findings here: marked, not highlighted
+                None => class.push("acc".to_string()),
             }
             let ids: Vec<&str> = ps.iter().map(|p| p.id.as_str()).collect();
-            let tips: Vec<String> = ps.iter().map(|p| tip(p.finding)).collect();
+            let tips: Vec<String> = ps
+                .iter()
+                .map(|p| match p.accepted {
+                    Some(_) => format!("已接受 {}", tip(p.finding)),
+                    None => tip(p.finding),
+                })
+                .collect();
             let _ = write!(
                 attrs,
                 " data-f=\"{}\" title=\"{}\"",

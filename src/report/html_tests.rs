@@ -86,6 +86,7 @@ fn report() -> FileReport {
     over.help = Some("请核对 <评分>".into());
     FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "forms/<x>.xlsx".into(),
         forms: 1,
         findings: vec![
@@ -162,6 +163,7 @@ fn html_merges_and_highlights() {
 fn html_top_and_filters() {
     let broken = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "broken.xlsx".into(),
         forms: 0,
         findings: vec![Finding {
@@ -171,6 +173,7 @@ fn html_top_and_filters() {
     };
     let clean = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "clean.xlsx".into(),
         forms: 1,
         findings: vec![],

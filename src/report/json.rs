@@ -4,6 +4,7 @@
 use super::{Counts, FileReport, Ruleset, Skipped};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::{AcceptKind, Accepted};
 use serde::Serialize;
 
 /// The document's opening members, written before any finding.
@@ -20,6 +21,52 @@ struct Summary {
     forms: usize,
     #[serde(flatten)]
     counts: Counts,
+    #[serde(skip_serializing_if = "is_zero")]
+    accepted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// An accepted finding: the finding's members, then the acceptance.
+#[derive(Serialize)]
+struct JsonAccepted<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    accepted: JsonAcceptance<'a>,
+}
+
+/// Which entry accepted a finding, where it is written, and why.
+#[derive(Serialize)]
+struct JsonAcceptance<'a> {
+    by: AcceptKind,
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    reason: &'a str,
+}
+
+fn accepted<'a>(file: &'a str, a: &'a Accepted) -> JsonAccepted<'a> {
+    let (cell, path) = place(a.by.at.as_ref());
+    JsonAccepted {
+        finding: finding(file, &a.finding),
+        accepted: JsonAcceptance {
+            by: a.by.kind,
+            file: &a.by.file,
+            line: a.by.line,
+            sheet: a.by.sheet.as_deref(),
+            cell,
+            path,
+            reason: &a.by.reason,
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -57,6 +104,8 @@ struct JsonFile<'a> {
     forms_checked: &'a [crate::outcome::FormSummary],
     #[serde(flatten)]
     counts: Counts,
+    #[serde(skip_serializing_if = "is_zero")]
+    accepted: usize,
 }
 
 /// Splits a place into its JSON `cell` (A1) and `path` members (of the place it points at,
@@ -130,6 +179,8 @@ pub struct JsonWriter<'r> {
     files_json: String,
     skipped: usize,
     skipped_json: String,
+    accepted: usize,
+    accepted_json: String,
 }
 
 impl<'r> JsonWriter<'r> {
@@ -144,6 +195,8 @@ impl<'r> JsonWriter<'r> {
             files_json: String::new(),
             skipped: 0,
             skipped_json: String::new(),
+            accepted: 0,
+            accepted_json: String::new(),
         }
     }
 
@@ -168,7 +221,18 @@ impl<'r> JsonWriter<'r> {
             forms: file.forms,
             forms_checked: &file.checked,
             counts,
+            accepted: file.accepted.len(),
         };
+        for a in &file.accepted {
+            self.accepted_json
+                .push_str(if self.accepted == 0 { "\n" } else { ",\n" });
+            indent_into(
+                &mut self.accepted_json,
+                &pretty(&accepted(&file.path, a)),
+                "    ",
+            );
+            self.accepted += 1;
+        }
         self.files_json
             .push_str(if self.files == 0 { "\n" } else { ",\n" });
         indent_into(&mut self.files_json, &pretty(&entry), "    ");
@@ -192,14 +256,15 @@ impl<'r> JsonWriter<'r> {
         self.skipped += 1;
     }
 
-    /// The end of the document: closes `findings`, then `summary`, `files` and (when a file
-    /// was skipped) `skipped`, handed to `write`.
+    /// The end of the document: closes `findings`, then `summary`, `files`, (when a finding
+    /// was accepted) `accepted` and (when a file was skipped) `skipped`, handed to `write`.
     pub fn finish(&mut self, write: &mut dyn FnMut(&str)) {
         let mut out = String::from(if self.findings == 0 { "]" } else { "\n  ]" });
         let summary = Summary {
             files: self.files,
             forms: self.forms,
             counts: self.total,
+            accepted: self.accepted,
         };
         out.push_str(",\n  \"summary\": ");
         indent_rest(&mut out, &pretty(&summary), "  ");
@@ -207,6 +272,11 @@ impl<'r> JsonWriter<'r> {
         write(&out);
         write(&std::mem::take(&mut self.files_json));
         write(if self.files == 0 { "]" } else { "\n  ]" });
+        if self.accepted > 0 {
+            write(",\n  \"accepted\": [");
+            write(&std::mem::take(&mut self.accepted_json));
+            write("\n  ]");
+        }
         if self.skipped > 0 {
             write(",\n  \"skipped\": [");
             write(&std::mem::take(&mut self.skipped_json));

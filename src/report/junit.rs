@@ -1,10 +1,12 @@
 //! JUnit XML output, for CI servers that show test results (GitLab merge requests, Jenkins,
 //! Azure Pipelines): one `<testsuite>` per file, one `<testcase>` per form. A form with errors
-//! fails (one `<failure>` listing them); its warnings and notes go to `<system-out>`.
+//! fails (one `<failure>` listing them); its warnings and notes go to `<system-out>`, and so do
+//! findings a reviewer accepted (`已接受 …`, with the reason): they never fail a testcase.
 
 use super::{FileReport, Ruleset};
 use crate::codes::NOT_A_FORM;
 use crate::finding::{Finding, Severity};
+use crate::outcome::Accepted;
 
 /// Escapes text for XML content and attribute values; characters XML 1.0 forbids (most
 /// control characters) become U+FFFD so the document stays well-formed.
@@ -46,10 +48,21 @@ fn line(f: &Finding) -> String {
     s
 }
 
-/// A testcase being built: its name and findings.
+/// An accepted finding's line: `已接受 自评表!I16 [S002] 标题：message（理由：…；formlint.toml:12）`.
+fn accepted_line(a: &Accepted) -> String {
+    format!(
+        "已接受 {}（理由：{}；{}）",
+        line(&a.finding),
+        a.by.reason,
+        a.by.place()
+    )
+}
+
+/// A testcase being built: its name, findings and accepted findings.
 struct Case<'a> {
     name: String,
     findings: Vec<&'a Finding>,
+    accepted: Vec<&'a Accepted>,
 }
 
 /// The names of the file's forms: its sheets (then sheets named by findings) that are not
@@ -97,7 +110,7 @@ fn testcase(out: &mut String, classname: &str, case: &Case) {
         escape(classname),
         escape(&case.name)
     ));
-    if errors.is_empty() && others.is_empty() {
+    if errors.is_empty() && others.is_empty() && case.accepted.is_empty() {
         out.push_str("/>\n");
         return;
     }
@@ -117,8 +130,12 @@ fn testcase(out: &mut String, classname: &str, case: &Case) {
             escape(&body.join("\n"))
         ));
     }
-    if !others.is_empty() {
-        let body: Vec<String> = others.iter().map(|f| line(f)).collect();
+    if !others.is_empty() || !case.accepted.is_empty() {
+        let body: Vec<String> = others
+            .iter()
+            .map(|f| line(f))
+            .chain(case.accepted.iter().map(|a| accepted_line(a)))
+            .collect();
         out.push_str(&format!(
             "      <system-out>{}</system-out>\n",
             escape(&body.join("\n"))
@@ -210,11 +227,13 @@ fn cases<'a>(file: &'a FileReport, sheets: &[String]) -> (Vec<Case<'a>>, Vec<&'a
         .map(|name| Case {
             name,
             findings: Vec::new(),
+            accepted: Vec::new(),
         })
         .collect();
     let mut file_case = Case {
         name: file.path.clone(),
         findings: Vec::new(),
+        accepted: Vec::new(),
     };
     let mut loose: Vec<&Finding> = Vec::new();
     for f in &file.findings {
@@ -226,6 +245,20 @@ fn cases<'a>(file: &'a FileReport, sheets: &[String]) -> (Vec<Case<'a>>, Vec<&'a
             Some(case) if f.code != NOT_A_FORM.code => case.findings.push(f),
             _ if f.severity == Severity::Error => file_case.findings.push(f),
             _ => loose.push(f),
+        }
+    }
+    for a in &file.accepted {
+        let form = a
+            .finding
+            .sheet
+            .as_deref()
+            .and_then(|s| cases.iter_mut().find(|c| c.name == s));
+        match form {
+            Some(case) => case.accepted.push(a),
+            None => match cases.first_mut() {
+                Some(case) => case.accepted.push(a),
+                None => file_case.accepted.push(a),
+            },
         }
     }
     if cases.is_empty() || !file_case.findings.is_empty() {

@@ -38,8 +38,14 @@ pub fn render_summary(files: &[FileReport]) -> String {
     render_summary_of(&Totals::of(files))
 }
 
-/// [`render_summary`] from totals kept along the way.
+/// [`render_summary`] from totals kept along the way. Accepted findings are counted apart:
+/// `；已接受 N 条（--show-accepted 查看）`.
 pub fn render_summary_of(totals: &Totals) -> String {
+    summary_line(totals, true)
+}
+
+/// The summary line; `hint`: point at `--show-accepted` (not when the list is shown).
+fn summary_line(totals: &Totals, hint: bool) -> String {
     let c = totals.counts;
     let mut checked = format!("检查了 {} 个文件、{} 张表", totals.files, totals.forms);
     // a batch of more than one kind of form says which pack checked how many of each
@@ -60,10 +66,37 @@ pub fn render_summary_of(totals: &Totals) -> String {
             c.errors, c.warnings, c.info
         )
     };
-    match totals.skipped.len() {
+    let line = match totals.skipped.len() {
         0 => line,
         k => format!("{line}；另跳过 {k} 个（共发现 {} 个）", totals.files + k),
+    };
+    match totals.accepted {
+        0 => line,
+        n if hint => format!("{line}；已接受 {n} 条（--show-accepted 查看）"),
+        n => format!("{line}；已接受 {n} 条"),
     }
+}
+
+/// The human report's list of accepted findings (`--show-accepted`), before its summary line:
+/// each finding with where it is, then the reason and the entry that accepted it.
+pub fn render_accepted(accepted: &[(String, crate::outcome::Accepted)]) -> String {
+    let mut out = format!("已接受 {} 条（不计入问题数）：\n", accepted.len());
+    for (file, a) in accepted {
+        let f = escaped_finding(&a.finding);
+        let here = match f.location() {
+            l if l.is_empty() => escape_controls(file).to_string(),
+            l => format!("{} › {l}", escape_controls(file)),
+        };
+        out.push_str(&format!(
+            "  {here}  {}[{}]：{}\n    理由：{}（{}）\n",
+            f.severity.label(),
+            f.code,
+            f.message,
+            escape_controls(&a.by.reason),
+            escape_controls(&a.by.place()),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

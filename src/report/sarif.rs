@@ -6,6 +6,7 @@
 use super::{FileReport, RuleMeta, Ruleset};
 use crate::finding::{Finding, Severity};
 use crate::form::Place;
+use crate::outcome::{AcceptKind, Accepted};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -80,7 +81,19 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// A reviewer's acceptance: the result stays, marked suppressed, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    /// `external` (formlint.toml) or `inSource` (a cell comment, a form's `accept:`).
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+    location: Location,
 }
 
 #[derive(Serialize)]
@@ -99,6 +112,14 @@ struct Location {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
 }
 
 #[derive(Serialize)]
@@ -193,7 +214,10 @@ fn encode(s: &str) -> String {
 fn run_rules(rules: &[RuleMeta], files: &[FileReport]) -> Vec<RuleMeta> {
     let mut out = rules.to_vec();
     let mut extra: BTreeMap<&str, &Finding> = BTreeMap::new();
-    for f in files.iter().flat_map(|f| &f.findings) {
+    let accepted = files
+        .iter()
+        .flat_map(|f| f.accepted.iter().map(|a| &a.finding));
+    for f in files.iter().flat_map(|f| &f.findings).chain(accepted) {
         if !rules.iter().any(|r| r.code == f.code) {
             extra.entry(&f.code).or_insert(f);
         }
@@ -280,6 +304,7 @@ fn location(
         id,
         physical_location: PhysicalLocation {
             artifact_location: ArtifactLocation { uri },
+            region: None,
         },
         logical_locations,
         message: message.map(|m| Text {
@@ -339,6 +364,7 @@ fn result<'a>(file: &'a str, f: &'a Finding, rules: &[RuleMeta]) -> SarifResult<
             "formlintLocation/v1",
             format!("{}|{}", f.code, here),
         )]),
+        suppressions: Vec::new(),
         properties: ResultProperties {
             sheet: f.sheet.as_deref(),
             cell,
@@ -349,13 +375,52 @@ fn result<'a>(file: &'a str, f: &'a Finding, rules: &[RuleMeta]) -> SarifResult<
     }
 }
 
+/// An accepted finding's result: suppressed, with where the acceptance is written and why.
+fn accepted_result<'a>(file: &'a str, a: &'a Accepted, rules: &[RuleMeta]) -> SarifResult<'a> {
+    let mut r = result(file, &a.finding, rules);
+    let by = &a.by;
+    let mut at = match by.kind {
+        AcceptKind::Config => location(&path_uri(&by.file), &by.file, None, None, None, None),
+        AcceptKind::Comment | AcceptKind::Form => location(
+            &path_uri(&by.file),
+            &by.file,
+            by.sheet.as_deref(),
+            by.at.as_ref(),
+            None,
+            None,
+        ),
+    };
+    at.physical_location.region = by.line.map(|start_line| Region { start_line });
+    at.message = Some(Text { text: by.place() });
+    r.suppressions.push(Suppression {
+        kind: match by.kind {
+            AcceptKind::Config => "external",
+            AcceptKind::Comment | AcceptKind::Form => "inSource",
+        },
+        status: "accepted",
+        justification: by.reason.clone(),
+        location: at,
+    });
+    r
+}
+
 /// Renders the run as one pretty-printed SARIF 2.1.0 log: every rule of the pack (plus input
-/// codes that occur) as `tool.driver.rules`, every finding as a result, files in the order given.
+/// codes that occur) as `tool.driver.rules`, every finding as a result, files in the order given;
+/// each file's accepted findings follow its findings, with `suppressions` (kind `external` for
+/// a formlint.toml entry, `inSource` for a cell comment or a form's `accept:`, the reason as
+/// the justification).
 pub fn render_sarif(ruleset: &Ruleset, rules: &[RuleMeta], files: &[FileReport]) -> String {
     let all = run_rules(rules, files);
     let results = files
         .iter()
-        .flat_map(|file| file.findings.iter().map(|f| result(&file.path, f, &all)))
+        .flat_map(|file| {
+            let found = file.findings.iter().map(|f| result(&file.path, f, &all));
+            let accepted = file
+                .accepted
+                .iter()
+                .map(|a| accepted_result(&file.path, a, &all));
+            found.chain(accepted).collect::<Vec<_>>()
+        })
         .collect();
     let log = Log {
         schema: SCHEMA_URI,

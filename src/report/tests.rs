@@ -295,6 +295,7 @@ fn opts(width: usize) -> HumanOptions {
 fn file(findings: Vec<Finding>) -> FileReport {
     FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: P3.into(),
         forms: 1,
         findings,
@@ -359,6 +360,7 @@ fn human_file_level_error() {
     f.help = Some("请用 Excel 或 WPS 重新另存为 .xlsx 后再检查。".into());
     let report = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "tests/fixtures/broken.xlsx".into(),
         forms: 0,
         findings: vec![f],
@@ -381,6 +383,7 @@ fn human_path_finding_has_no_snippet() {
     f.message = "得分 7 超过分值 6".into();
     let report = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "shenzhen-commerce-2020.yaml".into(),
         forms: 9,
         findings: vec![f],
@@ -437,6 +440,7 @@ fn summary_line() {
 fn json_document() {
     let yaml = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "shenzhen-commerce-2020.yaml".into(),
         forms: 9,
         findings: vec![Finding {
@@ -457,6 +461,7 @@ fn json_document() {
     };
     let broken = FileReport {
         checked: Vec::new(),
+        accepted: Vec::new(),
         path: "tests/fixtures/broken.xlsx".into(),
         forms: 0,
         findings: vec![finding("X001", Severity::Error, None, None)],

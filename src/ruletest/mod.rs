@@ -7,6 +7,7 @@
 mod form;
 mod pair;
 mod spec;
+pub mod update;
 
 use crate::diag::{from_yaml_str, DiagKind, Problem};
 use crate::finding::Finding;
@@ -36,6 +37,9 @@ pub struct CaseResult {
     pub at: String,
     /// What happened.
     pub outcome: Outcome,
+    /// For a test that failed only because its findings differ: the `expect` that would pass
+    /// (`rules test --update` writes it).
+    pub proposal: Option<update::Proposal>,
 }
 
 /// Counts of a run.
@@ -134,8 +138,18 @@ pub fn run_file(
     for t in &file.tests {
         let line = t.name.referenced.line();
         let label = format!("{}/{}", t.rule.as_deref().unwrap_or(stem), t.name.value);
-        let outcome = match &t.skip {
-            Some(reason) => Outcome::Skipped(reason.clone()),
+        // a pack that switches a rule off (`disable:`) keeps its base's tests of that rule
+        let disabled = t
+            .only
+            .iter()
+            .flatten()
+            .chain(t.rule.iter())
+            .find(|c| pack.manifest.disable.iter().any(|d| d.value == **c));
+        let skip = t.skip.clone().or_else(|| {
+            disabled.map(|c| format!("规则 {c} 已在 pack.yaml 的 disable 中停用 (rule disabled)"))
+        });
+        let (outcome, proposal) = match &skip {
+            Some(reason) => (Outcome::Skipped(reason.clone()), None),
             None => match run_case(
                 pack,
                 &schema,
@@ -144,17 +158,45 @@ pub fn run_file(
                 t,
                 load,
             ) {
-                Ok(()) => Outcome::Passed,
-                Err(why) => Outcome::Failed(why),
+                Ok(()) => (Outcome::Passed, None),
+                Err(Failure { why, items }) => (
+                    Outcome::Failed(why),
+                    items.and_then(|items| {
+                        Some(update::Proposal {
+                            at: usize::try_from(t.expect.referenced.span().byte_offset()?).ok()?,
+                            old: update::entries(&t.expect.value),
+                            items,
+                        })
+                    }),
+                ),
             },
         };
         out.push(CaseResult {
             label,
             at: format!("{name}:{line}"),
             outcome,
+            proposal,
         });
     }
     Ok(out)
+}
+
+/// Why a test failed, and — when only its findings differ — the `expect` that would pass.
+struct Failure {
+    why: String,
+    items: Option<Vec<update::Item>>,
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Failure {
+        Failure { why, items: None }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(why: &str) -> Failure {
+        Failure::from(why.to_string())
+    }
 }
 
 /// Runs one test; `Err` explains the failure.
@@ -165,16 +207,16 @@ fn run_case(
     (base, pair): (Option<&InlineForm>, Option<&pair::PairForms>),
     t: &TestSpec,
     load: &Loader,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let only: Option<Vec<String>> = t
         .only
         .clone()
         .or_else(|| t.rule.as_ref().map(|r| vec![r.clone()]));
     for c in only.iter().flatten() {
         if !codes.contains(c.as_str()) && !c.starts_with('X') {
-            return Err(format!(
-                "测试写法有误：规则包中没有规则 {c} (no such rule in the pack)"
-            ));
+            return Err(
+                format!("测试写法有误：规则包中没有规则 {c} (no such rule in the pack)").into(),
+            );
         }
     }
     let (findings, form) = if pack.manifest.kind == crate::form::FormKind::Pair {
@@ -190,7 +232,7 @@ fn run_case(
         .iter()
         .filter(|f| only.as_ref().is_none_or(|o| o.contains(&f.code)))
         .collect();
-    let expected: Vec<Expected> = match &t.expect {
+    let expected: Vec<Expected> = match &t.expect.value {
         Expect::Nothing => Vec::new(),
         Expect::Findings(e) => e.clone(),
     };
@@ -257,7 +299,7 @@ fn compare(
     expected: &[Expected],
     got: &[&Finding],
     form: Option<&InlineForm>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let mut used = vec![false; got.len()];
     let mut missing = Vec::new();
     for e in expected {
@@ -317,7 +359,10 @@ fn compare(
         why.push_str("  多余 (unexpected):\n");
         why.push_str(&list(extra));
     }
-    Err(why)
+    Err(Failure {
+        why,
+        items: Some(update::propose(expected, got, form)),
+    })
 }
 
 fn describe_expected(e: &Expected, place: Option<&str>) -> String {
@@ -356,6 +401,16 @@ pub fn summarize(results: &[CaseResult]) -> Summary {
 /// `N passed, N failed` (`; N skipped` when some were skipped). `broken` counts test files
 /// that could not be read (each one failure; their diagnostics are printed separately).
 pub fn render(results: &[CaseResult], broken: usize) -> String {
+    render_explaining(results, broken, &|_| true)
+}
+
+/// [`render`], explaining only the failures `explain` picks (`rules test --update` shows the
+/// others as the diff of their rewritten `expect` instead).
+pub fn render_explaining(
+    results: &[CaseResult],
+    broken: usize,
+    explain: &dyn Fn(&CaseResult) -> bool,
+) -> String {
     let mut out = format!("running {} tests\n", results.len());
     for r in results {
         let status = match &r.outcome {
@@ -367,7 +422,7 @@ pub fn render(results: &[CaseResult], broken: usize) -> String {
     }
     let failures: Vec<&CaseResult> = results
         .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)) && explain(r))
         .collect();
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");

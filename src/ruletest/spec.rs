@@ -59,8 +59,9 @@ pub struct TestSpec {
     /// declarations), relative to the test file.
     #[serde(default)]
     pub fixtures: Option<Vec<String>>,
-    /// The findings expected: `none`, or a list.
-    pub expect: Expect,
+    /// The findings expected: `none`, or a list; where its value starts in the file, so
+    /// `rules test --update` can rewrite it in place.
+    pub expect: Spanned<Expect>,
     /// Compare only findings with these codes.
     #[serde(default)]
     pub only: Option<Vec<String>>,
@@ -119,7 +120,7 @@ pub enum Expect {
 }
 
 /// One expected finding.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
     /// The rule code (`B004`).

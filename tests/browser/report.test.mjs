@@ -159,3 +159,36 @@ test('markup inside a form renders as text', async () => {
   assert.equal(seen.length, 1, seen.join('\n'));
   await p.close();
 });
+
+test('accepted findings are listed greyed with their reason, behind their own toggle', async () => {
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(pathToFileURL(env('ACCEPTED_HTML')).href);
+  const acc = p.locator('li.finding.accepted');
+  assert.equal(await acc.count(), 1);
+  assert.equal(await p.locator('#total-accepted').textContent(), '1');
+  assert.equal(await p.locator('#total-error').textContent(), '0', 'not counted');
+  assert.match(await acc.locator('.accepted-by').textContent(), /^已接受：会议提前召开，扣分合理（.*formlint\.toml:\d+）$/);
+  assert.equal(await acc.locator('.badge.acc').textContent(), '已接受');
+  // greyed: the accepted entry's stripe is grey, not the error red of its severity
+  const stripe = await acc.evaluate((li) => getComputedStyle(li).borderLeftColor);
+  const red = await p.locator('.stat.sev-error').evaluate((e) => getComputedStyle(e).color);
+  assert.notEqual(stripe, red);
+  // its cell is outlined, not tinted as an error
+  const cellId = await acc.getAttribute('data-cell');
+  const cls = await p.locator(`[id="${cellId}"]`).getAttribute('class');
+  assert.match(cls, /\bacc\b/);
+  assert.doesNotMatch(cls, /\bhl\b/);
+  // the severity filter leaves it; its toggle hides and shows it
+  await p.locator('input[data-filter="severity"][value="error"]').uncheck();
+  assert.equal(await acc.evaluate((li) => li.hidden), false);
+  const toggle = p.locator('input[data-filter="accepted"]');
+  await toggle.uncheck();
+  assert.equal(await acc.evaluate((li) => li.hidden), true);
+  assert.doesNotMatch(await p.locator(`[id="${cellId}"]`).getAttribute('class') ?? '', /\bacc\b/);
+  await toggle.check();
+  assert.equal(await acc.evaluate((li) => li.hidden), false);
+  assert.deepEqual(errors, []);
+  await p.close();
+});

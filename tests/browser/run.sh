@@ -48,7 +48,20 @@ cat >"$WORK/hostile/evil.csv" <<'CSV'
 CSV
 render html "$WORK/hostile.html" "$WORK/hostile/evil.csv"
 
+# P3 with its S002 accepted in a formlint.toml: the accepted finding stays on the page, greyed.
+mkdir -p "$WORK/accepted"
+cp "tests/fixtures/seed/P3-贸易摩擦应对事务.xlsx" "$WORK/accepted/"
+cat >"$WORK/accepted/formlint.toml" <<'TOML'
+[[accept]]
+file = "P3-贸易摩擦应对事务.xlsx"
+code = "S002"
+cell = "I16"
+reason = "会议提前召开，扣分合理"
+TOML
+render html "$WORK/accepted.html" "$WORK/accepted/P3-贸易摩擦应对事务.xlsx"
+
 REPORT_HTML=$OUT/formlint-report.html \
+  ACCEPTED_HTML=$WORK/accepted.html \
   REPORT_JSON=$WORK/formlint-report.json \
   HOSTILE_HTML=$WORK/hostile.html \
   SCREENSHOT=$OUT/html-report.png \

@@ -1,10 +1,11 @@
 // A small JSON Schema (draft 2020-12) validator for the keywords docs/report.schema.json uses:
 // type, const, enum, required, properties, additionalProperties, items, anyOf, $ref (local),
-// pattern, minimum, minLength. Throws on a keyword it does not know, so the schema cannot grow
+// pattern, minimum, minLength, minItems. Throws on a keyword it does not know, so the schema cannot grow
 // past what is checked here unnoticed. Returns the list of problems (empty when valid).
 const KNOWN = new Set([
   '$schema', '$id', '$defs', '$ref', 'title', 'description', 'type', 'const', 'enum', 'required',
   'properties', 'additionalProperties', 'items', 'anyOf', 'pattern', 'minimum', 'minLength',
+  'minItems',
 ]);
 
 function typeOf(v) {
@@ -44,6 +45,7 @@ export function validate(schema, doc) {
       }
     }
     if (Array.isArray(v) && s.items) v.forEach((x, i) => check(s.items, x, `${at}[${i}]`));
+    if (Array.isArray(v) && s.minItems !== undefined && v.length < s.minItems) problems.push(`${at}: fewer than ${s.minItems} items`);
     if (s.anyOf) {
       const before = problems.length;
       const ok = s.anyOf.some((alt) => {

@@ -74,3 +74,18 @@ pub fn json_fields(stdout: &str, fields: &[&str]) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// Runs `formlint ARGS` in `dir`; returns (exit code, stdout, stderr).
+pub fn formlint_at(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_formlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run formlint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -345,6 +345,7 @@ impl Engine {
                 },
                 quiet: false,
                 statistics: false,
+                show_accepted: false,
             },
         );
         let mut out = String::new();
@@ -366,6 +367,7 @@ impl Engine {
                 emitter.file_without_sheets(
                     FileReport {
                         checked: Vec::new(),
+                        accepted: Vec::new(),
                         path: s.path.clone(),
                         forms: 0,
                         findings: unused,
@@ -392,7 +394,7 @@ impl Engine {
         }) {
             return Err(err(format!("{} {}：{}", f.code, f.title, f.message)));
         }
-        formlint::annotate::annotate_xlsx(bytes, findings).map_err(err)
+        formlint::annotate::annotate_report(bytes, &checked.report).map_err(err)
     }
 }
 
