@@ -86,3 +86,40 @@ fn route(mut f: Finding, first: &FiledForm) -> (String, Finding) {
     }
     (home.file.clone(), f)
 }
+
+/// Runs the cross-check over a batch when it holds both kinds of form and adds each finding
+/// to its self-evaluation's report, in report order; `accept` applies that file's
+/// acceptances (formlint.toml) to the findings added, as they were applied to the others.
+/// Returns how many findings were added. The command line and the browser checker both use it.
+pub fn add_to(
+    pack: &Pack,
+    forms: &[FiledForm],
+    reports: &mut [&mut FileReport],
+    accept: &dyn Fn(&mut FileReport),
+) -> usize {
+    if !applies(forms) {
+        return 0;
+    }
+    let mut found: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for (file, f) in check(pack, forms) {
+        found.entry(file).or_default().push(f);
+    }
+    let mut added = 0;
+    for r in reports.iter_mut() {
+        let Some(extra) = found.remove(&r.path) else {
+            continue;
+        };
+        let mut more = FileReport {
+            findings: extra,
+            ..FileReport::new(&r.path)
+        };
+        accept(&mut more);
+        added += more.findings.len();
+        r.findings.extend(more.findings);
+        r.accepted.extend(more.accepted);
+        let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
+        crate::outcome::sort_findings(&mut r.findings, &order);
+        crate::outcome::sort_accepted(&mut r.accepted, &order);
+    }
+    added
+}

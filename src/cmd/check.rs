@@ -441,32 +441,14 @@ fn check_files(
         .iter()
         .flat_map(|(_, (_, f))| f.iter().cloned())
         .collect();
-    if crosscheck::applies(&forms) {
-        let mut found: std::collections::BTreeMap<String, Vec<formlint::finding::Finding>> =
-            std::collections::BTreeMap::new();
-        for (file, f) in crosscheck::check(cross, &forms) {
-            found.entry(file).or_default().push(f);
+    let mut reports: Vec<&mut FileReport> = held.iter_mut().map(|(r, _)| r).collect();
+    crosscheck::add_to(cross, &forms, &mut reports, &|more: &mut FileReport| {
+        let input = Path::new(&more.path).to_path_buf();
+        if let Some(c) = configs.for_input(&input) {
+            let rel = cmd::config::relative_to(&input, c, &more.path);
+            c.suppressions.apply_as(more, &rel);
         }
-        for (r, _) in &mut held {
-            let Some(extra) = found.remove(&r.path) else {
-                continue;
-            };
-            let mut more = FileReport {
-                findings: extra,
-                ..FileReport::new(&r.path)
-            };
-            let input = Path::new(&r.path);
-            if let Some(c) = configs.for_input(input) {
-                let rel = cmd::config::relative_to(input, c, &r.path);
-                c.suppressions.apply_as(&mut more, &rel);
-            }
-            r.findings.extend(more.findings);
-            r.accepted.extend(more.accepted);
-            let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
-            formlint::outcome::sort_findings(&mut r.findings, &order);
-            formlint::outcome::sort_accepted(&mut r.accepted, &order);
-        }
-    }
+    });
     for (r, (sheets, _)) in held {
         let kept = sheet_use.take(&r, &sheets);
         emitter.file(r, kept, &mut |piece| out.push(piece));

@@ -210,6 +210,27 @@ test('picking the seed forms shows the HTML report, the summary and downloads', 
   await page.screenshot({ path: path.join(OUT, 'web-checker.png') });
 });
 
+test('a self-evaluation picked with its declaration is cross-checked as formlint check does', async () => {
+  const files = ['tests/fixtures/seed/P8-综合管理事务.xlsx', 'tests/fixtures/declarations/P8-综合管理事务-申报表.xlsx'];
+  const expected = cliJson(...files);
+  assert.ok(expected.findings.some((f) => f.code === 'K003'), 'the CLI reports the lowered target');
+  await page.setInputFiles('#pick-files', files.map((f) => path.join(ROOT, f)));
+  await page.waitForSelector('#result:not([hidden])');
+  const frame = page.frameLocator('#report-frame');
+  // the report shows the K003 with the declaration's cell beside it
+  const item = frame.locator('li.finding[data-code="K003"]');
+  await item.waitFor();
+  assert.match(await item.locator('.rel').textContent(), /P8-综合管理事务-申报表\.xlsx › 申报表!E12/);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-json')]);
+  const doc = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  assert.deepEqual(validate(schema, doc), []);
+  assert.deepEqual(doc.findings.map(strip), expected.findings.map(strip));
+  const k003 = doc.findings.find((f) => f.code === 'K003');
+  assert.equal(k003.cell, 'E12');
+  assert.match(k003.related[0].file, /P8-综合管理事务-申报表\.xlsx$/);
+  assert.equal(k003.related[0].cell, 'E12');
+});
+
 test('a folder picked or dropped is checked like formlint check DIR; unreadable files say why', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'formlint-folder-'));
   const forms = path.join(dir, '表单');

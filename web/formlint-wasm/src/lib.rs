@@ -352,9 +352,23 @@ impl Engine {
         let mut push = |piece: &str| out.push_str(piece);
         emitter.begin(&mut push);
         let sheet_use = emitter.sheet_use();
-        for c in files {
-            let kept = sheet_use.take(&c.report, &c.sheets);
-            emitter.file(c.report.clone(), kept, &mut push);
+        // the whole batch's report runs the cross-check, as `formlint check DIR` does
+        let mut reports: Vec<FileReport> = files.iter().map(|c| c.report.clone()).collect();
+        if let (true, Some(cross)) = (with_unused, self.choice.crosscheck(None)) {
+            let forms: Vec<formlint::form::FiledForm> = files
+                .iter()
+                .flat_map(|c| formlint::crosscheck::filed(&c.report, &c.forms))
+                .collect();
+            let mut refs: Vec<&mut FileReport> = reports.iter_mut().collect();
+            formlint::crosscheck::add_to(cross, &forms, &mut refs, &|more: &mut FileReport| {
+                if let Some(s) = &self.suppressions {
+                    s.apply(more);
+                }
+            });
+        }
+        for (c, report) in files.iter().zip(reports) {
+            let kept = sheet_use.take(&report, &c.sheets);
+            emitter.file(report, kept, &mut push);
         }
         if with_unused {
             for s in &self.skipped {
