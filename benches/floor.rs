@@ -65,7 +65,12 @@ fn inflate(files: &[PathBuf]) {
             }
         }
     }
-    report("inflate", files.len(), start, &format!("{parts} parts, {bytes} bytes inflated"));
+    report(
+        "inflate",
+        files.len(),
+        start,
+        &format!("{parts} parts, {bytes} bytes inflated"),
+    );
 }
 
 /// Opens every file with calamine and reads every worksheet's range.
@@ -86,7 +91,12 @@ fn calamine(files: &[PathBuf]) {
             }
         }
     }
-    report("calamine", files.len(), start, &format!("{sheets} sheets, {cells} cells"));
+    report(
+        "calamine",
+        files.len(),
+        start,
+        &format!("{sheets} sheets, {cells} cells"),
+    );
 }
 
 /// One line: `floor NAME: N files, WHAT in S s (F files/s)`.

@@ -291,9 +291,11 @@ impl<'a> Package<'a> {
                 why: e.to_string(),
             };
             let part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
+            // The declared size is only a hint (capped: it may lie).
+            let hint = usize::try_from(part.size()).unwrap_or(0).min(1 << 20);
             // Inflated in pieces, so a bomb is stopped at the cap without holding it.
             let mut limited = part.take(MAX_PART_BYTES + 1);
-            let mut bytes = Vec::new();
+            let mut bytes = Vec::with_capacity(hint);
             let mut chunk = [0u8; 16 << 10];
             let mut keep = true;
             let mut copied: u64 = 0;

@@ -14,7 +14,7 @@
 mod sheet;
 mod styles;
 
-use super::comments::sheet_comments;
+use super::comments::comments_of;
 use super::grid::GridBuilder;
 use super::rawxml::{attrs_ok, decode_attr, get_attrs, push_entity, raw_attr, reader, RawAttrs};
 use super::ReadError;
@@ -98,7 +98,7 @@ pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
             Err(_) => return None,
         }
     }
-    let mut comments = sheet_comments(pkg);
+    let mut comments = comments_of(pkg, opc_sheets);
     for sheet in &mut sheets {
         sheet.comments = comments.remove(&sheet.name).unwrap_or_default();
     }
