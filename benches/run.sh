@@ -33,20 +33,28 @@ cargo build --release --quiet --bin formlint
 cargo bench --quiet --bench floor --no-run 2>/dev/null
 FLOOR=$(ls -t "$TARGET"/release/deps/floor-* | grep -v '\.d$' | head -n 1)
 
-# measure CMD...: median wall seconds and largest peak RSS (KiB) over $REPEAT runs -> "$secs $kib"
+# measure CMD...: median wall seconds, largest peak RSS (KiB) and median CPU seconds (user +
+# system: steadier than wall time on a shared machine) over $REPEAT runs -> "$secs $kib $cpu"
 measure() {
-    local walls=() rss=0 log
+    local walls=() cpus=() rss=0 log
     log=$(mktemp)
     for _ in $(seq "$REPEAT"); do
         "$TIME" -v "$@" >/dev/null 2>"$log" || true
-        local wall kib
+        local wall kib cpu
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$log")
+        cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$log")
         kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
         walls+=("$wall")
+        cpus+=("$cpu")
         [ "$kib" -gt "$rss" ] && rss=$kib
     done
     rm -f "$log"
-    echo "$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $rss"
+    echo "$(median "${walls[@]}") $rss $(median "${cpus[@]}")"
+}
+
+# median X...: the middle value
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
 # corpus NAME: the folder for a size (made if missing)
@@ -78,20 +86,21 @@ OUT=$TARGET/bench-results.md
 {
     echo "median of $REPEAT; ratios are formlint's wall time over each floor's"
     echo
-    echo "| corpus | inflate s | calamine s | --jobs 1 s | --jobs 2 s | j1 / inflate | j1 / calamine | j2 / inflate | j2 / calamine | peak RSS j1 / j2 MiB |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| corpus | inflate s | calamine s | --jobs 1 s | --jobs 2 s | j1 / inflate | j1 / calamine | j2 / inflate | j2 / calamine | peak RSS j1 / j2 MiB | CPU s inflate / calamine / j1 | j1 CPU / inflate CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 
 for N in $SIZES; do
     DIR=$(corpus "$N")
     cat "$DIR"/*.xlsx >/dev/null # warm the page cache: measure parsing, not the disk
-    read -r i_s _ < <(measure "$FLOOR" "$DIR" --floor inflate)
-    read -r c_s _ < <(measure "$FLOOR" "$DIR" --floor calamine)
-    read -r j1_s j1_kib < <(measure "$BIN" check "$DIR" --format json --jobs 1)
-    read -r j2_s j2_kib < <(measure "$BIN" check "$DIR" --format json --jobs 2)
-    awk -v n="$N" -v i="$i_s" -v c="$c_s" -v a="$j1_s" -v b="$j2_s" -v ra="$j1_kib" -v rb="$j2_kib" 'BEGIN {
-        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.2f× | %.2f× | %.2f× | %.2f× | %.1f / %.1f |\n",
-            n, i, c, a, b, a / i, a / c, b / i, b / c, ra / 1024, rb / 1024 }' >>"$OUT"
+    read -r i_s _ i_cpu < <(measure "$FLOOR" "$DIR" --floor inflate)
+    read -r c_s _ c_cpu < <(measure "$FLOOR" "$DIR" --floor calamine)
+    read -r j1_s j1_kib j1_cpu < <(measure "$BIN" check "$DIR" --format json --jobs 1)
+    read -r j2_s j2_kib _ < <(measure "$BIN" check "$DIR" --format json --jobs 2)
+    awk -v n="$N" -v i="$i_s" -v c="$c_s" -v a="$j1_s" -v b="$j2_s" -v ra="$j1_kib" -v rb="$j2_kib" \
+        -v ic="$i_cpu" -v cc="$c_cpu" -v ac="$j1_cpu" 'BEGIN {
+        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.2f× | %.2f× | %.2f× | %.2f× | %.1f / %.1f | %.2f / %.2f / %.2f | %.2f× |\n",
+            n, i, c, a, b, a / i, a / c, b / i, b / c, ra / 1024, rb / 1024, ic, cc, ac, ac / ic }' >>"$OUT"
 done
 
 echo >>"$OUT"
@@ -108,7 +117,7 @@ else
         end=$(date +%s%N)
         runs+=($(((end - start) / 1000)))
     done
-    median=$(printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 1000}')
-    echo "single-form check (process start included, median of 50 runs): $median ms" >>"$OUT"
+    mid=$(printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 1000}')
+    echo "single-form check (process start included, median of 50 runs): $mid ms" >>"$OUT"
 fi
 cat "$OUT"

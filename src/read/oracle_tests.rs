@@ -440,7 +440,20 @@ fn mutate(rng: &mut Rng, parts: &mut Parts) {
         }
         p
     };
-    match rng.below(4) {
+    match rng.below(5) {
+        // Another declared encoding, or a byte-order mark.
+        4 => {
+            let decl = rng.pick(&[
+                "encoding=\"GBK\"",
+                "encoding=\"ISO-8859-1\"",
+                "encoding=\"UTF-16\"",
+                "encoding=\"utf-8\"",
+            ]);
+            *text = text.replacen("encoding=\"UTF-8\"", decl, 1);
+            if rng.chance(30) {
+                text.insert(0, '\u{FEFF}');
+            }
+        }
         0 if len > 0 => {
             let a = at(rng, text);
             let mut b = (a + 1 + rng.below(16)).min(len);

@@ -89,8 +89,8 @@ pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
             super::marks::scan_sheet(&xml)?;
             continue;
         }
-        let walked = sheet::walk(&xml, &ctx)?;
-        match walked.into_sheet(&entry.name) {
+        let walked = sheet::walk(&xml, &ctx, &entry.name)?;
+        match walked.into_sheet() {
             Ok(s) => sheets.push(s),
             Err(ReadError::SheetTooLarge(why)) => {
                 sheets.push(GridBuilder::not_read(&entry.name, &why).ok()?)

@@ -17,10 +17,17 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
 
-/// A walked sheet, not yet a grid.
+/// Most formula marks kept for one sheet: far more than the grid budget can place (the walk
+/// declines past it and the calamine path reads the sheet).
+const MAX_FORMULAS: usize = 4 * super::super::grid::MAX_GRID_CELLS as usize;
+
+/// A sheet being walked: values go into the grid as they come (in stream order, as the
+/// calamine path puts them), formula marks and merges wait for the end.
 pub(super) struct Walked {
-    /// Values with their places and whether their style shows a percent, in stream order.
-    cells: Vec<(CellRef, Data, bool)>,
+    /// The grid, with the values so far.
+    grid: GridBuilder,
+    /// Set once the grid went over its budget: no more values are put, the walk goes on.
+    too_large: Option<ReadError>,
     /// Cells holding a formula, in stream order, each once in a row.
     formulas: Vec<CellRef>,
     /// Merged regions as written.
@@ -28,29 +35,38 @@ pub(super) struct Walked {
 }
 
 impl Walked {
-    /// The sheet, built as the calamine path builds it: values (with out-of-range numbers
-    /// reported), then formula marks, then merged regions.
-    pub(super) fn into_sheet(self, name: &str) -> Result<Sheet, ReadError> {
-        let mut grid = GridBuilder::new(name);
-        for (at, data, percent) in self.cells {
-            if let Data::Float(f) = data {
-                if decimal_from_f64(f).is_none() {
-                    grid.problem_with(
-                        ProblemKind::OutOfRange,
-                        Some(at),
-                        format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
-                    );
-                }
+    /// Puts a value as the calamine path does (an out-of-range number reported first).
+    fn put(&mut self, at: CellRef, data: Data, percent: bool) {
+        if self.too_large.is_some() {
+            return;
+        }
+        if let Data::Float(f) = data {
+            if decimal_from_f64(f).is_none() {
+                self.grid.problem_with(
+                    ProblemKind::OutOfRange,
+                    Some(at),
+                    format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
+                );
             }
-            let value = data_value(&data, percent);
-            if value != CellValue::Empty {
-                grid.put(at, cell(value, false))?;
+        }
+        let value = data_value(&data, percent);
+        if value != CellValue::Empty {
+            if let Err(e) = self.grid.put(at, cell(value, false)) {
+                self.too_large = Some(e);
             }
+        }
+    }
+
+    /// The sheet, finished as the calamine path finishes it: formula marks, then merged
+    /// regions; `Err(SheetTooLarge)` when it is over the grid budget.
+    pub(super) fn into_sheet(mut self) -> Result<Sheet, ReadError> {
+        if let Some(e) = self.too_large {
+            return Err(e);
         }
         for at in self.formulas {
-            mark_formula(&mut grid, at)?;
+            mark_formula(&mut self.grid, at)?;
         }
-        grid.finish(self.merges)
+        self.grid.finish(self.merges)
     }
 }
 
@@ -115,10 +131,11 @@ fn on_sheet(at: CellRef) -> Option<CellRef> {
 }
 
 /// Walks a worksheet part.
-pub(super) fn walk(xml: &[u8], ctx: &Context) -> Option<Walked> {
+pub(super) fn walk(xml: &[u8], ctx: &Context, name: &str) -> Option<Walked> {
     let mut r = sheet_reader(xml);
     let mut out = Walked {
-        cells: Vec::new(),
+        grid: GridBuilder::new(name),
+        too_large: None,
         formulas: Vec::new(),
         merges: Vec::new(),
     };
@@ -286,6 +303,9 @@ fn cell_body(
                     "f" => {
                         check_formula(&e)?;
                         if out.formulas.last() != Some(&at) {
+                            if out.formulas.len() >= MAX_FORMULAS {
+                                return None;
+                            }
                             out.formulas.push(at);
                         }
                         skip(r, e.name())?;
@@ -301,7 +321,7 @@ fn cell_body(
         }
     }
     let percent = ctx.formats.get(style_id).is_some_and(|f| f.percent);
-    out.cells.push((at, value, percent));
+    out.put(at, value, percent);
     Some(())
 }
 
