@@ -8,7 +8,7 @@ use super::Context;
 use crate::read::grid::GridBuilder;
 use crate::read::marks::{check_formula, merge};
 use crate::read::number::decimal_from_f64;
-use crate::read::rawxml::{attrs_ok, get_attrs, push_entity, raw_attr, sheet_reader};
+use crate::read::rawxml::{get_attrs, push_entity, raw_attr, sheet_reader};
 use crate::read::xlsx::{cell, data_value, mark_formula};
 use crate::read::ReadError;
 use crate::sheet::{CellRange, CellRef, CellValue, ProblemKind, Sheet};
@@ -49,7 +49,12 @@ impl Walked {
                 );
             }
         }
-        let value = data_value(&data, percent);
+        let value = match data {
+            // `data_value`'s own arms for text, without copying the text.
+            Data::String(s) if s.is_empty() => CellValue::Empty,
+            Data::String(s) => CellValue::Text(s),
+            data => data_value(&data, percent),
+        };
         if value != CellValue::Empty {
             if let Err(e) = self.grid.put(at, cell(value, false)) {
                 self.too_large = Some(e);
@@ -96,12 +101,11 @@ fn r_attr<'a>(e: &'a BytesStart<'_>) -> Option<Option<&'a str>> {
     (checked.as_ref().map(|a| a.value.as_ref()) == raw).then_some(raw)
 }
 
-/// The next event; `None` on an XML error or an element whose attributes do not scan.
+/// The next event, `None` on an XML error. (Attributes are read only where calamine reads
+/// them: in a worksheet, those of `<dimension>`, `<row>`, `<c>` and, for the marks, `<f>` and
+/// `<mergeCell>`.)
 fn next<'a>(r: &mut Reader<&'a [u8]>) -> Option<Event<'a>> {
-    match r.read_event().ok()? {
-        Event::Start(e) if !attrs_ok(&e) => None,
-        ev => Some(ev),
-    }
+    r.read_event().ok()
 }
 
 /// quick-xml's `read_to_end` (what calamine skips an element with), declining on structure
