@@ -215,10 +215,8 @@ fn workbook(
                 for attr in RawAttrs::of(&e) {
                     match attr.ok()? {
                         ("name", v) => name = decode_attr(v)?,
-                        ("state", v) => {
-                            if !matches!(v, "visible" | "hidden" | "veryHidden") {
-                                return None;
-                            }
+                        ("state", v) if !matches!(v, "visible" | "hidden" | "veryHidden") => {
+                            return None
                         }
                         (k, v)
                             if k.strip_suffix("id")
