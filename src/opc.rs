@@ -291,13 +291,17 @@ impl<'a> Package<'a> {
                 why: e.to_string(),
             };
             let part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
-            // The declared size is only a hint (capped: it may lie).
-            let hint = usize::try_from(part.size()).unwrap_or(0).min(1 << 20);
+            // Kept only if its declared size fits what is left to keep, and only up to that size
+            // (a declared size may lie): a bomb is never buffered.
+            let declared = usize::try_from(part.size()).unwrap_or(usize::MAX);
+            let room = MAX_KEPT_BYTES - kept_bytes;
+            let limit = if declared <= room { declared } else { 0 };
+            let hint = limit.min(1 << 20);
             // Inflated in pieces, so a bomb is stopped at the cap without holding it.
             let mut limited = part.take(MAX_PART_BYTES + 1);
             let mut bytes = Vec::with_capacity(hint);
             let mut chunk = [0u8; 16 << 10];
-            let mut keep = true;
+            let mut keep = limit > 0;
             let mut copied: u64 = 0;
             loop {
                 let n = match limited.read(&mut chunk) {
@@ -309,7 +313,7 @@ impl<'a> Package<'a> {
                     break;
                 }
                 copied += n as u64;
-                keep = keep && kept_bytes + bytes.len() + n <= MAX_KEPT_BYTES;
+                keep = keep && bytes.len() + n <= limit;
                 if keep {
                     bytes.extend_from_slice(&chunk[..n]);
                 } else {
