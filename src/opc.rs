@@ -175,6 +175,15 @@ impl<'a> Package<'a> {
         }
     }
 
+    /// [`Package::read_at`], handing over the kept bytes instead of copying them (a later read
+    /// inflates the part again).
+    pub(crate) fn take_at(&mut self, i: usize) -> Result<Vec<u8>, OpcError> {
+        match self.kept.get_mut(i).and_then(Option::take) {
+            Some(bytes) => Ok(bytes),
+            None => self.read_at(i),
+        }
+    }
+
     /// The bytes of entry `i` (inflated, at most [`MAX_PART_BYTES`]): kept by
     /// [`Package::verify`] when it could, else inflated now.
     pub(crate) fn read_at(&mut self, i: usize) -> Result<Vec<u8>, OpcError> {

@@ -81,9 +81,21 @@ pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
         parts.push(at);
     }
 
+    // A part is handed over by its last sheet (sheets may share one).
+    let mut uses: HashMap<usize, usize> = HashMap::new();
+    for &at in &parts {
+        *uses.entry(at).or_default() += 1;
+    }
     let mut sheets = Vec::new();
     for (entry, at) in entries.iter().zip(parts) {
-        let xml = pkg.read_at(at).ok()?;
+        let left = uses.get_mut(&at)?;
+        *left -= 1;
+        let xml = if *left == 0 {
+            pkg.take_at(at)
+        } else {
+            pkg.read_at(at)
+        }
+        .ok()?;
         if !entry.worksheet {
             // Not read, but the formula/merge walk of the calamine path walks it too.
             super::marks::scan_sheet(&xml)?;

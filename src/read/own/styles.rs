@@ -36,7 +36,8 @@ pub(super) struct XfFormat {
     pub percent: bool,
 }
 
-/// The next event, `None` on an XML error or an element whose attributes do not scan.
+/// The next event, `None` on an XML error or an element whose attributes do not scan (for
+/// `styles.xml`, whose elements calamine's style parser reads many attributes of).
 fn next<'a>(r: &mut Reader<&'a [u8]>) -> Option<Event<'a>> {
     match r.read_event().ok()? {
         Event::Start(e) if !attrs_ok(&e) => None,
@@ -58,7 +59,7 @@ pub(super) fn digits(s: &str) -> Option<u64> {
 pub(super) fn shared_strings(xml: &[u8]) -> Option<Vec<String>> {
     let mut r = reader(xml);
     loop {
-        match next(&mut r)? {
+        match r.read_event().ok()? {
             Event::Start(e) if e.local_name().as_ref() == "sst" => {
                 raw_attr(&e, "uniqueCount")?;
                 break;
@@ -69,7 +70,7 @@ pub(super) fn shared_strings(xml: &[u8]) -> Option<Vec<String>> {
     }
     let mut out = Vec::new();
     loop {
-        match next(&mut r)? {
+        match r.read_event().ok()? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 out.push(read_string(&mut r, e.name(), false)?)
             }
@@ -90,7 +91,7 @@ pub(super) fn read_string(
     let mut rich: Option<String> = None;
     let mut phonetic = false;
     loop {
-        let ev = next(r)?;
+        let ev = r.read_event().ok()?;
         if in_cell && structural_event(&ev) {
             return None;
         }
@@ -105,7 +106,7 @@ pub(super) fn read_string(
                 let preserve = raw_attr(&e, "xml:space")? == Some("preserve");
                 let mut value = String::new();
                 loop {
-                    let ev = next(r)?;
+                    let ev = r.read_event().ok()?;
                     if in_cell && structural_event(&ev) {
                         return None;
                     }
@@ -118,14 +119,15 @@ pub(super) fn read_string(
                         _ => {}
                     }
                 }
-                let value = if preserve {
-                    unescape_excel(&value).into_owned()
+                let kept = if preserve {
+                    &value[..]
                 } else {
-                    unescape_excel(value.trim_matches([' ', '\t', '\r', '\n'])).into_owned()
+                    value.trim_matches([' ', '\t', '\r', '\n'])
                 };
+                let kept = unescape_excel(kept);
                 match &mut rich {
-                    Some(s) => s.push_str(&value),
-                    None => rich = Some(value),
+                    Some(s) => s.push_str(&kept),
+                    None => rich = Some(kept.into_owned()),
                 }
             }
             Event::Eof => return None,
