@@ -326,6 +326,19 @@ fn generated(rng: &mut Rng) -> Parts {
             ));
         }
     }
+    let mut n = sheets + 1;
+    if rng.chance(10) {
+        // A chart sheet: listed, not read (its part is still walked for marks).
+        list.push_str(&format!(
+            "<sheet name=\"图表\" sheetId=\"{n}\" state=\"veryHidden\" r:id=\"rId{n}\"/>"
+        ));
+        rels.push_str(&format!("<Relationship Id=\"rId{n}\" Type=\"{REL}/chartsheet\" Target=\"chartsheets/sheet1.xml\"/>"));
+        parts.push((
+            "xl/chartsheets/sheet1.xml".into(),
+            format!("<chartsheet {NS}><sheetPr/><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews><drawing r:id=\"rId1\"/></chartsheet>"),
+        ));
+        n += 1;
+    }
     let pr = match rng.below(4) {
         0 => "<workbookPr date1904=\"1\"/>",
         1 => "<workbookPr date1904=\"false\" defaultThemeVersion=\"124226\"/>",
@@ -340,7 +353,6 @@ fn generated(rng: &mut Rng) -> Parts {
         "xl/workbook.xml".into(),
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook {NS}>{pr}<sheets>{list}</sheets>{names}</workbook>"),
     ));
-    let n = sheets + 1;
     rels.push_str(&format!("<Relationship Id=\"rId{n}\" Type=\"{REL}/styles\" Target=\"styles.xml\"/><Relationship Id=\"rId{}\" Type=\"{REL}/sharedStrings\" Target=\"sharedStrings.xml\"/>", n + 1));
     parts.push((
         "xl/_rels/workbook.xml.rels".into(),
