@@ -7,6 +7,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
@@ -16,6 +17,9 @@ pub(crate) const MAX_PART_BYTES: u64 = 64 << 20;
 pub(crate) const MAX_PACKAGE_XML_BYTES: u64 = 256 << 20;
 /// Most entries a package may hold (a form has about a dozen).
 pub(crate) const MAX_ENTRIES: usize = 10_000;
+/// Most inflated bytes [`Package::verify`] keeps for later reads, so a form's parts are
+/// inflated once (a form's XML is ~100 KB; larger packages inflate the rest again on demand).
+const MAX_KEPT_BYTES: usize = 16 << 20;
 
 /// Why a package or one of its parts cannot be read; messages for the filer, Chinese first.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +95,10 @@ pub(crate) struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Entry names in archive order.
     names: Vec<String>,
+    /// Entry index by lower-cased name without a leading `/` (the first such entry).
+    by_name: HashMap<String, usize>,
+    /// Parts [`Package::verify`] inflated and kept, by entry index.
+    kept: Vec<Option<Vec<u8>>>,
 }
 
 impl<'a> Package<'a> {
@@ -102,13 +110,24 @@ impl<'a> Package<'a> {
             return Err(OpcError::TooManyEntries(archive.len()));
         }
         let mut names = Vec::with_capacity(archive.len());
+        let mut by_name = HashMap::with_capacity(archive.len());
         for i in 0..archive.len() {
             match archive.name_for_index(i) {
-                Some(Ok(n)) => names.push(n.into_owned()),
+                Some(Ok(n)) => {
+                    let key = n.trim_start_matches('/').to_ascii_lowercase();
+                    by_name.entry(key).or_insert(i);
+                    names.push(n.into_owned());
+                }
                 _ => return Err(OpcError::NotZip(format!("无法读取第 {} 个压缩条目", i + 1))),
             }
         }
-        Ok(Package { archive, names })
+        let kept = vec![None; names.len()];
+        Ok(Package {
+            archive,
+            names,
+            by_name,
+            kept,
+        })
     }
 
     /// Entry names in archive order.
@@ -123,23 +142,60 @@ impl<'a> Package<'a> {
 
     /// The entry name of a part, matched case-insensitively as OPC requires.
     pub(crate) fn entry(&self, part: &str) -> Option<&str> {
+        self.entry_index(part).map(|i| self.names[i].as_str())
+    }
+
+    /// The zip's own index of the entry named exactly `name`.
+    pub(crate) fn index_for_name(&self, name: &str) -> Option<usize> {
+        self.archive.index_for_name(name)
+    }
+
+    /// The index of a part's entry (the first one, matched case-insensitively).
+    fn entry_index(&self, part: &str) -> Option<usize> {
         let part = part.trim_start_matches('/');
-        self.names
-            .iter()
-            .find(|n| n.trim_start_matches('/').eq_ignore_ascii_case(part))
-            .map(String::as_str)
+        match self.by_name.get(part) {
+            Some(&i) => Some(i),
+            None if part.bytes().any(|b| b.is_ascii_uppercase()) => {
+                self.by_name.get(&part.to_ascii_lowercase()).copied()
+            }
+            None => None,
+        }
     }
 
     /// A part's bytes (inflated, at most [`MAX_PART_BYTES`]), or `None` when it does not exist.
     pub(crate) fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, OpcError> {
-        let Some(name) = self.entry(part).map(str::to_string) else {
-            return Ok(None);
-        };
+        // The zip's own index for that name (for duplicate names it is the zip's choice, as
+        // it always was).
+        let index = self
+            .entry_index(part)
+            .and_then(|i| self.archive.index_for_name(&self.names[i]));
+        match index {
+            Some(i) => self.read_at(i).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Package::read_at`], handing over the kept bytes instead of copying them (a later read
+    /// inflates the part again).
+    pub(crate) fn take_at(&mut self, i: usize) -> Result<Vec<u8>, OpcError> {
+        match self.kept.get_mut(i).and_then(Option::take) {
+            Some(bytes) => Ok(bytes),
+            None => self.read_at(i),
+        }
+    }
+
+    /// The bytes of entry `i` (inflated, at most [`MAX_PART_BYTES`]): kept by
+    /// [`Package::verify`] when it could, else inflated now.
+    pub(crate) fn read_at(&mut self, i: usize) -> Result<Vec<u8>, OpcError> {
+        if let Some(bytes) = self.kept.get(i).and_then(Option::as_ref) {
+            return Ok(bytes.clone());
+        }
+        let name = self.names[i].clone();
         let damaged = |e: &dyn std::fmt::Display| OpcError::Damaged {
             part: name.clone(),
             why: e.to_string(),
         };
-        let file = self.archive.by_name(&name).map_err(|e| damaged(&e))?;
+        let file = self.archive.by_index(i).map_err(|e| damaged(&e))?;
         let mut bytes = Vec::new();
         file.take(MAX_PART_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -147,7 +203,7 @@ impl<'a> Package<'a> {
         if bytes.len() as u64 > MAX_PART_BYTES {
             return Err(OpcError::PartTooLarge(name));
         }
-        Ok(Some(bytes))
+        Ok(bytes)
     }
 
     /// A part's text (UTF-8, a byte-order mark dropped), or `None` when it does not exist.
@@ -226,10 +282,11 @@ impl<'a> Package<'a> {
 
     /// Inflates every XML part (`.xml`, `.rels`, `.vml`) once under the caps and verifies its
     /// CRC, so a bomb or a damaged entry is refused, naming the part, before anything parses
-    /// it. Media are never read by formlint and are skipped.
+    /// it. Media are never read by formlint and are skipped. The inflated parts are kept (up to
+    /// [`MAX_KEPT_BYTES`] in all) so that reading them later does not inflate them again.
     pub(crate) fn verify(&mut self) -> Result<(), OpcError> {
         let mut total: u64 = 0;
-        let mut sink = std::io::sink();
+        let mut kept_bytes = 0usize;
         for i in 0..self.archive.len() {
             let name = self.names[i].clone();
             let lower = name.to_ascii_lowercase();
@@ -242,15 +299,46 @@ impl<'a> Package<'a> {
                 part: name.clone(),
                 why: e.to_string(),
             };
-            let mut part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
-            let copied = std::io::copy(&mut (&mut part).take(MAX_PART_BYTES + 1), &mut sink)
-                .map_err(|e| damaged(&e))?;
+            let part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
+            // Kept only if its declared size fits what is left to keep, and only up to that size
+            // (a declared size may lie): a bomb is never buffered.
+            let declared = usize::try_from(part.size()).unwrap_or(usize::MAX);
+            let room = MAX_KEPT_BYTES - kept_bytes;
+            let limit = if declared <= room { declared } else { 0 };
+            let hint = limit.min(1 << 20);
+            // Inflated in pieces, so a bomb is stopped at the cap without holding it.
+            let mut limited = part.take(MAX_PART_BYTES + 1);
+            let mut bytes = Vec::with_capacity(hint);
+            let mut chunk = [0u8; 16 << 10];
+            let mut keep = limit > 0;
+            let mut copied: u64 = 0;
+            loop {
+                let n = match limited.read(&mut chunk) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(damaged(&e)),
+                };
+                if n == 0 {
+                    break;
+                }
+                copied += n as u64;
+                keep = keep && bytes.len() + n <= limit;
+                if keep {
+                    bytes.extend_from_slice(&chunk[..n]);
+                } else {
+                    bytes = Vec::new();
+                }
+            }
             if copied > MAX_PART_BYTES {
                 return Err(OpcError::PartTooLarge(name));
             }
             total += copied;
             if total > MAX_PACKAGE_XML_BYTES {
                 return Err(OpcError::PackageTooLarge);
+            }
+            if keep {
+                kept_bytes += bytes.len();
+                self.kept[i] = Some(bytes);
             }
         }
         Ok(())

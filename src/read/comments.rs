@@ -6,7 +6,7 @@
 //! comments part), and the comments parts. The sheets' own XML is never walked again. Anything odd (a missing part, bad XML, a dangling
 //! relationship) means "no comments" for that sheet: comments are optional, never an error.
 
-use crate::opc::{attr, Package};
+use crate::opc::{attr, Package, SheetPart};
 use crate::sheet::CellRef;
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
@@ -14,10 +14,18 @@ use std::collections::BTreeMap;
 
 /// The comments of every worksheet that has any, by sheet name, each in the file's order.
 pub(super) fn sheet_comments(pkg: &mut Package<'_>) -> BTreeMap<String, Vec<(CellRef, String)>> {
+    match pkg.sheets() {
+        Ok(Some(sheets)) => comments_of(pkg, sheets),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// [`sheet_comments`] of sheets already listed by [`Package::sheets`].
+pub(super) fn comments_of(
+    pkg: &mut Package<'_>,
+    sheets: Vec<SheetPart>,
+) -> BTreeMap<String, Vec<(CellRef, String)>> {
     let mut out = BTreeMap::new();
-    let Ok(Some(sheets)) = pkg.sheets() else {
-        return out;
-    };
     for sheet in sheets {
         let Ok(rels) = pkg.rels(&sheet.part) else {
             continue;

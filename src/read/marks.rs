@@ -39,7 +39,7 @@ pub(super) fn scan_workbook(pkg: &mut Package<'_>, sheet_count: usize) -> Option
 ///
 /// Positions follow calamine's rules (a cell's `r`, else the running row and column) so the
 /// marks land on the cells calamine reports values for.
-fn scan_sheet(xml: &[u8]) -> Option<SheetMarks> {
+pub(super) fn scan_sheet(xml: &[u8]) -> Option<SheetMarks> {
     let mut reader = Reader::from_reader(xml);
     let mut marks = SheetMarks::default();
     let (mut row, mut col) = (0u32, 0u32);
@@ -102,7 +102,7 @@ fn mark(marks: &mut SheetMarks, cell: Option<(u32, u32)>) {
 }
 
 /// Gives up on a shared formula calamine would reject (no numeric `si`, unreadable `ref`).
-fn check_formula(e: &BytesStart) -> Option<()> {
+pub(super) fn check_formula(e: &BytesStart) -> Option<()> {
     let shared = e.try_get_attribute("t").ok()?;
     if shared.is_some_and(|t| t.value == "shared") {
         let si = e.try_get_attribute("si").ok()??;
@@ -137,7 +137,7 @@ fn cell_start(e: &BytesStart, row: u32, col: &mut u32) -> Option<(u32, u32)> {
 }
 
 /// A `<mergeCell ref="A1:B2">` region, as written.
-fn merge(e: &BytesStart) -> Option<CellRange> {
+pub(super) fn merge(e: &BytesStart) -> Option<CellRange> {
     let r = e.try_get_attribute("ref").ok()??;
     let mut parts = r.value.split(':');
     let start = parse_ref(parts.next()?)?;

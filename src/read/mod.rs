@@ -13,6 +13,8 @@ mod grid;
 mod marks;
 mod number;
 mod ods;
+mod own;
+mod rawxml;
 mod repair;
 mod sniff;
 mod xls;
@@ -21,6 +23,8 @@ mod xlsx;
 
 #[cfg(test)]
 mod formats_tests;
+#[cfg(test)]
+mod oracle_tests;
 #[cfg(test)]
 mod tests;
 

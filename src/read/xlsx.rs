@@ -29,18 +29,47 @@ const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Only worksheets are read (chart sheets and dialog sheets hold no cells). Encrypted files and
 /// legacy binary `.xls` files are recognised and reported, garbage is [`ReadError::Corrupt`].
 pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
-    read_bytes(bytes, true)
+    read_bytes(bytes, Path::Own)
 }
 
 /// Reads with calamine's walks only (no one-walk scan), so tests can check the scan changes
 /// nothing.
 #[cfg(test)]
 pub(super) fn read_xlsx_unscanned(bytes: &[u8]) -> Result<Workbook, ReadError> {
-    read_bytes(bytes, false)
+    read_bytes(bytes, Path::Calamine { scan: false })
 }
 
-/// [`read_xlsx`], with or without the one-walk scan for formula marks and merges.
-fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
+/// Reads through calamine (values) and the marks walk, never the own reader: the oracle the
+/// own reader is tested against.
+#[cfg(test)]
+pub(super) fn read_xlsx_calamine(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    read_bytes(bytes, Path::Calamine { scan: true })
+}
+
+/// The own reader alone: its workbook, or `None` where it declines (or the package is refused).
+#[cfg(test)]
+pub(super) fn read_xlsx_own(bytes: &[u8]) -> Option<Workbook> {
+    let mut pkg = Package::open(bytes).ok()?;
+    pkg.verify().ok()?;
+    super::own::read(&mut pkg)
+}
+
+/// Which reader reads a package's cells.
+#[derive(Clone, Copy)]
+enum Path {
+    /// The own reader (`read::own`), calamine's path where it declines.
+    Own,
+    /// calamine for values; formula marks and merges from the one-walk scan (`read::marks`)
+    /// when `scan`, else from calamine's walks too.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Calamine {
+        /// Whether to use the one-walk scan.
+        scan: bool,
+    },
+}
+
+/// [`read_xlsx`] by the given path.
+fn read_bytes(bytes: &[u8], path: Path) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Corrupt("文件为空".into()));
     }
@@ -56,6 +85,13 @@ fn read_bytes(bytes: &[u8], scan: bool) -> Result<Workbook, ReadError> {
     // any XML is parsed.
     let mut pkg = Package::open(bytes).map_err(package_error)?;
     pkg.verify().map_err(package_error)?;
+    let scan = match path {
+        Path::Own => match super::own::read(&mut pkg) {
+            Some(book) => return Ok(book),
+            None => true,
+        },
+        Path::Calamine { scan } => scan,
+    };
     match guarded_read(bytes, &mut pkg, scan) {
         // A few malformed cells: read a copy without them, and report each at its cell.
         Err(ReadError::Corrupt(why)) => match super::repair::repair(&mut pkg) {
