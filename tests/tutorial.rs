@@ -248,6 +248,22 @@ fn tutorial_walkthrough_works() {
     let (out, _) = run("formlint check 收到的自评表/ --show-accepted", 1);
     shown_in(&output_with(&doc, "已接受 1 条（不计入问题数）"), &out);
 
+    // 7. the self-evaluations against their approved declarations
+    std::fs::remove_file(forms.join("formlint.toml")).expect("remove");
+    common::copy_dir(
+        &root().join("tests/fixtures/declarations"),
+        &dir.join("批复的申报表"),
+    );
+    let (out, _) = run("formlint check 收到的自评表/ 批复的申报表/ --statistics", 1);
+    shown_in(
+        &output_with(&doc, "2  K003  年度指标值比批复的目标容易"),
+        &out,
+    );
+    shown_in(&output_with(&doc, "对照：批复的指标值"), &out);
+    run("formlint rules init 我的对照规则 --from crosscheck-2020", 0);
+    let (out, _) = run("formlint rules test 我的对照规则", 0);
+    assert!(out.trim_end().ends_with("\n40 passed, 0 failed"), "{out}");
+
     assert_eq!(
         ran,
         commands(&doc),
