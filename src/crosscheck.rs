@@ -123,3 +123,28 @@ pub fn add_to(
     }
     added
 }
+
+/// The cross-check's findings as the other workbook shows them: for every related place in
+/// another file, a finding at that place naming the self-evaluation's cell, so an annotated
+/// copy of a declaration marks what its self-evaluation was compared with. By file.
+pub fn mirrored(reports: &[&FileReport]) -> BTreeMap<String, Vec<Finding>> {
+    let mut out: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for r in reports {
+        for f in &r.findings {
+            for rel in &f.related {
+                let Place::Elsewhere(e) = &rel.at else {
+                    continue;
+                };
+                let here = format!("{} › {}", r.path, f.location());
+                out.entry(e.file.clone()).or_default().push(Finding {
+                    message: format!("{}（自评表 {here}：{}）", rel.label, f.message),
+                    sheet: Some(e.sheet.clone()),
+                    at: Some(e.at.clone()),
+                    related: Vec::new(),
+                    ..f.clone()
+                });
+            }
+        }
+    }
+    out
+}

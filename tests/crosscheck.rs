@@ -161,3 +161,52 @@ fn human_report_of_a_lowered_target() {
     assert!(!k003.is_empty(), "{shown}");
     insta::assert_snapshot!(k003);
 }
+
+/// The texts of a workbook's comment parts.
+fn comments(path: &Path) -> String {
+    let file = std::fs::File::open(path).expect("copy");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).expect("part");
+        if part.name().is_ok_and(|n| n.starts_with("xl/comments")) {
+            std::io::Read::read_to_string(&mut part, &mut out).expect("read");
+        }
+    }
+    out
+}
+
+#[test]
+fn annotated_copies_mark_both_workbooks() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let forms = tmp.path().join("表");
+    std::fs::create_dir(&forms).expect("mkdir");
+    for (dir, name) in [
+        ("seed", "P8-综合管理事务.xlsx"),
+        ("declarations", "P8-综合管理事务-申报表.xlsx"),
+    ] {
+        std::fs::copy(
+            root().join("tests/fixtures").join(dir).join(name),
+            forms.join(name),
+        )
+        .expect("copy");
+    }
+    let out = tmp.path().join("批注");
+    let (code, _, stderr) = formlint(&[
+        "check",
+        forms.to_str().expect("utf8"),
+        "--annotate",
+        out.to_str().expect("utf8"),
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let own = comments(&out.join("P8-综合管理事务.xlsx"));
+    assert!(own.contains("ref=\"E12\"") && own.contains("K003"), "{own}");
+    // the declaration's copy marks the approved target the self-evaluation lowered
+    let other = comments(&out.join("P8-综合管理事务-申报表.xlsx"));
+    assert!(other.contains("ref=\"E12\""), "{other}");
+    assert!(
+        other.contains("K003") && other.contains("自评表!E12"),
+        "{other}"
+    );
+}

@@ -372,6 +372,11 @@ fn check_files(
         csv_encoding: args.encoding.clone(),
     };
     let annotate_failed = AtomicBool::new(false);
+    let cross = if args.no_crosscheck {
+        None
+    } else {
+        choice.crosscheck(args.year)
+    };
     let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN);
     let check_one = |path: &Path| {
         if path.as_os_str() == STDIN {
@@ -389,7 +394,8 @@ fn check_files(
             let rel = cmd::config::relative_to(path, c, &checked.report.path);
             c.suppressions.apply_as(&mut checked.report, &rel);
         }
-        if let (Some(dir), Some(b)) = (&args.annotate, &bytes) {
+        // with a cross-check, copies are written once its findings are in (below)
+        if let (Some(dir), Some(b), false) = (&args.annotate, &bytes, cross.is_some()) {
             if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report) {
                 annotate_failed.store(true, Ordering::Relaxed);
             }
@@ -400,11 +406,6 @@ fn check_files(
     let batch_options = cmd::batch::BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
-    };
-    let cross = if args.no_crosscheck {
-        None
-    } else {
-        choice.crosscheck(args.year)
     };
     let Some(cross) = cross else {
         let batch = cmd::batch::run(
@@ -449,6 +450,25 @@ fn check_files(
             c.suppressions.apply_as(more, &rel);
         }
     });
+    if let Some(dir) = &args.annotate {
+        let reports: Vec<&FileReport> = held.iter().map(|(r, _)| r).collect();
+        let mirrored = crosscheck::mirrored(&reports);
+        for (path, (r, _)) in files.iter().zip(&held) {
+            if path.as_os_str() == STDIN {
+                continue;
+            }
+            let Ok(bytes) = read_bounded(path) else {
+                continue;
+            };
+            let mut shown = r.clone();
+            if let Some(more) = mirrored.get(&r.path) {
+                shown.findings.extend(more.iter().cloned());
+            }
+            if !cmd::annotate::write(dir, &args.paths, path, &bytes, &shown) {
+                annotate_failed.store(true, Ordering::Relaxed);
+            }
+        }
+    }
     for (r, (sheets, _)) in held {
         let kept = sheet_use.take(&r, &sheets);
         emitter.file(r, kept, &mut |piece| out.push(piece));
