@@ -3,28 +3,8 @@
 //! tutorial is run command by command in tests/tutorial.rs.
 
 mod common;
-use common::root;
+use common::{blocks, root};
 use formlint::lang::{compile, SourceFile};
-
-fn blocks(markdown: &str, lang: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut current {
-            None if line.trim() == format!("```{lang}") => current = Some(String::new()),
-            Some(b) if line.trim() == "```" => {
-                out.push(std::mem::take(b));
-                current = None;
-            }
-            Some(b) => {
-                b.push_str(line);
-                b.push('\n');
-            }
-            None => {}
-        }
-    }
-    out
-}
 
 #[test]
 fn rule_language_examples_compile() {

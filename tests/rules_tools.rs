@@ -6,23 +6,12 @@ mod common;
 use common::{copy_dir, formlint, root};
 use formlint::lang::fmt::{ast_dump, format_rules};
 use std::path::Path;
-use std::process::Command;
 
 const PACK: &str = "rules/shenzhen-2020";
 
 /// Runs `formlint ARGS` in `dir` (so paths in the output are relative and stable).
 fn formlint_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_formlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run formlint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::formlint_at(dir, args)
 }
 
 /// A copy of the shipped pack (rule files and the base test form, no tests) in `dir/pack`.

@@ -5,29 +5,8 @@
 //! does not work.
 
 mod common;
-use common::{formlint_at, root};
+use common::{blocks, formlint_at, root};
 use std::path::Path;
-
-/// The fenced blocks of `lang` in a Markdown text.
-fn blocks(markdown: &str, lang: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut current {
-            None if line.trim() == format!("```{lang}") => current = Some(String::new()),
-            Some(b) if line.trim() == "```" => {
-                out.push(std::mem::take(b));
-                current = None;
-            }
-            Some(b) => {
-                b.push_str(line);
-                b.push('\n');
-            }
-            None => {}
-        }
-    }
-    out
-}
 
 /// The tutorial's commands: each line of its ```sh blocks, without its `# comment`.
 fn commands(doc: &str) -> Vec<String> {

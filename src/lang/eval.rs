@@ -45,23 +45,7 @@ impl<'p, 'f> Env<'p, 'f> {
         let tables = form
             .tables
             .iter()
-            .map(|(name, t)| {
-                let rows = t
-                    .rows
-                    .iter()
-                    .map(|r| Val {
-                        v: V::Row(r),
-                        at: t.at.as_ref(),
-                        name: None,
-                    })
-                    .collect();
-                let list = Val {
-                    v: V::List(Arc::new(rows)),
-                    at: t.at.as_ref(),
-                    name: Some(Str::Form(name)),
-                };
-                (name.as_str(), list)
-            })
+            .map(|(name, t)| (name.as_str(), table_list(name, t)))
             .collect();
         Env {
             units,
@@ -362,23 +346,26 @@ pub(crate) fn form_member<'f>(f: &'f crate::form::FiledForm, field: &str) -> Val
         return Val::field(&v.value, v.at.as_ref(), key);
     }
     match f.form.tables.get_key_value(field) {
-        Some((name, t)) => {
-            let rows = t
-                .rows
-                .iter()
-                .map(|r| Val {
-                    v: V::Row(r),
-                    at: t.at.as_ref(),
-                    name: None,
-                })
-                .collect();
-            Val {
-                v: V::List(Arc::new(rows)),
-                at: t.at.as_ref(),
-                name: Some(Str::Form(name)),
-            }
-        }
+        Some((name, t)) => table_list(name, t),
         None => Val::null(),
+    }
+}
+
+/// A form table as the rules see it: the list of its rows, placed at the table's header.
+fn table_list<'f>(name: &'f str, t: &'f crate::form::Table) -> Val<'f> {
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| Val {
+            v: V::Row(r),
+            at: t.at.as_ref(),
+            name: None,
+        })
+        .collect();
+    Val {
+        v: V::List(Arc::new(rows)),
+        at: t.at.as_ref(),
+        name: Some(Str::Form(name)),
     }
 }
 

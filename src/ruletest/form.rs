@@ -270,3 +270,23 @@ pub(crate) fn canonical_json(name: &str, form: &InlineForm) -> String {
     });
     doc.to_string()
 }
+
+/// Applies one `patch` entry after checking its place against `schema`; the error is the
+/// test's failure, naming the key and its line.
+pub(crate) fn patch(
+    form: &mut InlineForm,
+    key: &serde_saphyr::Spanned<String>,
+    place: &str,
+    value: &Value,
+    schema: &Schema,
+) -> Result<(), String> {
+    check_place(place, schema)
+        .and_then(|()| apply(form, place, value))
+        .map_err(|e| {
+            format!(
+                "测试写法有误：patch “{}”（第 {} 行）：{e}",
+                key.value,
+                key.referenced.line()
+            )
+        })
+}

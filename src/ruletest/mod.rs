@@ -277,15 +277,7 @@ fn single(
                 "测试写法有误：没有表单：请写 form、fixture，或在文件开头写 base (no form)",
             )?;
             for (key, value) in &t.patch.0 {
-                form::check_place(&key.value, schema)
-                    .and_then(|()| form::apply(&mut form, &key.value, value))
-                    .map_err(|e| {
-                        format!(
-                            "测试写法有误：patch “{}”（第 {} 行）：{e}",
-                            key.value,
-                            key.referenced.line()
-                        )
-                    })?;
+                form::patch(&mut form, key, &key.value, value, schema)?;
             }
             let json = form::canonical_json(&t.name.value, &form);
             let checked = check_file(pack, "test.json", json.as_bytes(), &CheckOptions::default());

@@ -81,15 +81,7 @@ pub(super) fn findings(
     for (key, value) in &t.patch.0 {
         let (kind, place) = side(&key.value);
         let i = usize::from(kind == FormKind::Declaration);
-        form::check_place(place, &packs[i].schema)
-            .and_then(|()| form::apply(&mut forms[i], place, value))
-            .map_err(|e| {
-                format!(
-                    "测试写法有误：patch “{}”（第 {} 行）：{e}",
-                    key.value,
-                    key.referenced.line()
-                )
-            })?;
+        form::patch(&mut forms[i], key, place, value, &packs[i].schema)?;
     }
     let mut filed = Vec::new();
     for (i, (name, kind)) in [("自评表.json", "自评表"), ("申报表.json", "申报表")]
