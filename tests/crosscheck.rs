@@ -210,3 +210,22 @@ fn annotated_copies_mark_both_workbooks() {
         "{other}"
     );
 }
+
+#[test]
+fn every_format_names_the_declarations_cell() {
+    let files = [
+        "tests/fixtures/seed/P8-综合管理事务.xlsx",
+        "tests/fixtures/declarations/P8-综合管理事务-申报表.xlsx",
+    ];
+    for format in ["human", "json", "sarif", "csv", "junit", "github", "html"] {
+        let (_, stdout, _) = formlint(&["check", files[0], files[1], "--format", format]);
+        assert!(
+            stdout.contains("K003") && stdout.contains("P8-综合管理事务-申报表.xlsx"),
+            "{format}: {stdout}"
+        );
+        assert!(
+            stdout.contains("申报表!E12") || stdout.contains("\"cell\": \"E12\""),
+            "{format}: the declaration's cell\n{stdout}"
+        );
+    }
+}

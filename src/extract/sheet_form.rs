@@ -239,7 +239,12 @@ fn fit(sheet: &Sheet, labels: &Labels, layout: &Layout) -> (Fit, usize) {
             .take(TITLE_ROWS)
             .flatten()
             .any(|c| match &c.value {
-                CellValue::Text(t) => normalise(t).core.contains(title),
+                // the title alone, or with a year before or after it; a sentence that
+                // only names the form (`根据项目支出绩效目标申报表填写`) is not its title
+                CellValue::Text(t) => {
+                    let core = normalise(t).core;
+                    core.starts_with(title) || core.ends_with(title)
+                }
                 _ => false,
             })
     });

@@ -446,3 +446,53 @@ fn canonical_errors_name_the_problem() {
     let e = read_canonical(&nested, &lay).unwrap_err();
     assert!(e.span.is_some(), "{e:?}");
 }
+
+fn layout_of(pack: &str) -> Layout {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("rules/{pack}/layout.yaml"));
+    let text = std::fs::read_to_string(path).unwrap();
+    parse_layout("layout.yaml", &text).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn each_sheet_goes_to_the_layout_it_fits_best() {
+    let (selfs, decls) = (layout_of("shenzhen-2020"), layout_of("target-2020"));
+    let both = [&selfs, &decls];
+    let declaration = load(
+        "tests/fixtures/declarations/P2-WTO事务系列服务体系-申报表.xlsx",
+        "",
+    );
+    let (i, got) = extract_any(&declaration, &both);
+    assert_eq!(i, 1);
+    assert!(matches!(got, Extracted::Form(..)));
+    // in either order: the fit decides, not the order of the packs
+    assert_eq!(extract_any(&declaration, &[&decls, &selfs]).0, 0);
+    for prefix in ["P1", "P3"] {
+        let (i, got) = extract_any(&seed(prefix), &both);
+        assert_eq!(i, 0, "{prefix}");
+        assert!(matches!(got, Extracted::Form(..)), "{prefix}");
+    }
+    // a note that only names the declaration is not its title
+    let mut noted = seed("P3");
+    noted.set(
+        CellRef::new(0, 10),
+        Cell {
+            value: CellValue::Text("指标按项目支出绩效目标申报表填写".into()),
+            merged: None,
+            formula: false,
+        },
+    );
+    assert_eq!(extract_any(&noted, &both).0, 0);
+    // a titled sheet missing the declaration's labels is an incomplete declaration, not skipped
+    let mut titled = Sheet::default();
+    titled.set(
+        CellRef::new(0, 0),
+        Cell {
+            value: CellValue::Text("2020年度项目支出绩效目标申报表".into()),
+            merged: None,
+            formula: false,
+        },
+    );
+    let (i, got) = extract_any(&titled, &both);
+    assert_eq!(i, 1);
+    assert!(matches!(got, Extracted::Incomplete(_)), "{got:?}");
+}

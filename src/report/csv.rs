@@ -86,7 +86,7 @@ pub(crate) fn rows(file: &FileReport) -> String {
                 &f.code,
                 f.severity.as_str(),
                 &f.title,
-                &f.message,
+                &super::message_with_elsewhere(f),
                 &reason,
                 &place,
             ],

@@ -28,10 +28,11 @@ fn command(s: Severity) -> &'static str {
 /// `::error file=PATH,title=CODE 标题::自评表!I16 message`.
 fn annotation(file: &str, f: &Finding) -> String {
     let here = f.location();
+    let shown = super::message_with_elsewhere(f);
     let body = if f.message.trim().is_empty() {
         f.title.as_str()
     } else {
-        f.message.as_str()
+        shown.as_ref()
     };
     let message = if here.is_empty() {
         body.to_string()

@@ -40,7 +40,7 @@ fn line(f: &Finding) -> String {
     let mut s = format!("{} [{}] {}", f.severity, f.code, f.title);
     if !f.message.is_empty() && f.message != f.title {
         s.push('：');
-        s.push_str(&f.message);
+        s.push_str(&super::message_with_elsewhere(f));
     }
     if !here.is_empty() {
         s = format!("{here} {s}");

@@ -32,6 +32,25 @@ use crate::finding::Finding;
 // re-exported here because every report format takes them.
 pub use crate::outcome::{sort_findings, Counts, FileReport, RuleMeta, Ruleset, Skipped, Totals};
 
+/// A finding's message with the places it was compared with in other workbooks (a
+/// cross-check's related cells, `对照：批复的指标值 P8-申报表.xlsx › 申报表!E12`), for the
+/// formats that show no related places of their own (CSV, JUnit, GitHub).
+pub(crate) fn message_with_elsewhere(f: &crate::finding::Finding) -> std::borrow::Cow<'_, str> {
+    let away: Vec<String> = f
+        .related
+        .iter()
+        .filter_map(|r| match &r.at {
+            crate::form::Place::Elsewhere(e) => Some(format!("{} {e}", r.label)),
+            _ => None,
+        })
+        .collect();
+    if away.is_empty() {
+        std::borrow::Cow::Borrowed(&f.message)
+    } else {
+        std::borrow::Cow::Owned(format!("{}（对照：{}）", f.message, away.join("；")))
+    }
+}
+
 /// The closing line of a human report: how much was checked and what was found, Chinese first,
 /// e.g. `检查了 9 个文件、9 张表：2 个错误，1 个警告，5 条提示`.
 pub fn render_summary(files: &[FileReport]) -> String {
