@@ -14,9 +14,19 @@ use std::collections::BTreeMap;
 /// The forms of one checked file as a cross-check sees them: each with its kind, fiscal year
 /// and the findings its own pack reported on it.
 pub fn filed(report: &FileReport, forms: &[Form]) -> Vec<FiledForm> {
+    filed_of(
+        report,
+        forms,
+        &[FormKind::SelfEvaluation, FormKind::Declaration],
+    )
+}
+
+/// [`filed`] for the forms of these kinds only (the others are not copied).
+pub fn filed_of(report: &FileReport, forms: &[Form], kinds: &[FormKind]) -> Vec<FiledForm> {
     forms
         .iter()
         .zip(&report.checked)
+        .filter(|(_, summary)| kinds.contains(&summary.kind))
         .map(|(form, summary): (&Form, &FormSummary)| {
             let reported = report
                 .findings
