@@ -5,7 +5,6 @@ use crate::cmd;
 use crate::cmd::walk::{self, STDIN};
 use clap::ValueEnum;
 use formlint::codes;
-use formlint::crosscheck;
 use formlint::pack::PackChoice;
 use formlint::report::{Emitter, FileReport, Format, HumanOptions, RuleMeta, Ruleset, RunInfo};
 use formlint::run::{self, CheckOptions};
@@ -420,119 +419,25 @@ fn check_files(
             annotate_failed: annotate_failed.load(Ordering::Relaxed),
         };
     };
-    // The cross-check needs every form of the batch, so reports are held until it has run,
-    // then emitted in input order. Only the declarations' forms are held on the first pass: a
-    // batch with no declaration (the common case) holds its reports alone. When it holds
-    // both kinds, the self-evaluations are read again for their forms (and sheets, when the
-    // format shows them), and the files the cross-check adds to are rendered again.
-    use formlint::form::{FiledForm, FormKind};
-    let holds_self = |r: &FileReport| r.checked.iter().any(|c| c.kind == FormKind::SelfEvaluation);
-    let mut held: Vec<(FileReport, formlint::report::FromSheets, Vec<FiledForm>)> = Vec::new();
-    let batch = cmd::batch::run(
+    let (held, elapsed) = cmd::held::run(
         files,
         &check_one,
         batch_options,
-        |c: &run::Checked| {
-            let kept = sheet_use.take(&c.report, &c.sheets);
-            // standard input cannot be read twice: its forms are kept whatever they are
-            let filed = if c.report.path == stdin_name {
-                crosscheck::filed(&c.report, &c.forms)
-            } else {
-                crosscheck::filed_of(&c.report, &c.forms, &[FormKind::Declaration])
-            };
-            (kept, filed)
+        cmd::held::Context {
+            jobs: args.jobs,
+            sheet_use,
+            cross,
+            configs,
+            stdin_name,
+            annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),
+            annotate_failed: &annotate_failed,
         },
-        |r, (kept, filed)| held.push((r, kept, filed)),
     );
-    let mixed = held
-        .iter()
-        .any(|(_, _, f)| f.iter().any(|x| x.kind == FormKind::Declaration))
-        && held.iter().any(|(r, _, _)| holds_self(r));
-    if mixed {
-        let again: Vec<PathBuf> = files
-            .iter()
-            .zip(&held)
-            .filter(|(p, (r, _, _))| p.as_os_str() != STDIN && holds_self(r))
-            .map(|(p, _)| p.clone())
-            .collect();
-        let needs_sheets = !matches!(sheet_use, formlint::report::SheetUse::Nothing);
-        let mut second: std::collections::BTreeMap<
-            String,
-            (Vec<formlint::sheet::Sheet>, Vec<FiledForm>),
-        > = std::collections::BTreeMap::new();
-        cmd::batch::run(
-            &again,
-            &check_one,
-            cmd::batch::BatchOptions {
-                jobs: args.jobs,
-                progress: false,
-            },
-            |c: &run::Checked| {
-                let sheets = if needs_sheets {
-                    c.sheets.clone()
-                } else {
-                    Vec::new()
-                };
-                let filed = crosscheck::filed_of(&c.report, &c.forms, &[FormKind::SelfEvaluation]);
-                (sheets, filed)
-            },
-            |r, kept| {
-                second.insert(r.path, kept);
-            },
-        );
-        let mut forms: Vec<FiledForm> = Vec::new();
-        for (r, _, filed) in &held {
-            forms.extend(filed.iter().cloned());
-            if let Some((_, f)) = second.get(&r.path) {
-                forms.extend(f.iter().cloned());
-            }
-        }
-        let before: Vec<usize> = held
-            .iter()
-            .map(|(r, _, _)| r.findings.len() + r.accepted.len())
-            .collect();
-        let mut reports: Vec<&mut FileReport> = held.iter_mut().map(|(r, _, _)| r).collect();
-        crosscheck::add_to(cross, &forms, &mut reports, &|more: &mut FileReport| {
-            let input = Path::new(&more.path).to_path_buf();
-            if let Some(c) = configs.for_input(&input) {
-                let rel = cmd::config::relative_to(&input, c, &more.path);
-                c.suppressions.apply_as(more, &rel);
-            }
-        });
-        for ((r, kept, _), n) in held.iter_mut().zip(before) {
-            if r.findings.len() + r.accepted.len() != n {
-                let sheets = second
-                    .get(&r.path)
-                    .map(|(s, _)| s.as_slice())
-                    .unwrap_or(&[]);
-                *kept = sheet_use.take(r, sheets);
-            }
-        }
-    }
-    if let Some(dir) = &args.annotate {
-        let reports: Vec<&FileReport> = held.iter().map(|(r, _, _)| r).collect();
-        let mirrored = crosscheck::mirrored(&reports);
-        for (path, (r, _, _)) in files.iter().zip(&held) {
-            if path.as_os_str() == STDIN {
-                continue;
-            }
-            let Ok(bytes) = read_bounded(path) else {
-                continue;
-            };
-            let mut shown = r.clone();
-            if let Some(more) = mirrored.get(&r.path) {
-                shown.findings.extend(more.iter().cloned());
-            }
-            if !cmd::annotate::write(dir, &args.paths, path, &bytes, &shown) {
-                annotate_failed.store(true, Ordering::Relaxed);
-            }
-        }
-    }
-    for (r, kept, _) in held {
+    for (r, kept) in held {
         emitter.file(r, kept, &mut |piece| out.push(piece));
     }
     CheckedFiles {
-        elapsed: batch.elapsed,
+        elapsed,
         annotate_failed: annotate_failed.load(Ordering::Relaxed),
     }
 }

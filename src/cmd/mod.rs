@@ -4,6 +4,7 @@ pub mod annotate;
 pub mod batch;
 pub mod check;
 pub mod config;
+pub mod held;
 pub mod packs;
 pub mod rules;
 pub mod rules_fmt;
