@@ -233,7 +233,22 @@ pub(super) fn match_rows<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>,
     let mut order = near.clone();
     order.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
     for &(i, j, score) in &order {
-        if got[i].is_some() || used[j] || rival[j] {
+        if got[i].is_some() || used[j] {
+            continue;
+        }
+        let rivals_of = |i: usize| -> Vec<usize> {
+            near.iter()
+                .filter(|(a, _, _)| *a == i)
+                .map(|(_, b, _)| *b)
+                .collect()
+        };
+        if rival[j] {
+            // a declared row already in a tie: this row competes for it too
+            let rivals = rivals_of(i);
+            for &r in &rivals {
+                rival[r] = true;
+            }
+            got[i] = Some((None, "歧义", score, rivals));
             continue;
         }
         let others: Vec<&(usize, usize, Decimal)> = near
@@ -244,11 +259,7 @@ pub(super) fn match_rows<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>,
             used[j] = true;
             got[i] = Some((Some(j), "近似", score, Vec::new()));
         } else {
-            let rivals: Vec<usize> = near
-                .iter()
-                .filter(|(a, _, _)| *a == i)
-                .map(|(_, b, _)| *b)
-                .collect();
+            let rivals = rivals_of(i);
             for &r in &rivals {
                 rival[r] = true;
             }
