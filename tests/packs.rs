@@ -257,3 +257,18 @@ fn an_override_of_an_unknown_param_points_at_its_key_in_the_manifest() {
     let at = p.span.expect("span").start;
     assert!(text[at..].starts_with("一级权重x"), "{:?}", &text[at..]);
 }
+
+#[test]
+fn a_comparator_word_must_mean_a_comparator_and_is_reported_at_it() {
+    let text = "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nunits:\n  comparators:\n    before: { 不逊于: 大约 }\n";
+    let p = manifest_problem(text);
+    assert!(p.message.contains("“大约”不是比较符"), "{}", p.message);
+    let at = p.span.expect("span").start;
+    assert!(text[at..].starts_with("大约"), "{:?}", &text[at..]);
+    // a word meaning a comparator loads
+    let pack = load_extending(
+        "name: p\nversion: 0.1.0\nextends: shenzhen-2020\nunits:\n  comparators:\n    before: { 不逊于: ≥ }\n",
+    )
+    .expect("≥ is a comparator");
+    assert_eq!(pack.manifest.units.comparators.before.len(), 1);
+}

@@ -115,6 +115,37 @@ pub struct UnitSpec {
     /// The base money unit (`元`).
     #[serde(default)]
     pub money: Option<String>,
+    /// Words filers write for a comparator (`不低于` → `≥`, `以上` → `≥`).
+    #[serde(default)]
+    pub comparators: ComparatorWords,
+}
+
+/// The `units.comparators` section: words written in front of a value (`不低于95%`) and after
+/// it (`95%以上`), each with the comparator symbol it means.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparatorWords {
+    /// Words in front of the number: `不低于: ≥`, `不超过: ≤`, `低于: <`.
+    #[serde(default)]
+    pub before: BTreeMap<String, Symbol>,
+    /// Words after the value: `以上: ≥`, `以内: ≤`.
+    #[serde(default)]
+    pub after: BTreeMap<String, Symbol>,
+}
+
+/// A comparator symbol in pack data (`≥`, `>=`, `<`, …), checked when the pack is read.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct Symbol(crate::value::Comparator);
+
+impl TryFrom<String> for Symbol {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        crate::value::Comparator::from_symbol(&s)
+            .map(Symbol)
+            .ok_or_else(|| format!("“{s}”不是比较符，应为 =、≥、>、≤、< 之一 (not a comparator)"))
+    }
 }
 
 impl UnitSpec {
@@ -131,6 +162,12 @@ impl UnitSpec {
         }
         if let Some(m) = &self.money {
             u.set_money_base(m);
+        }
+        for (w, c) in &self.comparators.before {
+            u.add_comparator_before(w, c.0);
+        }
+        for (w, c) in &self.comparators.after {
+            u.add_comparator_after(w, c.0);
         }
     }
 }

@@ -18,6 +18,10 @@
 //!   (`1,330,000.00`), a decimal point. Full-width digits and punctuation (`９５％`) are read as
 //!   ASCII, except the full-width comma `，`, which never separates thousands.
 //! - A leading `约` (about) is ignored.
+//! - Comparator words are pack data beside the units: `不低于95%`, `不少于25人次`,
+//!   `不超过5.6万元` read as `≥95%`, `≥25人次`, `≤5.6万元`, and words after the value,
+//!   `95%以上`, `5万元以内`, as `≥95%`, `≤5万元` (以上、以下、以内 include the number itself).
+//!   Text with two words that disagree stays words.
 //! - Units: `%` always; otherwise a unit word the rule pack knows (after its aliases:
 //!   `场` → `场次`, `万` → `万元`), or known words joined by `/` and `·` (`元/人·天`,
 //!   `人次/场`, `次/双月`). Text after the number that is not such a unit makes the whole
@@ -60,6 +64,20 @@ pub enum Comparator {
 }
 
 impl Comparator {
+    /// The comparator a pack or a cell writes as `symbol`: `=`, `≥` (`>=`, `≧`), `>`, `≤`
+    /// (`<=`, `≦`), `<`, full-width forms included; `None` for anything else.
+    pub fn from_symbol(symbol: &str) -> Option<Comparator> {
+        let s: String = symbol.trim().chars().map(crate::text::half_width).collect();
+        Some(match s.as_str() {
+            "=" => Comparator::Eq,
+            "≥" | ">=" | "≧" => Comparator::Ge,
+            ">" => Comparator::Gt,
+            "≤" | "<=" | "≦" => Comparator::Le,
+            "<" => Comparator::Lt,
+            _ => return None,
+        })
+    }
+
     /// The symbol used when a message shows the comparator.
     pub fn symbol(self) -> &'static str {
         match self {

@@ -13,24 +13,28 @@ use std::str::FromStr;
 /// whose trailing text is not a unit of the pack, is [`Parsed::Words`] (trimmed original text).
 pub(crate) fn parse(text: &str, units: &Units) -> Parsed {
     let original = text.trim();
-    let words = || Parsed::Words(original.to_string());
     let normalized = normalize_width(original);
-    let Ok(mut pairs) = ValueParser::parse(Rule::value, &normalized) else {
-        return words();
-    };
-    let Some(value) = pairs.next() else {
-        return words();
-    };
+    read_value(&normalized, units)
+        .or_else(|| {
+            // `不低于95%`, `95%以上`: the pack's comparator words, written as their symbol
+            let symbolic = units.comparator_words(&normalized)?;
+            read_value(&symbolic, units)
+        })
+        .unwrap_or_else(|| Parsed::Words(original.to_string()))
+}
+
+/// The grammar's reading of width-normalised text, or `None` when it is words.
+fn read_value(normalized: &str, units: &Units) -> Option<Parsed> {
+    let value = ValueParser::parse(Rule::value, normalized).ok()?.next()?;
     for pair in value.into_inner() {
-        let read = match pair.as_rule() {
+        return match pair.as_rule() {
             Rule::quantity => quantity(pair, units).map(Parsed::Quantity),
             Rule::date_bound => date_bound(pair),
             Rule::date => date(pair),
             _ => continue,
         };
-        return read.unwrap_or_else(words);
     }
-    words()
+    None
 }
 
 /// The one parser for a number typed as text (number cells, `（50分）` weights): optional sign,

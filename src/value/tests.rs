@@ -361,3 +361,83 @@ fn declaration_templates_put_the_unit_in_brackets() {
     // an unclosed bracket is not a unit
     assert_eq!(p("=100(%"), words("=100(%"));
 }
+
+/// The comparator words of the shipped packs, as `units.comparators` declares them.
+fn worded() -> Units {
+    let mut u = units();
+    for (w, c) in [
+        ("不低于", Comparator::Ge),
+        ("不少于", Comparator::Ge),
+        ("不超过", Comparator::Le),
+        ("不晚于", Comparator::Le),
+        ("低于", Comparator::Lt),
+        ("超过", Comparator::Gt),
+    ] {
+        u.add_comparator_before(w, c);
+    }
+    for (w, c) in [
+        ("以上", Comparator::Ge),
+        ("及以上", Comparator::Ge),
+        ("以内", Comparator::Le),
+        ("以下", Comparator::Le),
+    ] {
+        u.add_comparator_after(w, c);
+    }
+    u
+}
+
+#[test]
+fn comparator_words_read_as_their_symbols() {
+    let u = worded();
+    let r = |t: &str| parse(t, &u);
+    assert_eq!(r("不低于95%"), q(Some(Ge), "95", Some("%")));
+    assert_eq!(r("不少于25人次"), q(Some(Ge), "25", Some("人次")));
+    assert_eq!(r("不超过5.6万元"), q(Some(Le), "5.6", Some("万元")));
+    assert_eq!(r("95%以上"), q(Some(Ge), "95", Some("%")));
+    assert_eq!(r("95%及以上"), q(Some(Ge), "95", Some("%")));
+    assert_eq!(r("5万元以内"), q(Some(Le), "5", Some("万元")));
+    assert_eq!(r(" 不低于 ９５％ "), q(Some(Ge), "95", Some("%")));
+    assert_eq!(r("约不少于25人次"), q(Some(Ge), "25", Some("人次")));
+    assert_eq!(r("低于3次"), q(Some(Lt), "3", Some("次")));
+    assert_eq!(r("超过80人次"), q(Some(Gt), "80", Some("人次")));
+    // a word that repeats the symbol, or the prefix and the suffix saying the same
+    assert_eq!(r("≥95%以上"), q(Some(Ge), "95", Some("%")));
+    assert_eq!(r("不低于95%以上"), q(Some(Ge), "95", Some("%")));
+    // dates: 不晚于 is a bound
+    assert_eq!(
+        r("不晚于2020年12月"),
+        Parsed::DateBound {
+            year: 2020,
+            month: 12,
+            day: None
+        }
+    );
+    // words that disagree, or words around no quantity, stay words
+    for t in [
+        "不低于95%以下",
+        "≤5万元以上",
+        "不低于≥95%",
+        "不低于国家标准",
+        "以上",
+        "按时完成以上工作",
+    ] {
+        assert_eq!(r(t), words(t), "{t}");
+    }
+    // without the pack's words they are words
+    assert_eq!(parse("不低于95%", &units()), words("不低于95%"));
+}
+
+#[test]
+fn comparator_words_prefer_the_longest() {
+    let mut u = units();
+    u.add_comparator_before("低于", Comparator::Lt);
+    u.add_comparator_before("不低于", Comparator::Ge);
+    assert_eq!(
+        parse("不低于95%", &u),
+        q(Some(Comparator::Ge), "95", Some("%"))
+    );
+    assert_eq!(Comparator::from_symbol("＞"), Some(Comparator::Gt));
+    assert_eq!(Comparator::from_symbol(">="), Some(Comparator::Ge));
+    assert_eq!(Comparator::from_symbol("≧"), Some(Comparator::Ge));
+    assert_eq!(Comparator::from_symbol("大于"), None);
+}

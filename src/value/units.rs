@@ -1,6 +1,7 @@
 //! Unit words, aliases and scales: pack data that tells the value grammar which trailing text
 //! is a unit and how units convert.
 
+use super::Comparator;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,6 +20,10 @@ pub struct Units {
     aliases: BTreeMap<String, String>,
     scales: BTreeMap<String, (Decimal, String)>,
     money_base: String,
+    /// Words written for a comparator: in front of the number (`不低于95%`), longest first.
+    words_before: Vec<(String, Comparator)>,
+    /// Words written for a comparator after the value (`95%以上`), longest first.
+    words_after: Vec<(String, Comparator)>,
 }
 
 impl Default for Units {
@@ -35,7 +40,56 @@ impl Units {
             aliases: BTreeMap::new(),
             scales: BTreeMap::new(),
             money_base: "元".to_string(),
+            words_before: Vec::new(),
+            words_after: Vec::new(),
         }
+    }
+
+    /// Declares that `word` written in front of a value means `cmp` (`不低于` → `≥`).
+    pub fn add_comparator_before(&mut self, word: &str, cmp: Comparator) {
+        add_word(&mut self.words_before, word, cmp);
+    }
+
+    /// Declares that `word` written after a value means `cmp` (`以上` → `≥`, `以内` → `≤`).
+    pub fn add_comparator_after(&mut self, word: &str, cmp: Comparator) {
+        add_word(&mut self.words_after, word, cmp);
+    }
+
+    /// `text` with a comparator word written as its symbol (`不少于25人次` → `≥25人次`,
+    /// `5万元以内` → `≤5万元`), or `None` when it has no such word, or has two that disagree
+    /// (`不低于95%以下`, `≤5万元以上`). `text` is already width-normalised.
+    pub(crate) fn comparator_words(&self, text: &str) -> Option<String> {
+        let t = text.trim();
+        let (approx, t) = match t.strip_prefix('约') {
+            Some(rest) => ("约", rest.trim_start()),
+            None => ("", t),
+        };
+        let before = self
+            .words_before
+            .iter()
+            .find_map(|(w, c)| t.strip_prefix(w.as_str()).map(|rest| (*c, rest.trim_start())));
+        let (cmp, rest) = match before {
+            Some((c, rest)) if !starts_with_symbol(rest) => (Some(c), rest),
+            Some(_) => return None,
+            None => (None, t),
+        };
+        let after = self
+            .words_after
+            .iter()
+            .find_map(|(w, c)| rest.strip_suffix(w.as_str()).map(|head| (*c, head.trim_end())));
+        let (cmp, rest) = match (cmp, after) {
+            (None, None) => return None,
+            (Some(c), None) => (c, rest),
+            (None, Some((c, head))) => match symbol_of(head) {
+                // `≥95%以上`: the word repeats the symbol
+                Some((written, tail)) if written == c => (c, tail),
+                Some(_) => return None,
+                None => (c, head),
+            },
+            (Some(c), Some((d, head))) if c == d => (c, head),
+            (Some(_), Some(_)) => return None,
+        };
+        Some(format!("{approx}{}{}", cmp.symbol(), rest.trim()))
     }
 
     /// Declares a unit word (`台`, `场次`, `人次`), or a whole composite unit (`元/人·天`).
@@ -179,6 +233,41 @@ impl Units {
         }
         (factor, current)
     }
+}
+
+/// Adds a comparator word to a list kept longest first, so `不低于` is tried before `低于`.
+fn add_word(words: &mut Vec<(String, Comparator)>, word: &str, cmp: Comparator) {
+    let word = word.trim();
+    if word.is_empty() {
+        return;
+    }
+    words.retain(|(w, _)| w != word);
+    words.push((word.to_string(), cmp));
+    words.sort_by(|(a, _), (b, _)| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+}
+
+/// Whether `text` starts with a comparator symbol (`≥`, `>=`, `<`, …).
+fn starts_with_symbol(text: &str) -> bool {
+    symbol_of(text).is_some()
+}
+
+/// The comparator symbol `text` starts with, and the text after it.
+fn symbol_of(text: &str) -> Option<(Comparator, &str)> {
+    const SYMBOLS: [(&str, Comparator); 10] = [
+        (">=", Comparator::Ge),
+        ("<=", Comparator::Le),
+        ("≥", Comparator::Ge),
+        ("≧", Comparator::Ge),
+        ("≤", Comparator::Le),
+        ("≦", Comparator::Le),
+        (">", Comparator::Gt),
+        ("<", Comparator::Lt),
+        ("=", Comparator::Eq),
+        ("＝", Comparator::Eq),
+    ];
+    SYMBOLS
+        .iter()
+        .find_map(|(s, c)| text.strip_prefix(s).map(|rest| (*c, rest.trim_start())))
 }
 
 /// Writes the separators of a composite unit one way: `・`, `•`, `⋅` become `·`, `／` becomes `/`.
