@@ -17,7 +17,7 @@
 
 use super::layout::{Layout, RowsSpec, TableSpec};
 use super::normalise::label_key;
-use super::sheet_form::insert_with_weight;
+use super::cells::insert_with_weight;
 use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{suggestion, Ordered};
 use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};

@@ -7,6 +7,7 @@
 //! all extract with the same layout. [`read_canonical`] reads the same forms from YAML/JSON.
 
 mod canonical;
+mod cells;
 mod layout;
 mod normalise;
 mod sheet_form;

@@ -1,25 +1,29 @@
 //! Finding a layout's labels, fields and tables on a sheet, wherever rows were added or removed.
 
-use super::layout::{ColumnSpec, FieldSpec, Layout, RowsSpec, TableSpec, ValueAt};
+use super::cells::{read_field, read_row, Reader};
+use super::layout::{FieldSpec, Layout, RowsSpec, TableSpec, ValueAt};
 use super::normalise::{normalise, Normalised};
-use super::typing::{number_in_words, text_in_number, type_cell, type_text};
 use super::Extracted;
 use crate::finding::Finding;
-use crate::form::{Field, FieldValue, Form, Kind, Place, Row, Table};
+use crate::form::{Field, FieldValue, Form, Place, Row, Table};
 use crate::sheet::{CellRange, CellRef, CellValue, Sheet};
-use crate::value::parse_number;
 use std::collections::BTreeMap;
 
 /// A text cell that may be a label: the top-left cell of its merged region, or a lone cell.
-struct LabelCell {
-    at: CellRef,
-    extent: CellRange,
-    norm: Normalised,
+pub(super) struct LabelCell {
+    pub(super) at: CellRef,
+    pub(super) extent: CellRange,
+    pub(super) norm: Normalised,
 }
 
-/// The sheet's label cells, row by row.
-struct Labels {
+/// The sheet's label cells, row by row, and the band of rows one form takes (the whole sheet
+/// unless several forms are stacked on it): every search stays inside the band.
+pub(super) struct Labels {
     rows: Vec<Vec<LabelCell>>,
+    /// First row of the band.
+    pub(super) lo: u32,
+    /// The row after the band.
+    pub(super) hi: u32,
 }
 
 impl Labels {
@@ -49,12 +53,25 @@ impl Labels {
                     .collect()
             })
             .collect();
-        Labels { rows }
+        Labels {
+            rows,
+            lo: 0,
+            hi: sheet.height(),
+        }
     }
 
-    /// Label cells of one row.
-    fn row(&self, r: u32) -> &[LabelCell] {
+    /// Label cells of one row (none outside the band).
+    pub(super) fn row(&self, r: u32) -> &[LabelCell] {
+        if r < self.lo || r >= self.hi {
+            return &[];
+        }
         self.rows.get(r as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The band's rows at or below `from`, each with its index.
+    pub(super) fn rows_from(&self, from: u32) -> impl Iterator<Item = (u32, &[LabelCell])> {
+        let start = from.max(self.lo);
+        (start..self.hi.min(self.rows.len() as u32)).map(|r| (r, self.row(r)))
     }
 
     /// The first cell labelled `label` at or below `from_row`, top-down, left to right.
@@ -63,22 +80,20 @@ impl Labels {
     }
 
     /// The first cell whose label passes `is`, at or below `from_row`.
-    fn find_by(&self, is: impl Fn(&str) -> bool, from_row: u32) -> Option<&LabelCell> {
-        self.rows
-            .iter()
-            .skip(from_row as usize)
-            .flatten()
+    pub(super) fn find_by(&self, is: impl Fn(&str) -> bool, from_row: u32) -> Option<&LabelCell> {
+        self.rows_from(from_row)
+            .flat_map(|(_, row)| row)
             .find(|l| is(&l.norm.core))
     }
 }
 
 /// A table's header as found on the sheet.
-struct Located<'a> {
-    spec: &'a TableSpec,
+pub(super) struct Located<'a> {
+    pub(super) spec: &'a TableSpec,
     /// Column index per spec column (`None`: an optional column that is absent).
-    cols: Vec<Option<u32>>,
+    pub(super) cols: Vec<Option<u32>>,
     /// Per spec column, the columns of its `before` and `after` cells when the header row has them.
-    joins: Vec<(Option<u32>, Option<u32>)>,
+    pub(super) joins: Vec<(Option<u32>, Option<u32>)>,
     /// First row below the header.
     data_start: u32,
     /// The first header cell found.
@@ -86,7 +101,7 @@ struct Located<'a> {
 }
 
 impl Located<'_> {
-    fn col(&self, name: &str) -> Option<u32> {
+    pub(super) fn col(&self, name: &str) -> Option<u32> {
         let i = self.spec.columns.iter().position(|c| c.name == name)?;
         self.cols[i]
     }
@@ -111,7 +126,8 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
             .map(|c| c.header.clone())
             .collect(),
     );
-    for (r, row) in labels.rows.iter().enumerate() {
+    for (r, row) in labels.rows_from(0) {
+        let r = r as usize;
         let found: Vec<Option<&LabelCell>> = spec
             .columns
             .iter()
@@ -162,55 +178,6 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
         }
     }
     Err(best.1)
-}
-
-/// The top-left cell of the merged region holding `at` (or `at` itself).
-fn anchor(sheet: &Sheet, at: CellRef) -> CellRef {
-    sheet
-        .cell(at)
-        .and_then(|c| c.merged)
-        .map_or(at, |m| m.start)
-}
-
-/// Collects typed values and the X006 findings they raise.
-struct Reader<'a> {
-    sheet: &'a Sheet,
-    findings: Vec<Finding>,
-}
-
-impl Reader<'_> {
-    /// Types the cell at `at` as `kind`, placed at its merged region's top-left cell.
-    fn cell(&mut self, at: CellRef, kind: Kind, name: &str) -> Field {
-        let place = Place::Cell(anchor(self.sheet, at));
-        let raw = self.sheet.value(at);
-        let value = type_cell(raw, kind);
-        let shown_as_number = matches!(
-            raw,
-            CellValue::Number(_) | CellValue::Percent(_) | CellValue::Date(_)
-        );
-        if kind == Kind::Words
-            && shown_as_number
-            && !self.findings.iter().any(|f| f.at.as_ref() == Some(&place))
-        {
-            self.findings.push(number_in_words(
-                &self.sheet.name,
-                name,
-                &raw.display(),
-                place.clone(),
-            ));
-        }
-        self.check(value, place, name)
-    }
-
-    fn check(&mut self, value: FieldValue, place: Place, name: &str) -> Field {
-        // a merged cell spans rows: report it once
-        let reported = self.findings.iter().any(|f| f.at.as_ref() == Some(&place));
-        if let (FieldValue::Invalid(t), false) = (&value, reported) {
-            self.findings
-                .push(text_in_number(&self.sheet.name, name, t, place.clone()));
-        }
-        Field::new(value, Some(place))
-    }
 }
 
 /// How well a sheet fits a layout: its title in the top rows, then how many of its form labels
@@ -368,10 +335,8 @@ fn key_rows<'a>(
             let mut rows = Vec::new();
             for key in keys {
                 let hit = labels
-                    .rows
-                    .iter()
-                    .skip(l.data_start as usize)
-                    .flatten()
+                    .rows_from(l.data_start)
+                    .flat_map(|(_, row)| row)
                     .find(|c| c.at.col < l.first_col() && c.norm.core == *key);
                 match hit {
                     Some(c) => rows.push((key.clone(), c.at)),
@@ -386,14 +351,23 @@ fn key_rows<'a>(
 
 /// Reads every field and table once all are found.
 fn read_form(sheet: &Sheet, labels: &Labels, layout: &Layout, found: Found) -> Extracted {
-    let mut rd = Reader {
-        sheet,
-        findings: Vec::new(),
-    };
+    let mut rd = Reader::new(sheet, layout);
     let mut form = Form {
         sheet: sheet.name.clone(),
         ..Form::default()
     };
+    // the funds unit first: money cells written with a unit convert to it
+    let unit_cell = found
+        .field_cells
+        .iter()
+        .find(|(f, _)| layout.money_unit.as_deref() == Some(f.name.as_str()));
+    if let Some((f, Some(label))) = unit_cell {
+        let unit = read_field(&mut Reader::new(sheet, layout), f, label, &found.located);
+        rd.set_money_unit(&unit.value);
+    }
+    for l in found.located.values() {
+        rd.findings.extend(half_headers(sheet, labels, l));
+    }
     for (f, cell) in found.field_cells {
         let field = match cell {
             None => Field::new(FieldValue::Blank, None),
@@ -447,52 +421,20 @@ fn table_rows(
     }
 }
 
-/// Reads one field's value from where the layout says it is relative to its label.
-fn read_field(
-    rd: &mut Reader,
-    f: &FieldSpec,
-    label: &LabelCell,
-    located: &BTreeMap<String, Located>,
-) -> Field {
-    match &f.value {
-        ValueAt::Right => rd.cell(
-            CellRef::new(label.at.row, label.extent.end.col + 1),
-            f.kind,
-            &f.name,
-        ),
-        ValueAt::Below => rd.cell(
-            CellRef::new(label.extent.end.row + 1, label.at.col),
-            f.kind,
-            &f.name,
-        ),
-        ValueAt::Suffix => {
-            let value = label
-                .norm
-                .suffix
-                .as_deref()
-                .map_or(FieldValue::Blank, |s| type_text(s, f.kind));
-            rd.check(value, Place::Cell(label.at), &f.name)
-        }
-        ValueAt::Column { table, column } => match located.get(table).and_then(|l| l.col(column)) {
-            Some(col) => rd.cell(CellRef::new(label.at.row, col), f.kind, &f.name),
-            None => Field::new(FieldValue::Blank, None),
-        },
-    }
-}
-
 /// The data rows of an open-ended table: below the header, up to the row labelled with one of
 /// `until` (rows blank across the table's columns are skipped); without such a label, up to the first
 /// blank row or the sheet's end.
 fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: &[String]) -> Vec<u32> {
     let (first, last) = (l.first_col(), l.last_col());
+    let band_end = labels.hi.min(sheet.height());
     let end = (!until.is_empty())
         .then(|| {
-            (l.data_start..sheet.height())
+            (l.data_start..band_end)
                 .find(|r| labels.row(*r).iter().any(|c| until.contains(&c.norm.core)))
         })
         .flatten();
     let mut out = Vec::new();
-    for r in l.data_start..end.unwrap_or(sheet.height()) {
+    for r in l.data_start..end.unwrap_or(band_end) {
         if (first..=last).all(|c| sheet.value(CellRef::new(r, c)).is_blank()) {
             if end.is_some() {
                 continue;
@@ -504,61 +446,40 @@ fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: &[String]) -> V
     out
 }
 
-/// Reads one table row: every located column, plus derived weight columns.
-fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
-    let mut row = Row {
-        cells: BTreeMap::new(),
-        line: Some(r),
-    };
-    for ((c, col), join) in l.spec.columns.iter().zip(&l.cols).zip(&l.joins) {
-        let Some(col) = col else {
-            row.cells
-                .insert(c.name.clone(), Field::new(FieldValue::Blank, None));
-            if let Some(w) = &c.weight {
-                row.cells
-                    .insert(w.clone(), Field::new(FieldValue::Blank, None));
-            }
-            continue;
-        };
-        let mut field = rd.cell(CellRef::new(r, *col), c.kind, &c.name);
-        if let CellValue::Text(raw) = rd.sheet.value(CellRef::new(r, *col)) {
-            field.value = c.dashed(raw, field.value);
-        }
-        if let FieldValue::Text(t) = &mut field.value {
-            let shown = |c: Option<u32>| {
-                c.map(|c| rd.sheet.value(CellRef::new(r, c)).display())
-                    .unwrap_or_default()
-            };
-            *t = format!("{}{t}{}", shown(join.0).trim(), shown(join.1).trim());
-        }
-        insert_with_weight(&mut row, c, field);
-    }
-    row
-}
 
-/// Inserts a column's field; a weight column splits `产出指标（50分）` into text and weight.
-pub(crate) fn insert_with_weight(row: &mut Row, c: &ColumnSpec, field: Field) {
-    let Some(wname) = &c.weight else {
-        row.cells.insert(c.name.clone(), field);
-        return;
-    };
-    let (value, weight) = split_weight(field.value);
-    row.cells
-        .insert(c.name.clone(), Field::new(value, field.at.clone()));
-    row.cells
-        .insert(wname.clone(), Field::new(weight, field.at));
-}
-
-/// `产出指标（50分）` → (`产出指标`, 50); text without a numeric `(N分)` suffix is kept whole.
-fn split_weight(v: FieldValue) -> (FieldValue, FieldValue) {
-    if let FieldValue::Text(t) = &v {
-        let n = normalise(t);
-        if let Some(w) = n.suffix.as_deref().and_then(|s| {
-            let s = s.strip_suffix('分').unwrap_or(s);
-            parse_number(s)
-        }) {
-            return (FieldValue::Text(n.core), FieldValue::Number(w));
+/// X005 for each cell of a table's header row that only half matches an optional column's
+/// header (`偏差原因及措施` for `偏差原因分析及改进措施`): that column is not read, and the
+/// filer is told so rather than the column's rule passing on nothing.
+fn half_headers(sheet: &Sheet, labels: &Labels, l: &Located) -> Vec<Finding> {
+    let taken: Vec<u32> = l.cols.iter().flatten().copied().collect();
+    let mut out = Vec::new();
+    for (c, _) in l.spec.columns.iter().zip(&l.cols).filter(|(_, col)| col.is_none()) {
+        let spellings = || std::iter::once(&c.header).chain(&c.aliases);
+        let half = labels.row(l.at.row).iter().find(|cell| {
+            let text = &cell.norm.core;
+            !taken.contains(&cell.at.col)
+                && spellings().any(|h| {
+                    text != h
+                        && (text.contains(h.as_str())
+                            || (text.chars().count() >= 2 && h.contains(text.as_str())))
+                })
+        });
+        if let Some(cell) = half {
+            out.push(Finding {
+                at: Some(Place::Cell(cell.at)),
+                help: Some(format!(
+                    "若此列即“{}”，请改用模板的表头，或在版式文件中为该列加 aliases。If this is the column, use the template's header or add an alias to the layout.",
+                    c.header
+                )),
+                ..crate::codes::INCOMPLETE.on_sheet(
+                    &sheet.name,
+                    format!(
+                        "表头“{}”与“{}”只部分相符，未读取该列",
+                        cell.norm.core, c.header
+                    ),
+                )
+            });
         }
     }
-    (v, FieldValue::Blank)
+    out
 }

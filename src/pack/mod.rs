@@ -302,7 +302,8 @@ pub fn load_with(
             "没有指定版式文件 layout (no layout)".into(),
         )
     })?;
-    let layout = extract::parse_layout(&layout_name, &layout_text)?;
+    let mut layout = extract::parse_layout(&layout_name, &layout_text)?;
+    layout.set_units(g.units.clone());
     let schema: Schema = layout.schema();
     let program = lang::compile_layers(&g.sources, &schema, g.units, &g.overrides)?;
     Ok(Pack {

@@ -27,6 +27,14 @@ pub struct Layout {
     pub(crate) fields: Vec<FieldSpec>,
     /// Tables, in file order.
     pub(crate) tables: Vec<TableSpec>,
+    /// The field holding the form's funds unit, for money cells written with a unit.
+    pub(crate) money_unit: Option<String>,
+    /// The rule pack's units (scales of `元`, `万元`), set by the pack loader: how a money
+    /// cell written with a unit is converted. Without them such a cell is text (X006).
+    pub(crate) units: Option<crate::value::Units>,
+    /// Every label and header this layout knows (normalised): a value cell holding one of
+    /// them is not read as the value.
+    pub(crate) labels: Vec<String>,
 }
 
 /// Where a field's value sits relative to its label.
@@ -50,6 +58,12 @@ pub(crate) struct FieldSpec {
     /// Other spellings of the label the form may carry (normalised).
     pub aliases: Vec<String>,
     pub value: ValueAt,
+    /// Where the value is when the cell at `value` holds another label (`value: below, or:
+    /// right`: a goal block laid out as label-and-value rows).
+    pub or: Option<ValueAt>,
+    /// The value cell is a label on purpose (`一级指标表头`: the header cell a rule points at),
+    /// so it is read without checking.
+    pub label_cell: bool,
     pub kind: Kind,
     pub optional: bool,
 }
@@ -126,7 +140,42 @@ impl Layout {
             title: None,
             fields: Vec::new(),
             tables: Vec::new(),
+            money_unit: None,
+            units: None,
+            labels: Vec::new(),
         }
+    }
+
+    /// Gives the layout its pack's units, so money cells written with a unit convert.
+    pub(crate) fn set_units(&mut self, units: crate::value::Units) {
+        self.units = Some(units);
+    }
+
+    /// Every label, alias, header and row label of this layout, normalised, deduplicated.
+    fn every_label(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.form_labels.clone();
+        for f in &self.fields {
+            all.push(f.label.clone());
+            all.extend(f.aliases.iter().cloned());
+        }
+        for t in &self.tables {
+            for c in &t.columns {
+                all.push(c.header.clone());
+                all.extend(c.aliases.iter().cloned());
+            }
+            match &t.rows {
+                RowsSpec::Key { labels, .. } => all.extend(labels.iter().cloned()),
+                RowsSpec::Until(until) => all.extend(until.iter().cloned()),
+            }
+        }
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Whether a normalised text is one of this layout's labels or headers.
+    pub(crate) fn is_label(&self, text: &str) -> bool {
+        self.labels.binary_search_by(|l| l.as_str().cmp(text)).is_ok()
     }
 
     /// The names and kinds this layout promises, for checking rules before any form is read.

@@ -17,6 +17,10 @@ struct LayoutFile {
     fields: Ordered<FieldFile>,
     #[serde(default)]
     tables: Ordered<TableFile>,
+    /// The field holding the form's funds unit (`资金单位`): a money cell written with a unit
+    /// (`82,694.30元`, `23万元`) is converted to it.
+    #[serde(default)]
+    money_unit: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +47,12 @@ struct FieldFile {
     #[serde(default)]
     aliases: Vec<String>,
     value: Spanned<ValueAtFile>,
+    /// Where else the value may be when `value` is another label (`value: below, or: right`).
+    #[serde(default)]
+    or: Option<Spanned<ValueAtFile>>,
+    /// The value is a label cell on purpose (a table's header cell a rule points at).
+    #[serde(default)]
+    label_cell: bool,
     #[serde(default)]
     kind: Option<Kind>,
     #[serde(default)]
@@ -161,13 +171,28 @@ pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError
         .as_deref()
         .map(label_key)
         .filter(|t| !t.is_empty());
-    Ok(Layout {
+    if let Some(m) = &file.money_unit {
+        if !fields.iter().any(|f| f.name == m.value) {
+            return Err(err(
+                format!("money_unit 须是一个字段名，没有字段“{}” (no such field)", m.value),
+                Some(&m.referenced),
+            )
+            .with_help(suggestion(&m.value, fields.iter().map(|f| f.name.as_str())))
+            .into());
+        }
+    }
+    let mut layout = Layout {
         name: name.to_string(),
         form_labels,
         title,
         fields,
         tables,
-    })
+        money_unit: file.money_unit.map(|m| m.value),
+        units: None,
+        labels: Vec::new(),
+    };
+    layout.labels = layout.every_label();
+    Ok(layout)
 }
 
 /// Checks one field of the file and turns it into a spec; a `value: column` field names one
@@ -192,6 +217,20 @@ fn field_spec(
         ValueAtFile::Suffix => ValueAt::Suffix,
         ValueAtFile::Column => column_value(&fname, &f, tables, err)?,
     };
+    let or = match &f.or {
+        None => None,
+        Some(o) => match (&value, o.value) {
+            (ValueAt::Right | ValueAt::Below, ValueAtFile::Right) => Some(ValueAt::Right),
+            (ValueAt::Right | ValueAt::Below, ValueAtFile::Below) => Some(ValueAt::Below),
+            _ => {
+                return Err(err(
+                    "or 只用于 value: right 或 below，且只能是 right 或 below (or goes with value: right/below and is right or below)".into(),
+                    Some(&o.referenced),
+                )
+                .into())
+            }
+        },
+    };
     if !matches!(value, ValueAt::Column { .. }) {
         if let Some(t) = f.table.as_ref().or(f.column.as_ref()) {
             return Err(err(
@@ -207,6 +246,8 @@ fn field_spec(
         label,
         aliases: keys(&f.aliases),
         value,
+        or,
+        label_cell: f.label_cell,
         kind: f.kind.unwrap_or(Kind::Text),
         optional: f.optional,
     })
