@@ -106,7 +106,8 @@ pub fn annotatable(name: &str, bytes: &[u8]) -> Result<(), Option<&'static str>>
 pub fn forms_of(pack: &Pack, sheets: &[Sheet]) -> Vec<crate::form::Form> {
     sheets
         .iter()
-        .filter_map(|s| match extract::extract(s, &pack.layout) {
+        .flat_map(|s| extract::extract_any(s, &[&pack.layout]).1)
+        .filter_map(|(e, _)| match e {
             Extracted::Form(form, _) => Some(form),
             _ => None,
         })
@@ -334,37 +335,41 @@ fn check_input_unguarded(packs: &[&Pack], name: &str, input: Input) -> Checked {
     for sheet in &book.sheets {
         let problems = cell_problems(sheet);
         let (i, extracted) = extract::extract_any(sheet, &layouts);
-        match extracted {
-            Extracted::Form(form, mut found) => {
-                let pack = form_packs[i];
-                report.forms += 1;
-                report.checked.push(summary(pack, &form));
-                // A cell the reader could not take has its own finding: no second one (X006)
-                // for the same cell from typing it.
-                found.retain(|f| {
-                    !problems
-                        .iter()
-                        .any(|p| p.at.is_some() && p.at == f.at && p.sheet == f.sheet)
-                });
-                found.extend(problems);
-                found.extend(pack.program.check(&form));
-                let accepted = accept::apply(&form, &sheet.merges, &mut found, name);
-                report.accepted.extend(accepted);
-                report.findings.extend(found);
-                forms.push(form);
-                continue;
-            }
-            Extracted::NotAForm => skipped.push(sheet.name.clone()),
-            Extracted::Incomplete(missing) => {
-                report.forms += 1;
-                report.findings.push(extract::incomplete_finding(
-                    &sheet.name,
-                    form_packs[i].manifest.kind.label(),
-                    &missing,
-                ));
+        // the sheet's unreadable cells are reported once, with its first form
+        let mut unreported = Some(problems.clone());
+        for (extracted, start) in extracted {
+            match extracted {
+                Extracted::Form(form, mut found) => {
+                    let pack = form_packs[i];
+                    report.forms += 1;
+                    report.checked.push(summary(pack, &form));
+                    // A cell the reader could not take has its own finding: no second one
+                    // (X006) for the same cell from typing it.
+                    found.retain(|f| {
+                        !problems
+                            .iter()
+                            .any(|p| p.at.is_some() && p.at == f.at && p.sheet == f.sheet)
+                    });
+                    found.extend(unreported.take().unwrap_or_default());
+                    found.extend(pack.program.check(&form));
+                    let accepted = accept::apply(&form, &sheet.merges, &mut found, name);
+                    report.accepted.extend(accepted);
+                    report.findings.extend(found);
+                    forms.push(form);
+                }
+                Extracted::NotAForm => skipped.push(sheet.name.clone()),
+                Extracted::Incomplete(missing) => {
+                    report.forms += 1;
+                    report.findings.push(extract::incomplete_finding(
+                        &sheet.name,
+                        form_packs[i].manifest.kind.label(),
+                        &missing,
+                        start,
+                    ));
+                }
             }
         }
-        report.findings.extend(problems);
+        report.findings.extend(unreported.unwrap_or_default());
     }
     let what = kinds_text(&form_packs);
     if report.forms == 0 {

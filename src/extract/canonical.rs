@@ -15,9 +15,9 @@
 //!       - { code: S002, at: "tables.指标[0].得分", reason: 会议提前召开，扣分合理 }
 //! ```
 
+use super::cells::insert_with_weight;
 use super::layout::{Layout, RowsSpec, TableSpec};
 use super::normalise::label_key;
-use super::cells::insert_with_weight;
 use super::typing::{number_in_words, text_in_number, type_number, type_text};
 use super::yaml::{suggestion, Ordered};
 use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};

@@ -146,7 +146,10 @@ pub(super) fn read_field(
             }
             rd.findings
                 .push(label_in_value(&rd.sheet.name, f, label.at, &tried));
-            Field::new(FieldValue::Invalid(String::new()), Some(Place::Cell(label.at)))
+            Field::new(
+                FieldValue::Invalid(String::new()),
+                Some(Place::Cell(label.at)),
+            )
         }
         ValueAt::Suffix => {
             let value = label

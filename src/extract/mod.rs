@@ -11,6 +11,7 @@ mod cells;
 mod layout;
 mod normalise;
 mod sheet_form;
+mod stacked;
 mod typing;
 mod yaml;
 
@@ -24,7 +25,7 @@ pub(crate) use yaml::Pairs;
 use crate::codes;
 use crate::finding::Finding;
 use crate::form::Form;
-use crate::sheet::Sheet;
+use crate::sheet::{CellRef, Sheet};
 
 /// What came of one sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,23 +38,54 @@ pub(crate) enum Extracted {
     Incomplete(Vec<String>),
 }
 
-/// Extracts the form on `sheet` as `layout` describes it.
+/// Extracts the (first) form on `sheet` as `layout` describes it.
 /// The form carries the acceptances written in the sheet's comments (`formlint: 接受 …`).
+#[cfg(test)]
 pub(crate) fn extract(sheet: &Sheet, layout: &Layout) -> Extracted {
-    extract_any(sheet, &[layout]).1
+    extract_any(sheet, &[layout])
+        .1
+        .into_iter()
+        .next()
+        .map_or(Extracted::NotAForm, |(e, _)| e)
 }
 
-/// Extracts the form on `sheet` with whichever of `layouts` it fits best (a title, then the
+/// Extracts every form on `sheet` with whichever of `layouts` it fits best (a title, then the
 /// most form labels), returning that layout's index: how a batch holding self-evaluations and
-/// declarations gives each sheet to the pack of its kind.
-pub(crate) fn extract_any(sheet: &Sheet, layouts: &[&Layout]) -> (usize, Extracted) {
-    match sheet_form::extract_best(sheet, layouts) {
-        (i, Extracted::Form(mut form, problems)) => {
-            form.accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
-            (i, Extracted::Form(form, problems))
-        }
-        other => other,
-    }
+/// declarations gives each sheet to the pack of its kind. A sheet holds one form, or several
+/// stacked one under another; then each comes with the cell it begins at (its `项目名称`), and
+/// carries the acceptances written in comments on its own rows.
+pub(crate) fn extract_any(
+    sheet: &Sheet,
+    layouts: &[&Layout],
+) -> (usize, Vec<(Extracted, Option<CellRef>)>) {
+    let (i, found) = sheet_form::extract_best(sheet, layouts);
+    let starts: Vec<u32> = found
+        .iter()
+        .filter_map(|(_, at)| at.map(|a| a.row))
+        .collect();
+    let forms = found
+        .into_iter()
+        .map(|(extracted, at)| match extracted {
+            Extracted::Form(mut form, problems) => {
+                let mut accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
+                if let Some(at) = at {
+                    // a comment belongs to the form whose rows hold it
+                    let next = starts.iter().copied().find(|r| *r > at.row);
+                    let first = starts.iter().copied().next() == Some(at.row);
+                    accepted.retain(|a| match &a.origin {
+                        Some(crate::form::Place::Cell(c)) => {
+                            (first || c.row >= at.row) && next.is_none_or(|n| c.row < n)
+                        }
+                        _ => first,
+                    });
+                }
+                form.accepted = accepted;
+                (Extracted::Form(form, problems), at)
+            }
+            other => (other, at),
+        })
+        .collect();
+    (i, forms)
 }
 
 /// The X003 info finding for a skipped sheet, so every caller words it the same.
@@ -66,17 +98,25 @@ pub(crate) fn not_a_form_finding(sheet: &str, what: &str) -> Finding {
 }
 
 /// The X005 error finding for a sheet that lacks required labels or headers; `what` is the
-/// kind of form it looks like.
-pub(crate) fn incomplete_finding(sheet: &str, what: &str, missing: &[String]) -> Finding {
+/// kind of form it looks like. On a sheet holding several forms, `start` is the cell the
+/// incomplete one begins at, and the finding sits there.
+pub(crate) fn incomplete_finding(
+    sheet: &str,
+    what: &str,
+    missing: &[String],
+    start: Option<CellRef>,
+) -> Finding {
+    let which = start.map_or(String::new(), |at| format!("中自 {at} 起的一张表"));
     Finding {
         help: Some(
             "请使用标准模板，不要删除或改写栏目标签。Use the standard template; keep its labels."
                 .to_string(),
         ),
+        at: start.map(crate::form::Place::Cell),
         ..codes::INCOMPLETE.on_sheet(
             sheet,
             format!(
-                "工作表“{sheet}”像是{what}，但找不到：{}",
+                "工作表“{sheet}”{which}像是{what}，但找不到：{}",
                 missing.join("、")
             ),
         )

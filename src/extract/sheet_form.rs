@@ -225,10 +225,15 @@ fn fit(sheet: &Sheet, labels: &Labels, layout: &Layout) -> (Fit, usize) {
 }
 
 /// Extracts one sheet with whichever of `layouts` it fits best (its title, then the most form
-/// labels present; the first layout on a tie), returning that layout's index. A sheet where
-/// fewer than half of the best layout's form labels occur, and no title, is not a form.
-pub(crate) fn extract_best(sheet: &Sheet, layouts: &[&Layout]) -> (usize, Extracted) {
-    let labels = Labels::new(sheet);
+/// labels present; the first layout on a tie), returning that layout's index and what came of
+/// each form on the sheet: one, or one per band when forms are stacked on it, each with the
+/// cell it begins at when there are several. A sheet where fewer than half of the best
+/// layout's form labels occur, and no title, is not a form.
+pub(crate) fn extract_best(
+    sheet: &Sheet,
+    layouts: &[&Layout],
+) -> (usize, Vec<(Extracted, Option<CellRef>)>) {
+    let mut labels = Labels::new(sheet);
     let mut best: Option<(Fit, usize, usize)> = None;
     for (i, layout) in layouts.iter().enumerate() {
         let (f, present) = fit(sheet, &labels, layout);
@@ -237,16 +242,25 @@ pub(crate) fn extract_best(sheet: &Sheet, layouts: &[&Layout]) -> (usize, Extrac
         }
     }
     let Some((f, i, present)) = best else {
-        return (0, Extracted::NotAForm);
+        return (0, vec![(Extracted::NotAForm, None)]);
     };
     let layout = layouts[i];
     if !f.titled && present * 2 < layout.form_labels.len() {
-        return (i, Extracted::NotAForm);
+        return (i, vec![(Extracted::NotAForm, None)]);
     }
-    match Found::locate(&labels, layout) {
-        Ok(found) => (i, read_form(sheet, &labels, layout, found)),
-        Err(missing) => (i, Extracted::Incomplete(missing)),
+    let bands = super::stacked::bands(sheet, &labels, layout);
+    let several = bands.len() > 1;
+    let mut out = Vec::new();
+    for (lo, hi, start) in bands {
+        labels.lo = lo;
+        labels.hi = hi;
+        let extracted = match Found::locate(&labels, layout) {
+            Ok(found) => read_form(sheet, &labels, layout, found),
+            Err(missing) => Extracted::Incomplete(missing),
+        };
+        out.push((extracted, several.then_some(start)));
     }
+    (i, out)
 }
 
 /// Where a layout's fields, tables and key rows are on one sheet. Every label is resolved
@@ -446,14 +460,19 @@ fn data_rows(sheet: &Sheet, labels: &Labels, l: &Located, until: &[String]) -> V
     out
 }
 
-
 /// X005 for each cell of a table's header row that only half matches an optional column's
 /// header (`偏差原因及措施` for `偏差原因分析及改进措施`): that column is not read, and the
 /// filer is told so rather than the column's rule passing on nothing.
 fn half_headers(sheet: &Sheet, labels: &Labels, l: &Located) -> Vec<Finding> {
     let taken: Vec<u32> = l.cols.iter().flatten().copied().collect();
     let mut out = Vec::new();
-    for (c, _) in l.spec.columns.iter().zip(&l.cols).filter(|(_, col)| col.is_none()) {
+    for (c, _) in l
+        .spec
+        .columns
+        .iter()
+        .zip(&l.cols)
+        .filter(|(_, col)| col.is_none())
+    {
         let spellings = || std::iter::once(&c.header).chain(&c.aliases);
         let half = labels.row(l.at.row).iter().find(|cell| {
             let text = &cell.norm.core;

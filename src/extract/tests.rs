@@ -296,7 +296,7 @@ fn not_a_form_and_incomplete() {
         }
         other => panic!("{other:?}"),
     }
-    let f = incomplete_finding("缺表头", "自评表", &["年度指标值".into()]);
+    let f = incomplete_finding("缺表头", "自评表", &["年度指标值".into()], None);
     assert_eq!(f.code, crate::codes::INCOMPLETE.code);
     assert!(f.message.contains("年度指标值"));
     assert_eq!(
@@ -447,6 +447,11 @@ fn canonical_errors_name_the_problem() {
     assert!(e.span.is_some(), "{e:?}");
 }
 
+/// The layout index and the first form of what `extract_any` found.
+fn first((i, mut found): (usize, Vec<(Extracted, Option<CellRef>)>)) -> (usize, Extracted) {
+    (i, found.remove(0).0)
+}
+
 fn layout_of(pack: &str) -> Layout {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("rules/{pack}/layout.yaml"));
     let text = std::fs::read_to_string(path).unwrap();
@@ -461,13 +466,13 @@ fn each_sheet_goes_to_the_layout_it_fits_best() {
         "tests/fixtures/declarations/P2-WTO事务系列服务体系-申报表.xlsx",
         "",
     );
-    let (i, got) = extract_any(&declaration, &both);
+    let (i, got) = first(extract_any(&declaration, &both));
     assert_eq!(i, 1);
     assert!(matches!(got, Extracted::Form(..)));
     // in either order: the fit decides, not the order of the packs
     assert_eq!(extract_any(&declaration, &[&decls, &selfs]).0, 0);
     for prefix in ["P1", "P3"] {
-        let (i, got) = extract_any(&seed(prefix), &both);
+        let (i, got) = first(extract_any(&seed(prefix), &both));
         assert_eq!(i, 0, "{prefix}");
         assert!(matches!(got, Extracted::Form(..)), "{prefix}");
     }
@@ -492,7 +497,7 @@ fn each_sheet_goes_to_the_layout_it_fits_best() {
             formula: false,
         },
     );
-    let (i, got) = extract_any(&titled, &both);
+    let (i, got) = first(extract_any(&titled, &both));
     assert_eq!(i, 1);
     assert!(matches!(got, Extracted::Incomplete(_)), "{got:?}");
 }

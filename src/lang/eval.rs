@@ -386,14 +386,22 @@ pub(crate) fn run_check<'p, 'f>(
     let mut hits = Vec::new();
     walk(env, &check.stmts, 0, &mut hits)?;
     for hit in hits {
+        // `at` on a cell the form lacks (an optional column that is absent): the finding sits
+        // at its first related cell rather than nowhere
+        let mut related = hit.related;
+        let at = match hit.at {
+            Some(at) => Some(at.clone()),
+            None if !related.is_empty() => Some(related.remove(0).at),
+            None => None,
+        };
         let f = Finding {
             code: rule.code.text.clone(),
             severity: rule.severity,
             title: rule.title.clone(),
             message: hit.message,
             sheet: Some(env.form.sheet.clone()),
-            at: hit.at.cloned(),
-            related: hit.related,
+            at,
+            related,
             help: rule.meta("source").map(|s| format!("依据：{s}")),
         };
         if !out

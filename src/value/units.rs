@@ -64,19 +64,19 @@ impl Units {
             Some(rest) => ("约", rest.trim_start()),
             None => ("", t),
         };
-        let before = self
-            .words_before
-            .iter()
-            .find_map(|(w, c)| t.strip_prefix(w.as_str()).map(|rest| (*c, rest.trim_start())));
+        let before = self.words_before.iter().find_map(|(w, c)| {
+            t.strip_prefix(w.as_str())
+                .map(|rest| (*c, rest.trim_start()))
+        });
         let (cmp, rest) = match before {
             Some((c, rest)) if !starts_with_symbol(rest) => (Some(c), rest),
             Some(_) => return None,
             None => (None, t),
         };
-        let after = self
-            .words_after
-            .iter()
-            .find_map(|(w, c)| rest.strip_suffix(w.as_str()).map(|head| (*c, head.trim_end())));
+        let after = self.words_after.iter().find_map(|(w, c)| {
+            rest.strip_suffix(w.as_str())
+                .map(|head| (*c, head.trim_end()))
+        });
         let (cmp, rest) = match (cmp, after) {
             (None, None) => return None,
             (Some(c), None) => (c, rest),

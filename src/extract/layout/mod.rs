@@ -130,7 +130,6 @@ impl ColumnSpec {
     }
 }
 
-
 impl Layout {
     /// A layout with nothing in it: what a cross-check pack, which reads no sheet, carries.
     pub(crate) fn empty(name: &str) -> Layout {
@@ -175,7 +174,9 @@ impl Layout {
 
     /// Whether a normalised text is one of this layout's labels or headers.
     pub(crate) fn is_label(&self, text: &str) -> bool {
-        self.labels.binary_search_by(|l| l.as_str().cmp(text)).is_ok()
+        self.labels
+            .binary_search_by(|l| l.as_str().cmp(text))
+            .is_ok()
     }
 
     /// The names and kinds this layout promises, for checking rules before any form is read.

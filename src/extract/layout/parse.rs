@@ -174,7 +174,10 @@ pub(crate) fn parse_layout(name: &str, yaml: &str) -> Result<Layout, LayoutError
     if let Some(m) = &file.money_unit {
         if !fields.iter().any(|f| f.name == m.value) {
             return Err(err(
-                format!("money_unit 须是一个字段名，没有字段“{}” (no such field)", m.value),
+                format!(
+                    "money_unit 须是一个字段名，没有字段“{}” (no such field)",
+                    m.value
+                ),
                 Some(&m.referenced),
             )
             .with_help(suggestion(&m.value, fields.iter().map(|f| f.name.as_str())))
@@ -392,4 +395,3 @@ fn table_spec(
         rows,
     })
 }
-
