@@ -82,14 +82,15 @@ pub const NO_FORM: Code = Code {
     description: "文件中任何工作表都不是项目支出绩效自评表。请确认提交的是自评表。",
 };
 
-/// A sheet looks like a form but lacks required labels or headers.
+/// A sheet looks like a form but lacks required labels or headers, or a value cannot be
+/// placed with confidence (its cell holds another label; a header half matches).
 pub const INCOMPLETE: Code = Code {
     code: "X005",
     severity: Severity::Error,
     title: "自评表缺少必要的栏目",
     title_en: "Form lacks required labels",
     description:
-        "工作表像是自评表，但缺少模板中的栏目标签或表头。请使用标准模板，不要删除或改写栏目标签。",
+        "工作表像是自评表或申报表，但缺少模板中的栏目标签或表头，或某项的取值位置是另一个标签、某个表头只部分相符，无法确定取值。请使用标准模板，不要删除或改写栏目标签。",
 };
 
 /// Text filed where the layout wants a number.
