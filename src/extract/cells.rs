@@ -248,3 +248,70 @@ fn split_weight(v: FieldValue) -> (FieldValue, FieldValue) {
     }
     (v, FieldValue::Blank)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped self-evaluation layout with money units as its pack declares them.
+    fn layout() -> Layout {
+        let mut l = super::super::parse_layout(
+            "layout.yaml",
+            include_str!("../../rules/shenzhen-2020/layout.yaml"),
+        )
+        .expect("the shipped layout");
+        let mut units = crate::value::Units::new();
+        for u in ["元", "万元", "亿元", "人次"] {
+            units.add_unit(u);
+        }
+        units.add_alias("万", "万元");
+        units.add_scale("万元", Decimal::from(10_000), "元");
+        units.add_scale("亿元", Decimal::from(100_000_000), "元");
+        l.set_units(units);
+        l
+    }
+
+    fn money(layout: &Layout, form_unit: Option<&str>, text: &str) -> FieldValue {
+        let mut sheet = Sheet::default();
+        sheet.set(
+            CellRef::new(0, 0),
+            crate::sheet::Cell {
+                value: CellValue::Text(text.into()),
+                merged: None,
+                formula: false,
+            },
+        );
+        let mut rd = Reader::new(&sheet, layout);
+        if let Some(u) = form_unit {
+            rd.set_money_unit(&FieldValue::Text(u.into()));
+        }
+        rd.cell(CellRef::new(0, 0), Kind::Money, "项目金额").value
+    }
+
+    fn n(s: &str) -> FieldValue {
+        FieldValue::Number(s.parse().expect("decimal"))
+    }
+
+    #[test]
+    fn money_written_with_a_unit_is_read_in_the_forms_unit_exactly() {
+        let l = layout();
+        assert_eq!(money(&l, Some("元"), "82,694.30元"), n("82694.30"));
+        assert_eq!(money(&l, Some("元"), "23万元"), n("230000"));
+        assert_eq!(money(&l, Some("元"), "23 万"), n("230000"));
+        assert_eq!(money(&l, Some("万元"), "82,694.30元"), n("8.26943"));
+        assert_eq!(money(&l, Some("万元"), "1.2亿元"), n("12000"));
+        // no funds unit on the form, a unit that is not money, a comparator: text (X006)
+        for (unit, text) in [
+            (None, "82,694.30元"),
+            (Some("元"), "25人次"),
+            (Some("元"), "≥5万元"),
+            (Some("元"), "暂缓"),
+        ] {
+            assert_eq!(
+                money(&l, unit, text),
+                FieldValue::Invalid(text.into()),
+                "{unit:?} {text}"
+            );
+        }
+    }
+}

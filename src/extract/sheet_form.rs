@@ -27,7 +27,7 @@ pub(super) struct Labels {
 }
 
 impl Labels {
-    fn new(sheet: &Sheet) -> Self {
+    pub(super) fn new(sheet: &Sheet) -> Self {
         let rows = sheet
             .rows
             .iter()

@@ -12,8 +12,9 @@ const TITLE_ROWS: u32 = 3;
 /// The bands of rows, `(first, after last)`, each holding one form, with the cell of the label
 /// it begins at; one band for the whole sheet unless it holds several forms. A form begins at
 /// its first form label (`项目名称`); a second such label starts a new form only when the rows
-/// from it to the next hold at least half of the layout's form labels (a stray `项目名称` in a
-/// note stays in the form above). The title rows right above a form's first label (up to
+/// from it to the next, and the rows above it back to the form before, each hold at least half
+/// of the layout's form labels (a stray `项目名称` in a note, or a second one in a form's own
+/// identity block, stays in its form). The title rows right above a form's first label (up to
 /// three non-blank rows of one to three text cells, none a label of the layout) go with it.
 pub(super) fn bands(sheet: &Sheet, labels: &Labels, layout: &Layout) -> Vec<(u32, u32, CellRef)> {
     let height = sheet.height();
@@ -33,15 +34,22 @@ pub(super) fn bands(sheet: &Sheet, labels: &Labels, layout: &Layout) -> Vec<(u32
         let at = starts.first().copied().unwrap_or(CellRef::new(0, 0));
         return vec![(0, height, at)];
     }
-    let ends = starts.iter().skip(1).map(|s| s.row).chain([height]);
-    let mut kept: Vec<CellRef> = Vec::new();
-    for (start, end) in starts.iter().zip(ends) {
+    // how many of the form labels rows `lo..hi` hold: a band with at least half is a form
+    let holds_a_form = |lo: u32, hi: u32| {
         let present = layout
             .form_labels
             .iter()
-            .filter(|l| (start.row..end).any(|r| labels.row(r).iter().any(|c| c.norm.core == **l)))
+            .filter(|l| (lo..hi).any(|r| labels.row(r).iter().any(|c| c.norm.core == **l)))
             .count();
-        if kept.is_empty() || present * 2 >= layout.form_labels.len() {
+        present * 2 >= layout.form_labels.len()
+    };
+    let mut kept: Vec<CellRef> = vec![starts[0]];
+    for (k, start) in starts.iter().enumerate().skip(1) {
+        let next = starts.get(k + 1).map_or(height, |s| s.row);
+        let prev = kept.last().map_or(0, |p| p.row);
+        // a second 项目名称 starts a form only when both the rows above it (back to the form
+        // before) and the rows below it (to the next one) hold a form
+        if holds_a_form(prev, start.row) && holds_a_form(start.row, next) {
             kept.push(*start);
         }
     }
@@ -88,4 +96,92 @@ fn title_like(sheet: &Sheet, labels: &Labels, layout: &Layout, r: u32) -> bool {
         }
     }
     (1..=3).contains(&texts) && labels.row(r).iter().all(|c| !layout.is_label(&c.norm.core))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::parse_layout;
+    use crate::sheet::Cell;
+
+    fn layout() -> Layout {
+        parse_layout(
+            "layout.yaml",
+            include_str!("../../rules/shenzhen-2020/layout.yaml"),
+        )
+        .expect("the shipped layout")
+    }
+
+    /// A sheet with the given texts at (row, col), 0-based.
+    fn sheet(texts: &[(u32, u32, &str)]) -> Sheet {
+        let mut s = Sheet {
+            name: "表".into(),
+            ..Sheet::default()
+        };
+        for (r, c, t) in texts {
+            s.set(
+                CellRef::new(*r, *c),
+                Cell {
+                    value: CellValue::Text((*t).into()),
+                    merged: None,
+                    formula: false,
+                },
+            );
+        }
+        s
+    }
+
+    /// The form labels of the shenzhen layout, from `row` down.
+    fn form_at(row: u32) -> Vec<(u32, u32, &'static str)> {
+        vec![
+            (row, 0, "项目名称"),
+            (row, 1, "某项目"),
+            (row + 2, 0, "年度绩效指标"),
+            (row + 2, 1, "一级指标"),
+            (row + 2, 2, "三级指标"),
+        ]
+    }
+
+    fn starts(s: &Sheet) -> Vec<(u32, u32, u32)> {
+        let labels = Labels::new(s);
+        bands(s, &labels, &layout())
+            .into_iter()
+            .map(|(lo, hi, at)| (lo, hi, at.row))
+            .collect()
+    }
+
+    #[test]
+    fn one_form_is_one_band_of_the_whole_sheet() {
+        assert_eq!(starts(&sheet(&form_at(0))), vec![(0, 3, 0)]);
+    }
+
+    #[test]
+    fn stacked_forms_take_their_title_rows_and_stop_at_a_blank_row() {
+        let mut cells = form_at(0);
+        cells.push((5, 0, "2020年度项目支出绩效自评表（二）"));
+        cells.extend(form_at(6));
+        cells.extend(form_at(12)); // after a blank row (11), no title
+        assert_eq!(
+            starts(&sheet(&cells)),
+            vec![(0, 5, 0), (5, 12, 6), (12, 15, 12)]
+        );
+    }
+
+    #[test]
+    fn a_stray_or_doubled_project_label_does_not_start_a_form() {
+        // 项目名称 twice in one identity block, and once more in a note under the table
+        let mut cells = form_at(0);
+        cells.push((1, 0, "项目名称"));
+        cells.push((6, 0, "项目名称"));
+        assert_eq!(starts(&sheet(&cells)), vec![(0, 7, 0)]);
+    }
+
+    #[test]
+    fn a_label_row_above_a_form_is_not_taken_as_its_title() {
+        // the row above the second form's 项目名称 holds 总分, the first form's last row
+        let mut cells = form_at(0);
+        cells.push((4, 0, "总分"));
+        cells.extend(form_at(5));
+        assert_eq!(starts(&sheet(&cells)), vec![(0, 5, 0), (5, 8, 5)]);
+    }
 }

@@ -336,6 +336,20 @@ fn layout_errors_point_into_the_file() {
     assert!(parse_layout("bad.yaml", bad).is_err());
     let bad = "form:\n  labels: [项目名称]\ntables:\n  t:\n    columns: { a: { header: a, weight: a } }\n";
     assert!(parse_layout("bad.yaml", bad).is_err());
+
+    // `or` only beside right/below, and only right or below
+    let bad = "form:\n  labels: [项目名称]\nfields:\n  x: { label: a, value: suffix, or: right }\n";
+    let e = parse_layout("bad.yaml", bad).unwrap_err();
+    assert!(e.message.contains("or 只用于"), "{}", e.message);
+    assert_eq!(&bad[e.span.unwrap().start..][..5], "right");
+    // money_unit names a field
+    let bad = "form:\n  labels: [项目名称]\nmoney_unit: 资金单元\nfields:\n  资金单位: { label: 项目资金, value: suffix }\n";
+    let e = parse_layout("bad.yaml", bad).unwrap_err();
+    assert!(e.message.contains("没有字段“资金单元”"), "{}", e.message);
+    assert!(
+        e.help.as_deref().unwrap_or("").contains("资金单位"),
+        "{e:?}"
+    );
 }
 
 const CANONICAL: &str = r#"
