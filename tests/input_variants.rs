@@ -16,15 +16,20 @@ fn report(path: &str) -> Value {
 
 /// Each finding as `[code, severity, cell]`, in report order.
 fn cells(doc: &Value) -> Vec<[String; 3]> {
+    common::json_fields(&doc.to_string(), &["code", "severity", "cell"])
+        .into_iter()
+        .map(|f| <[String; 3]>::try_from(f).expect("three fields"))
+        .collect()
+}
+
+/// The first finding of `code` in the report, at `cell` when one is given.
+fn finding<'d>(doc: &'d Value, code: &str, cell: Option<&str>) -> &'d Value {
     doc["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            [s("code"), s("severity"), s("cell")]
-        })
-        .collect()
+        .find(|f| f["code"] == code && cell.is_none_or(|c| f["cell"] == c))
+        .unwrap_or_else(|| panic!("no {code} at {cell:?}"))
 }
 
 /// `B16` moved down `rows` rows: `B81`.
@@ -98,12 +103,7 @@ fn comparators_written_in_words_give_the_findings_of_their_symbols() {
     }
     // a finding that needs the bound read: P8's ≤15万元 is written 5万元以内-style in words
     let p8 = report("tests/fixtures/comparator-words/P8-比较词.xlsx");
-    let s005 = p8["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["code"] == "S005" && f["cell"] == "H19")
-        .expect("S005 at H19");
+    let s005 = finding(&p8, "S005", Some("H19"));
     let message = s005["message"].as_str().expect("message");
     assert!(
         ["以内", "不超过", "不高于", "以下"]
@@ -142,12 +142,7 @@ fn amounts_typed_with_their_unit_are_read_in_the_forms_funds_unit() {
 fn a_header_that_half_matches_is_reported_and_its_column_not_read() {
     let doc = report("tests/fixtures/label-variants/P3-表头部分相符.xlsx");
     let found = cells(&doc);
-    let x005 = doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["code"] == "X005")
-        .expect("X005");
+    let x005 = finding(&doc, "X005", None);
     assert_eq!(x005["cell"], "I10");
     let message = x005["message"].as_str().expect("message");
     assert!(
@@ -186,12 +181,7 @@ fn a_value_cell_holding_another_label_is_x005_not_the_value() {
 #[test]
 fn an_incomplete_form_in_a_stack_is_x005_at_its_first_label_and_the_others_are_checked() {
     let doc = report("tests/fixtures/stacked/第二张缺表头.xlsx");
-    let x005 = doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["code"] == "X005")
-        .expect("X005");
+    let x005 = finding(&doc, "X005", None);
     assert_eq!(x005["cell"], "A27");
     assert_eq!(
         x005["message"],
