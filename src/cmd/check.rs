@@ -371,11 +371,8 @@ fn check_files(
         csv_encoding: args.encoding.clone(),
     };
     let annotate_failed = AtomicBool::new(false);
-    let cross = if args.no_crosscheck {
-        None
-    } else {
-        choice.crosscheck(args.year)
-    };
+    // the cross-check pack is compiled only when a batch holds both kinds of form (held.rs)
+    let cross = !args.no_crosscheck && choice.has_crosscheck();
     let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN);
     let check_one = |path: &Path| {
         if path.as_os_str() == STDIN {
@@ -394,7 +391,7 @@ fn check_files(
             c.suppressions.apply_as(&mut checked.report, &rel);
         }
         // with a cross-check, copies are written once its findings are in (below)
-        if let (Some(dir), Some(b), false) = (&args.annotate, &bytes, cross.is_some()) {
+        if let (Some(dir), Some(b), false) = (&args.annotate, &bytes, cross) {
             if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report) {
                 annotate_failed.store(true, Ordering::Relaxed);
             }
@@ -406,7 +403,7 @@ fn check_files(
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
     };
-    let Some(cross) = cross else {
+    if !cross {
         let batch = cmd::batch::run(
             files,
             &check_one,
@@ -418,7 +415,7 @@ fn check_files(
             elapsed: batch.elapsed,
             annotate_failed: annotate_failed.load(Ordering::Relaxed),
         };
-    };
+    }
     let (held, elapsed) = cmd::held::run(
         files,
         &check_one,
@@ -426,7 +423,7 @@ fn check_files(
         cmd::held::Context {
             jobs: args.jobs,
             sheet_use,
-            cross,
+            cross: &|| choice.crosscheck(args.year).expect("the run has a cross-check pack"),
             configs,
             stdin_name,
             annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),

@@ -18,8 +18,8 @@ pub struct Context<'a> {
     pub jobs: usize,
     /// What the report format keeps of each file's sheets.
     pub sheet_use: SheetUse,
-    /// The cross-check pack.
-    pub cross: &'a Pack,
+    /// The cross-check pack, compiled when first asked for (a batch holding both kinds).
+    pub cross: &'a dyn Fn() -> &'a Pack,
     /// The formlint.toml files in force, for the cross-check's findings too.
     pub configs: &'a cmd::config::Configs,
     /// The name standard input is reported under.
@@ -111,7 +111,7 @@ pub fn run(
             .map(|(r, _, _)| r.findings.len() + r.accepted.len())
             .collect();
         let mut reports: Vec<&mut FileReport> = held.iter_mut().map(|(r, _, _)| r).collect();
-        crosscheck::add_to(ctx.cross, &forms, &mut reports, &|more: &mut FileReport| {
+        crosscheck::add_to((ctx.cross)(), &forms, &mut reports, &|more: &mut FileReport| {
             let input = Path::new(&more.path).to_path_buf();
             if let Some(c) = ctx.configs.for_input(&input) {
                 let rel = cmd::config::relative_to(&input, c, &more.path);

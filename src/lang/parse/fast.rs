@@ -124,17 +124,23 @@ impl P<'_> {
 
     /// The implicit `(WHITESPACE | COMMENT)*` between tokens of a non-atomic rule.
     fn skip(&mut self) {
+        let b = self.s.as_bytes();
         loop {
-            let rest = self.rest();
-            let trimmed = rest.trim_start_matches(white);
-            self.pos += rest.len() - trimmed.len();
-            if self.rest().starts_with('#') || self.rest().starts_with("//") {
-                let rest = self.rest();
-                self.pos += rest.find('\n').unwrap_or(rest.len());
-            } else {
-                return;
+            match b.get(self.pos) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => self.pos += 1,
+                // U+3000 IDEOGRAPHIC SPACE
+                Some(0xE3) if b[self.pos..].starts_with(&[0xE3, 0x80, 0x80]) => self.pos += 3,
+                Some(b'#') => self.comment(),
+                Some(b'/') if b.get(self.pos + 1) == Some(&b'/') => self.comment(),
+                _ => return,
             }
         }
+    }
+
+    /// `COMMENT`: up to the end of the line.
+    fn comment(&mut self) {
+        let rest = &self.s.as_bytes()[self.pos..];
+        self.pos += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
     }
 
     /// Where the whitespace and comments from here end (the position does not move).
