@@ -231,7 +231,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
         version: pack.manifest.version.clone(),
     };
     let rules = pack.rule_meta();
-    let mut emitter = Emitter::new(args.format.into(), run_info(&args, &ruleset, &rules));
+    // JSON's closing `files` member waits in a temporary file, not in memory
+    let spill_files = files.len() > 1 && matches!(args.format, OutputFormat::Json);
+    let make_emitter = || {
+        let mut e = Emitter::new(args.format.into(), run_info(&args, &ruleset, &rules));
+        if spill_files {
+            e.keep_in(Box::new(cmd::spill::TempSpill::new()));
+        }
+        e
+    };
+    let mut emitter = make_emitter();
     // Streaming formats reach stdout file by file; a report for --output is written whole.
     let mut out = Sink::new(args.output.is_none());
     emitter.begin(&mut |piece| out.push(piece));
@@ -256,14 +265,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    for r in problems {
-        emitter.file_without_sheets(r, &mut |piece| out.push(piece));
-    }
     let found = files.len() + skipped.len();
-    for s in skipped {
-        emitter.skipped(s);
-    }
-    let batch = check_files(&args, &choice, &configs, &files, &mut emitter, &mut out);
+    let before = cmd::held::Before { problems, skipped };
+    let batch = check_files(
+        &args,
+        &choice,
+        &configs,
+        &files,
+        before,
+        (&mut emitter, &make_emitter),
+        &mut out,
+    );
     usage_error |= batch.annotate_failed;
     if found > 1 && !args.quiet {
         eprint!(
@@ -358,15 +370,18 @@ struct CheckedFiles {
 
 /// Checks `files` in parallel, each read once: checked with the pack chosen for it,
 /// suppressions applied, annotated from the same bytes (with `--annotate`), then handed to the
-/// emitter in input order.
-fn check_files(
+/// emitter in input order after what comes `before` them. A cross-checked batch may be
+/// rendered again by a new emitter (`emitters.1`, held.rs), which then replaces `emitters.0`.
+fn check_files<'r>(
     args: &CheckArgs,
     choice: &PackChoice,
     configs: &cmd::config::Configs,
     files: &[PathBuf],
-    emitter: &mut Emitter,
+    before: cmd::held::Before,
+    emitters: (&mut Emitter<'r>, &dyn Fn() -> Emitter<'r>),
     out: &mut Sink,
 ) -> CheckedFiles {
+    let (emitter, fresh) = emitters;
     let opts = CheckOptions {
         csv_encoding: args.encoding.clone(),
     };
@@ -403,6 +418,38 @@ fn check_files(
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
     };
+    let cross_pack = || choice.crosscheck(args.year).expect("the run has a cross-check pack");
+    let context = cmd::held::Context {
+        jobs: args.jobs,
+        sheet_use,
+        cross: &cross_pack,
+        configs,
+        stdin_name,
+        annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),
+        annotate_failed: &annotate_failed,
+    };
+    if cross && args.annotate.is_none() {
+        let elapsed = cmd::held::stream(
+            files,
+            &check_one,
+            batch_options,
+            context,
+            before,
+            emitter,
+            fresh,
+            &mut |piece| out.push(piece),
+        );
+        return CheckedFiles {
+            elapsed,
+            annotate_failed: annotate_failed.load(Ordering::Relaxed),
+        };
+    }
+    for r in before.problems {
+        emitter.file_without_sheets(r, &mut |piece| out.push(piece));
+    }
+    for s in before.skipped {
+        emitter.skipped(s);
+    }
     if !cross {
         let batch = cmd::batch::run(
             files,
@@ -416,20 +463,7 @@ fn check_files(
             annotate_failed: annotate_failed.load(Ordering::Relaxed),
         };
     }
-    let (held, elapsed) = cmd::held::run(
-        files,
-        &check_one,
-        batch_options,
-        cmd::held::Context {
-            jobs: args.jobs,
-            sheet_use,
-            cross: &|| choice.crosscheck(args.year).expect("the run has a cross-check pack"),
-            configs,
-            stdin_name,
-            annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),
-            annotate_failed: &annotate_failed,
-        },
-    );
+    let (held, elapsed) = cmd::held::run(files, &check_one, batch_options, context);
     for (r, kept) in held {
         emitter.file(r, kept, &mut |piece| out.push(piece));
     }
