@@ -133,7 +133,11 @@ pub fn by_file(pack: &Pack, forms: &[FiledForm]) -> BTreeMap<String, Vec<Finding
 /// Adds a file's cross-check findings (from [`by_file`]) to its report as [`add_to`] does:
 /// `accept` applies the file's acceptances, then findings and acceptances are put in report
 /// order. Returns how many findings were added.
-pub fn add_found(r: &mut FileReport, extra: Vec<Finding>, accept: &dyn Fn(&mut FileReport)) -> usize {
+pub fn add_found(
+    r: &mut FileReport,
+    extra: Vec<Finding>,
+    accept: &dyn Fn(&mut FileReport),
+) -> usize {
     let mut more = FileReport {
         findings: extra,
         ..FileReport::new(&r.path)

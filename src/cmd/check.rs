@@ -418,7 +418,11 @@ fn check_files<'r>(
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
     };
-    let cross_pack = || choice.crosscheck(args.year).expect("the run has a cross-check pack");
+    let cross_pack = || {
+        choice
+            .crosscheck(args.year)
+            .expect("the run has a cross-check pack")
+    };
     let context = cmd::held::Context {
         jobs: args.jobs,
         sheet_use,

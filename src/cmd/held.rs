@@ -8,14 +8,14 @@
 
 use crate::cmd;
 use crate::cmd::check::read_bounded;
+use crate::cmd::spill::TempSpill;
 use crate::cmd::walk::STDIN;
 use formlint::crosscheck;
-use crate::cmd::spill::TempSpill;
 use formlint::form::{FiledForm, FormKind};
 use formlint::pack::Pack;
 use formlint::report::{Emitter, FileReport, FromSheets, SheetUse, Skipped, Spill};
-use std::collections::BTreeMap;
 use formlint::run;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -117,13 +117,18 @@ pub fn run(
             .map(|(r, _, _)| r.findings.len() + r.accepted.len())
             .collect();
         let mut reports: Vec<&mut FileReport> = held.iter_mut().map(|(r, _, _)| r).collect();
-        crosscheck::add_to((ctx.cross)(), &forms, &mut reports, &|more: &mut FileReport| {
-            let input = Path::new(&more.path).to_path_buf();
-            if let Some(c) = ctx.configs.for_input(&input) {
-                let rel = cmd::config::relative_to(&input, c, &more.path);
-                c.suppressions.apply_as(more, &rel);
-            }
-        });
+        crosscheck::add_to(
+            (ctx.cross)(),
+            &forms,
+            &mut reports,
+            &|more: &mut FileReport| {
+                let input = Path::new(&more.path).to_path_buf();
+                if let Some(c) = ctx.configs.for_input(&input) {
+                    let rel = cmd::config::relative_to(&input, c, &more.path);
+                    c.suppressions.apply_as(more, &rel);
+                }
+            },
+        );
         for ((r, kept, _), n) in held.iter_mut().zip(before) {
             if r.findings.len() + r.accepted.len() != n {
                 let sheets = second
@@ -171,9 +176,7 @@ pub struct Before {
 
 /// Whether a report holds a self-evaluation (the cross-check may add to it).
 fn holds_self(r: &FileReport) -> bool {
-    r.checked
-        .iter()
-        .any(|c| c.kind == FormKind::SelfEvaluation)
+    r.checked.iter().any(|c| c.kind == FormKind::SelfEvaluation)
 }
 
 /// Checks `files` and hands every report, with `before`'s, to `emitter` in input order,
@@ -256,9 +259,7 @@ pub fn stream<'r>(
             jobs: ctx.jobs,
             progress: false,
         },
-        |c: &run::Checked| {
-            crosscheck::filed_of(&c.report, &c.forms, &[FormKind::SelfEvaluation])
-        },
+        |c: &run::Checked| crosscheck::filed_of(&c.report, &c.forms, &[FormKind::SelfEvaluation]),
         |_, f| {
             if let Some(i) = second.next() {
                 filed.entry(i).or_default().extend(f);

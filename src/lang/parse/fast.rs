@@ -166,14 +166,11 @@ impl P<'_> {
 
     fn file(&mut self) -> Res<Vec<Item>> {
         let mut items = Vec::new();
-        loop {
-            match self.attempt(|p| {
-                p.skip();
-                p.item()
-            })? {
-                Some(i) => items.push(i),
-                None => break,
-            }
+        while let Some(i) = self.attempt(|p| {
+            p.skip();
+            p.item()
+        })? {
+            items.push(i);
         }
         self.skip();
         need(self.pos == self.s.len())?;

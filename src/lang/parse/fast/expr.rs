@@ -80,7 +80,11 @@ impl P<'_> {
     }
 
     fn coalesce(&mut self) -> Res<Expr> {
-        self.chain(|p| p.sum_expr(), |p| p.lit("??").then_some(BinOp::Coalesce), false)
+        self.chain(
+            |p| p.sum_expr(),
+            |p| p.lit("??").then_some(BinOp::Coalesce),
+            false,
+        )
     }
 
     fn sum_expr(&mut self) -> Res<Expr> {
@@ -282,7 +286,10 @@ impl P<'_> {
             }
             self.pos += n;
             let _ = self.lit("%") || self.lit("％");
-            return Ok(leaf(self, ExprKind::Number(super::super::build::number(&self.s[start..self.pos]))));
+            return Ok(leaf(
+                self,
+                ExprKind::Number(super::super::build::number(&self.s[start..self.pos])),
+            ));
         }
         if let Some(t) = self.attempt(P::string)? {
             return Ok(leaf(self, ExprKind::Text(t)));
@@ -436,7 +443,11 @@ impl P<'_> {
                 super::super::build::unescape(raw)
             }));
         }
-        need(if curly { self.lit("”") } else { self.lit("\"") })?;
+        need(if curly {
+            self.lit("”")
+        } else {
+            self.lit("\"")
+        })?;
         Ok(Template {
             parts,
             span: self.span(start),
