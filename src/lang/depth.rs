@@ -107,7 +107,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
                 _ => None,
             })
             .collect(),
-        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().collect(),
+        ExprKind::List(items) | ExprKind::Call(_, items, _) => items.iter().collect(),
         ExprKind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         ExprKind::Comprehension(c) => {
             let mut v = vec![&c.body, &c.list];

@@ -115,8 +115,8 @@ impl<'p, 'f> Env<'p, 'f> {
             ExprKind::Comprehension(c) => {
                 let list = self.eval(&c.list)?;
                 let mut out = Vec::new();
-                for item in items(&list, c.list.span)? {
-                    self.scopes.push((c.var.text.as_str(), item));
+                for item in items(&list, c.list.span)?.iter() {
+                    self.scopes.push((c.var.text.as_str(), item.clone()));
                     let keep = match &c.filter {
                         Some(f) => self.eval(f)?.as_bool() == Some(true),
                         None => true,
@@ -149,8 +149,8 @@ impl<'p, 'f> Env<'p, 'f> {
                     _ => Ok(Val::null()),
                 }
             }
-            ExprKind::Call(name, args) => {
-                let b = builtins::find(&name.text).ok_or_else(|| EvalError {
+            ExprKind::Call(name, args, callee) => {
+                let b = callee.get().ok_or_else(|| EvalError {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
@@ -304,11 +304,15 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 }
 
-fn items<'f>(v: &Val<'f>, span: Span) -> R<Vec<Val<'f>>> {
+/// The elements a `for` or a comprehension goes over (a map's keys), a list's without a copy.
+fn items<'v, 'f>(v: &'v Val<'f>, span: Span) -> R<std::borrow::Cow<'v, [Val<'f>]>> {
+    use std::borrow::Cow;
     match &v.v {
-        V::List(l) => Ok(l.to_vec()),
-        V::Map(entries) => Ok(entries.iter().map(|(k, _)| Val::text(k)).collect()),
-        V::Null => Ok(Vec::new()),
+        V::List(l) => Ok(Cow::Borrowed(l.as_slice())),
+        V::Map(entries) => Ok(Cow::Owned(
+            entries.iter().map(|(k, _)| Val::text(k)).collect(),
+        )),
+        V::Null => Ok(Cow::Borrowed(&[])),
         _ => Err(EvalError {
             message: format!("需要列表，得到“{}”", v.display()),
             span,
@@ -418,8 +422,8 @@ fn walk<'p, 'f>(
     match stmt {
         Stmt::For { var, list, filter } => {
             let l = env.eval(list)?;
-            for item in items(&l, list.span)? {
-                env.scopes.push((var.text.as_str(), item));
+            for item in items(&l, list.span)?.iter() {
+                env.scopes.push((var.text.as_str(), item.clone()));
                 let keep = match filter {
                     Some(f) => env.eval(f)?.as_bool() == Some(true),
                     None => true,

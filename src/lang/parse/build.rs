@@ -273,7 +273,10 @@ impl Builder {
                     };
                     let args = inner.next().map(|a| self.args(a)).unwrap_or_default();
                     Expr {
-                        kind: ExprKind::Call(name, args),
+                        kind: {
+                            let callee = Callee::named(&name.text);
+                            ExprKind::Call(name, args, callee)
+                        },
                         span: s,
                     }
                 }

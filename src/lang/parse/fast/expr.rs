@@ -198,7 +198,10 @@ impl P<'_> {
                         },
                     };
                     e = Expr {
-                        kind: ExprKind::Call(name, args),
+                        kind: {
+                            let callee = Callee::named(&name.text);
+                            ExprKind::Call(name, args, callee)
+                        },
                         span,
                     };
                     any = true;
