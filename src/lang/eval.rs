@@ -26,8 +26,10 @@ pub(crate) struct EvalError {
 
 type R<T> = Result<T, EvalError>;
 
-/// The variables in scope while one form is checked.
-pub(crate) struct Env<'p, 'f> {
+/// The variables in scope while one form is checked. The program outlives the form's check
+/// (`'p: 'f`), so a value may borrow the program's text (a string literal) as it borrows the
+/// form's.
+pub(crate) struct Env<'p: 'f, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
@@ -97,7 +99,11 @@ impl<'p, 'f> Env<'p, 'f> {
     pub(crate) fn eval(&mut self, e: &'p Expr) -> R<Val<'f>> {
         match &e.kind {
             ExprKind::Number(d) => Ok(Val::num(*d)),
-            ExprKind::Text(t) => Ok(Val::text(&self.render(t)?)),
+            ExprKind::Text(t) => match t.parts.as_slice() {
+                // a literal: the program's own text, not a copy per evaluation
+                [Part::Text(x)] => Ok(Val::of(V::Text(Str::Form(x)))),
+                _ => Ok(Val::text(&self.render(t)?)),
+            },
             ExprKind::Bool(b) => Ok(Val::bool(*b)),
             ExprKind::Null => Ok(Val::null()),
             ExprKind::Var(n) => self.lookup(&n.text, n.span),
