@@ -331,7 +331,7 @@ fn pack_and_config(
     };
     let choice = cmd::packs::choose(spec.as_deref(), args.year)?;
     for c in &configs.all {
-        cmd::config::check_codes(&c.suppressions, &choice.packs())?;
+        cmd::config::check_codes(&c.suppressions, &choice)?;
     }
     Ok((choice, configs))
 }
