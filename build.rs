@@ -14,6 +14,10 @@ struct Manifest {
     layout: Option<String>,
     #[serde(default)]
     rules: Vec<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    fiscal_years: Vec<i32>,
 }
 
 fn main() {
@@ -27,6 +31,11 @@ fn main() {
         .collect();
     dirs.sort();
     let mut out = String::from("static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n");
+    // what choosing among the packs needs, so a run compiles only the packs its files use
+    let mut info = String::from(
+        "/// Each embedded pack's name, `kind:` as written (empty when absent) and fiscal years.\n\
+         static EMBEDDED_INFO: &[(&str, &str, &[i32])] = &[\n",
+    );
     let mut tests = String::from(
         "/// One pack's test files: path below the pack (`tests/…`) and bytes.\n\
          type TestFiles = &'static [(&'static str, &'static [u8])];\n\
@@ -47,6 +56,14 @@ fn main() {
             "{}: a shipped pack's name must be its folder's",
             manifest_path.display()
         );
+        writeln!(
+            info,
+            "    ({:?}, {:?}, &{:?}),",
+            manifest.name,
+            manifest.kind.clone().unwrap_or_default(),
+            manifest.fiscal_years
+        )
+        .unwrap();
         let mut files = vec!["pack.yaml".to_string()];
         files.extend(manifest.layout);
         files.extend(manifest.rules);
@@ -81,6 +98,8 @@ fn main() {
         tests.push_str("    ]),\n");
     }
     out.push_str("];\n");
+    info.push_str("];\n");
+    out.push_str(&info);
     tests.push_str("];\n");
     let tests_dest =
         Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_pack_tests.rs");

@@ -107,30 +107,48 @@ pub fn add_to(
     reports: &mut [&mut FileReport],
     accept: &dyn Fn(&mut FileReport),
 ) -> usize {
-    if !applies(forms) {
-        return 0;
-    }
-    let mut found: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    for (file, f) in check(pack, forms) {
-        found.entry(file).or_default().push(f);
-    }
+    let mut found = by_file(pack, forms);
     let mut added = 0;
     for r in reports.iter_mut() {
-        let Some(extra) = found.remove(&r.path) else {
-            continue;
-        };
-        let mut more = FileReport {
-            findings: extra,
-            ..FileReport::new(&r.path)
-        };
-        accept(&mut more);
-        added += more.findings.len();
-        r.findings.extend(more.findings);
-        r.accepted.extend(more.accepted);
-        let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
-        crate::outcome::sort_findings(&mut r.findings, &order);
-        crate::outcome::sort_accepted(&mut r.accepted, &order);
+        if let Some(extra) = found.remove(&r.path) {
+            added += add_found(r, extra, accept);
+        }
     }
+    added
+}
+
+/// The cross-check's findings over a batch (none unless it holds both kinds of form), by the
+/// file of the self-evaluation each belongs to: what [`add_to`] adds, for a caller that
+/// meets the reports one at a time (the command line streams them).
+pub fn by_file(pack: &Pack, forms: &[FiledForm]) -> BTreeMap<String, Vec<Finding>> {
+    let mut found: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    if applies(forms) {
+        for (file, f) in check(pack, forms) {
+            found.entry(file).or_default().push(f);
+        }
+    }
+    found
+}
+
+/// Adds a file's cross-check findings (from [`by_file`]) to its report as [`add_to`] does:
+/// `accept` applies the file's acceptances, then findings and acceptances are put in report
+/// order. Returns how many findings were added.
+pub fn add_found(
+    r: &mut FileReport,
+    extra: Vec<Finding>,
+    accept: &dyn Fn(&mut FileReport),
+) -> usize {
+    let mut more = FileReport {
+        findings: extra,
+        ..FileReport::new(&r.path)
+    };
+    accept(&mut more);
+    let added = more.findings.len();
+    r.findings.extend(more.findings);
+    r.accepted.extend(more.accepted);
+    let order: Vec<String> = r.checked.iter().map(|s| s.sheet.clone()).collect();
+    crate::outcome::sort_findings(&mut r.findings, &order);
+    crate::outcome::sort_accepted(&mut r.accepted, &order);
     added
 }
 

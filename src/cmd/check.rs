@@ -231,7 +231,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
         version: pack.manifest.version.clone(),
     };
     let rules = pack.rule_meta();
-    let mut emitter = Emitter::new(args.format.into(), run_info(&args, &ruleset, &rules));
+    // JSON's closing `files` member waits in a temporary file, not in memory
+    let spill_files = files.len() > 1 && matches!(args.format, OutputFormat::Json);
+    let make_emitter = || {
+        let mut e = Emitter::new(args.format.into(), run_info(&args, &ruleset, &rules));
+        if spill_files {
+            e.keep_in(Box::new(cmd::spill::TempSpill::new()));
+        }
+        e
+    };
+    let mut emitter = make_emitter();
     // Streaming formats reach stdout file by file; a report for --output is written whole.
     let mut out = Sink::new(args.output.is_none());
     emitter.begin(&mut |piece| out.push(piece));
@@ -256,14 +265,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    for r in problems {
-        emitter.file_without_sheets(r, &mut |piece| out.push(piece));
-    }
     let found = files.len() + skipped.len();
-    for s in skipped {
-        emitter.skipped(s);
-    }
-    let batch = check_files(&args, &choice, &configs, &files, &mut emitter, &mut out);
+    let before = cmd::held::Before { problems, skipped };
+    let batch = check_files(
+        &args,
+        &choice,
+        &configs,
+        &files,
+        before,
+        (&mut emitter, &make_emitter),
+        &mut out,
+    );
     usage_error |= batch.annotate_failed;
     if found > 1 && !args.quiet {
         eprint!(
@@ -319,7 +331,7 @@ fn pack_and_config(
     };
     let choice = cmd::packs::choose(spec.as_deref(), args.year)?;
     for c in &configs.all {
-        cmd::config::check_codes(&c.suppressions, &choice.packs())?;
+        cmd::config::check_codes(&c.suppressions, &choice)?;
     }
     Ok((choice, configs))
 }
@@ -358,24 +370,24 @@ struct CheckedFiles {
 
 /// Checks `files` in parallel, each read once: checked with the pack chosen for it,
 /// suppressions applied, annotated from the same bytes (with `--annotate`), then handed to the
-/// emitter in input order.
-fn check_files(
+/// emitter in input order after what comes `before` them. A cross-checked batch may be
+/// rendered again by a new emitter (`emitters.1`, held.rs), which then replaces `emitters.0`.
+fn check_files<'r>(
     args: &CheckArgs,
     choice: &PackChoice,
     configs: &cmd::config::Configs,
     files: &[PathBuf],
-    emitter: &mut Emitter,
+    before: cmd::held::Before,
+    emitters: (&mut Emitter<'r>, &dyn Fn() -> Emitter<'r>),
     out: &mut Sink,
 ) -> CheckedFiles {
+    let (emitter, fresh) = emitters;
     let opts = CheckOptions {
         csv_encoding: args.encoding.clone(),
     };
     let annotate_failed = AtomicBool::new(false);
-    let cross = if args.no_crosscheck {
-        None
-    } else {
-        choice.crosscheck(args.year)
-    };
+    // the cross-check pack is compiled only when a batch holds both kinds of form (held.rs)
+    let cross = !args.no_crosscheck && choice.has_crosscheck();
     let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN);
     let check_one = |path: &Path| {
         if path.as_os_str() == STDIN {
@@ -394,7 +406,7 @@ fn check_files(
             c.suppressions.apply_as(&mut checked.report, &rel);
         }
         // with a cross-check, copies are written once its findings are in (below)
-        if let (Some(dir), Some(b), false) = (&args.annotate, &bytes, cross.is_some()) {
+        if let (Some(dir), Some(b), false) = (&args.annotate, &bytes, cross) {
             if !cmd::annotate::write(dir, &args.paths, path, b, &checked.report) {
                 annotate_failed.store(true, Ordering::Relaxed);
             }
@@ -406,7 +418,43 @@ fn check_files(
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
     };
-    let Some(cross) = cross else {
+    let cross_pack = || {
+        choice
+            .crosscheck(args.year)
+            .expect("the run has a cross-check pack")
+    };
+    let context = cmd::held::Context {
+        jobs: args.jobs,
+        sheet_use,
+        cross: &cross_pack,
+        configs,
+        stdin_name,
+        annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),
+        annotate_failed: &annotate_failed,
+    };
+    if cross && args.annotate.is_none() {
+        let elapsed = cmd::held::stream(
+            files,
+            &check_one,
+            batch_options,
+            context,
+            before,
+            emitter,
+            fresh,
+            &mut |piece| out.push(piece),
+        );
+        return CheckedFiles {
+            elapsed,
+            annotate_failed: annotate_failed.load(Ordering::Relaxed),
+        };
+    }
+    for r in before.problems {
+        emitter.file_without_sheets(r, &mut |piece| out.push(piece));
+    }
+    for s in before.skipped {
+        emitter.skipped(s);
+    }
+    if !cross {
         let batch = cmd::batch::run(
             files,
             &check_one,
@@ -418,21 +466,8 @@ fn check_files(
             elapsed: batch.elapsed,
             annotate_failed: annotate_failed.load(Ordering::Relaxed),
         };
-    };
-    let (held, elapsed) = cmd::held::run(
-        files,
-        &check_one,
-        batch_options,
-        cmd::held::Context {
-            jobs: args.jobs,
-            sheet_use,
-            cross,
-            configs,
-            stdin_name,
-            annotate: args.annotate.as_deref().map(|d| (d, args.paths.as_slice())),
-            annotate_failed: &annotate_failed,
-        },
-    );
+    }
+    let (held, elapsed) = cmd::held::run(files, &check_one, batch_options, context);
     for (r, kept) in held {
         emitter.file(r, kept, &mut |piece| out.push(piece));
     }

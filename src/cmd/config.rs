@@ -175,13 +175,26 @@ pub fn relative_to(input: &Path, config: &Config, shown: &str) -> String {
 }
 
 /// Refuses (exit 2) a config naming codes that no pack in use has: each shown at its place.
-pub fn check_codes(sup: &Suppressions, packs: &[&formlint::Pack]) -> Result<(), ExitCode> {
-    let rules: Vec<String> = packs
-        .iter()
-        .flat_map(|p| p.rule_meta().into_iter().map(|r| r.code))
-        .collect();
-    let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
-    let unknown = sup.unknown_codes(&rules);
+pub fn check_codes(
+    sup: &Suppressions,
+    choice: &formlint::pack::PackChoice,
+) -> Result<(), ExitCode> {
+    let codes = |packs: &[&formlint::Pack]| -> Vec<String> {
+        packs
+            .iter()
+            .flat_map(|p| p.rule_meta().into_iter().map(|r| r.code))
+            .collect()
+    };
+    let unknown_with = |rules: &[String]| {
+        let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
+        sup.unknown_codes(&rules)
+    };
+    // the engine's codes need no pack, and most codes named are the run's main pack's: the
+    // other packs are compiled only for a code neither knows
+    if unknown_with(&[]).is_empty() || unknown_with(&codes(&[choice.main()])).is_empty() {
+        return Ok(());
+    }
+    let unknown = unknown_with(&codes(&choice.packs()));
     if unknown.is_empty() {
         return Ok(());
     }

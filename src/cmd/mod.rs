@@ -10,6 +10,7 @@ pub mod rules;
 pub mod rules_fmt;
 pub mod rules_init;
 pub mod rules_test;
+pub mod spill;
 pub mod walk;
 
 /// A rule-tool input file's name as shown and its text; a file that cannot be read is

@@ -242,8 +242,8 @@ pub enum ExprKind {
     Member(Box<Expr>, Name),
     /// `base[index]`.
     Index(Box<Expr>, Box<Expr>),
-    /// `f(args)`.
-    Call(Name, Vec<Expr>),
+    /// `f(args)`, with the function found when the call was parsed.
+    Call(Name, Vec<Expr>, Callee),
     /// `-x`.
     Neg(Box<Expr>),
     /// `not x`.
@@ -252,6 +252,30 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `if c then a else b`.
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// The builtin function a call names, found once when the call is parsed rather than by
+/// name each time the call is evaluated; none for a name that is no function (the checker
+/// reports it, so a checked program has none).
+#[derive(Clone, Copy)]
+pub struct Callee(Option<&'static crate::lang::builtins::Builtin>);
+
+impl Callee {
+    /// The builtin named `name`, if there is one.
+    pub(crate) fn named(name: &str) -> Callee {
+        Callee(crate::lang::builtins::find(name))
+    }
+
+    /// The builtin.
+    pub(crate) fn get(self) -> Option<&'static crate::lang::builtins::Builtin> {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Callee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.map_or("?", |b| b.name))
+    }
 }
 
 /// `expr for var in list [where filter]`.
@@ -279,7 +303,7 @@ pub(crate) fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
                 }
             }
         }
-        ExprKind::List(items) | ExprKind::Call(_, items) => {
+        ExprKind::List(items) | ExprKind::Call(_, items, _) => {
             items.iter().for_each(|i| walk_expr(i, f))
         }
         ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| walk_expr(v, f)),

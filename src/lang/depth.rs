@@ -107,7 +107,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
                 _ => None,
             })
             .collect(),
-        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().collect(),
+        ExprKind::List(items) | ExprKind::Call(_, items, _) => items.iter().collect(),
         ExprKind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         ExprKind::Comprehension(c) => {
             let mut v = vec![&c.body, &c.list];
@@ -123,15 +123,26 @@ fn children(e: &Expr) -> Vec<&Expr> {
 
 /// Runs `f` where the stack has room for pest's descent: each bracket level costs tens of KB
 /// in a debug build, more than a 2 MB thread (a test's, a worker's) allows at the nesting the
-/// language permits ([`MAX_NESTING`]); the checker's walk is recursive too. On targets without threads `f` runs in place.
+/// language permits ([`MAX_NESTING`]); the checker's walk is recursive too. On targets without threads `f` runs in place,
+/// and so it does on a thread this function started (compiling a pack parses its files there:
+/// one thread per pack, not one per file).
 pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     #[cfg(not(target_family = "wasm"))]
     {
+        thread_local! {
+            static ROOMY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if ROOMY.with(std::cell::Cell::get) {
+            return f();
+        }
         const STACK: usize = 256 << 20;
         let result = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .stack_size(STACK)
-                .spawn_scoped(s, f)
+                .spawn_scoped(s, || {
+                    ROOMY.with(|r| r.set(true));
+                    f()
+                })
                 .map(|h| h.join())
         });
         match result {

@@ -26,8 +26,10 @@ pub(crate) struct EvalError {
 
 type R<T> = Result<T, EvalError>;
 
-/// The variables in scope while one form is checked.
-pub(crate) struct Env<'p, 'f> {
+/// The variables in scope while one form is checked. The program outlives the form's check
+/// (`'p: 'f`), so a value may borrow the program's text (a string literal) as it borrows the
+/// form's.
+pub(crate) struct Env<'p: 'f, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
@@ -97,7 +99,11 @@ impl<'p, 'f> Env<'p, 'f> {
     pub(crate) fn eval(&mut self, e: &'p Expr) -> R<Val<'f>> {
         match &e.kind {
             ExprKind::Number(d) => Ok(Val::num(*d)),
-            ExprKind::Text(t) => Ok(Val::text(&self.render(t)?)),
+            ExprKind::Text(t) => match t.parts.as_slice() {
+                // a literal: the program's own text, not a copy per evaluation
+                [Part::Text(x)] => Ok(Val::of(V::Text(Str::Form(x)))),
+                _ => Ok(Val::text(&self.render(t)?)),
+            },
             ExprKind::Bool(b) => Ok(Val::bool(*b)),
             ExprKind::Null => Ok(Val::null()),
             ExprKind::Var(n) => self.lookup(&n.text, n.span),
@@ -115,8 +121,8 @@ impl<'p, 'f> Env<'p, 'f> {
             ExprKind::Comprehension(c) => {
                 let list = self.eval(&c.list)?;
                 let mut out = Vec::new();
-                for item in items(&list, c.list.span)? {
-                    self.scopes.push((c.var.text.as_str(), item));
+                for item in items(&list, c.list.span)?.iter() {
+                    self.scopes.push((c.var.text.as_str(), item.clone()));
                     let keep = match &c.filter {
                         Some(f) => self.eval(f)?.as_bool() == Some(true),
                         None => true,
@@ -149,8 +155,8 @@ impl<'p, 'f> Env<'p, 'f> {
                     _ => Ok(Val::null()),
                 }
             }
-            ExprKind::Call(name, args) => {
-                let b = builtins::find(&name.text).ok_or_else(|| EvalError {
+            ExprKind::Call(name, args, callee) => {
+                let b = callee.get().ok_or_else(|| EvalError {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
@@ -304,11 +310,15 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 }
 
-fn items<'f>(v: &Val<'f>, span: Span) -> R<Vec<Val<'f>>> {
+/// The elements a `for` or a comprehension goes over (a map's keys), a list's without a copy.
+fn items<'v, 'f>(v: &'v Val<'f>, span: Span) -> R<std::borrow::Cow<'v, [Val<'f>]>> {
+    use std::borrow::Cow;
     match &v.v {
-        V::List(l) => Ok(l.to_vec()),
-        V::Map(entries) => Ok(entries.iter().map(|(k, _)| Val::text(k)).collect()),
-        V::Null => Ok(Vec::new()),
+        V::List(l) => Ok(Cow::Borrowed(l.as_slice())),
+        V::Map(entries) => Ok(Cow::Owned(
+            entries.iter().map(|(k, _)| Val::text(k)).collect(),
+        )),
+        V::Null => Ok(Cow::Borrowed(&[])),
         _ => Err(EvalError {
             message: format!("需要列表，得到“{}”", v.display()),
             span,
@@ -426,8 +436,8 @@ fn walk<'p, 'f>(
     match stmt {
         Stmt::For { var, list, filter } => {
             let l = env.eval(list)?;
-            for item in items(&l, list.span)? {
-                env.scopes.push((var.text.as_str(), item));
+            for item in items(&l, list.span)?.iter() {
+                env.scopes.push((var.text.as_str(), item.clone()));
                 let keep = match filter {
                     Some(f) => env.eval(f)?.as_bool() == Some(true),
                     None => true,

@@ -7,6 +7,9 @@ use crate::lang::depth;
 use pest::Parser;
 
 mod build;
+mod fast;
+#[cfg(test)]
+mod tests;
 use build::Builder;
 
 /// The pest parser of grammar/rules.pest (its generated `Rule` enum names the grammar rules).
@@ -23,6 +26,19 @@ pub(crate) fn parse_file(file: &SourceFile) -> (File, Vec<Problem>) {
     depth::with_stack(|| parse_here(file))
 }
 
+/// One top-level item of a rule file.
+#[derive(Debug)]
+pub(crate) enum Item {
+    /// `param 名 = 值`.
+    Param(Param),
+    /// `let 名 = 表达式` at file level.
+    Let(Param),
+    /// `assert 条件 "说明"`.
+    Assert(Assert),
+    /// `rule …`.
+    Rule(crate::lang::ast::Rule),
+}
+
 fn parse_here(file: &SourceFile) -> (File, Vec<Problem>) {
     let mut out = File::default();
     let mut errors = Vec::new();
@@ -36,51 +52,68 @@ fn parse_here(file: &SourceFile) -> (File, Vec<Problem>) {
             ));
             continue;
         }
-        match RulesParser::parse(Rule::file, chunk) {
-            Ok(mut pairs) => {
-                let file_pair = pairs.next().expect("file rule");
-                let b = Builder {
-                    offset: start,
-                    deep: std::cell::Cell::new(None),
-                };
-                for item in file_pair.into_inner() {
-                    match item.as_rule() {
-                        Rule::param | Rule::form_let => {
-                            let is_param = item.as_rule() == Rule::param;
-                            let p = b.param(item);
-                            let deep = b.deep.take();
-                            if let Some(at) = deep.or_else(|| depth::too_deep_tree(&p.value)) {
-                                errors.push(nesting_error(file, at));
-                            } else if is_param {
-                                out.params.push(p);
-                            } else {
-                                out.lets.push(p);
-                            }
-                        }
-                        Rule::assert_def => {
-                            let a = b.assert(item);
-                            match b.deep.take().or_else(|| depth::too_deep_tree(&a.cond)) {
-                                Some(at) => errors.push(nesting_error(file, at)),
-                                None => out.asserts.push(a),
-                            }
-                        }
-                        Rule::rule_def => {
-                            let r = b.rule(item);
-                            match b.deep.take().or_else(|| depth::too_deep_rule(&r)) {
-                                Some(at) => errors.push(nesting_error(file, at)),
-                                None => out.rules.push(r),
-                            }
-                        }
-                        _ => {}
-                    }
+        // the hand-written parser takes what parses; pest everything else, for its errors
+        let items = match fast::parse_chunk(chunk, start) {
+            Some(items) => items.into_iter().map(|i| (i, None)).collect(),
+            None => match pest_items(chunk, start) {
+                Ok(items) => items,
+                Err(e) => {
+                    errors.push(
+                        unclosed_string(file, start, chunk)
+                            .unwrap_or_else(|| syntax_error(file, start, e)),
+                    );
+                    continue;
                 }
+            },
+        };
+        for (item, deep) in items {
+            match item {
+                Item::Param(p) => match deep.or_else(|| depth::too_deep_tree(&p.value)) {
+                    Some(at) => errors.push(nesting_error(file, at)),
+                    None => out.params.push(p),
+                },
+                Item::Let(p) => match deep.or_else(|| depth::too_deep_tree(&p.value)) {
+                    Some(at) => errors.push(nesting_error(file, at)),
+                    None => out.lets.push(p),
+                },
+                Item::Assert(a) => match deep.or_else(|| depth::too_deep_tree(&a.cond)) {
+                    Some(at) => errors.push(nesting_error(file, at)),
+                    None => out.asserts.push(a),
+                },
+                Item::Rule(r) => match deep.or_else(|| depth::too_deep_rule(&r)) {
+                    Some(at) => errors.push(nesting_error(file, at)),
+                    None => out.rules.push(r),
+                },
             }
-            Err(e) => errors.push(
-                unclosed_string(file, start, chunk).unwrap_or_else(|| syntax_error(file, start, e)),
-            ),
         }
     }
     (out, errors)
+}
+
+/// One chunk parsed by pest and built from its pairs, with where each item's chain was cut
+/// at the tree limit (if it was).
+fn pest_items(
+    chunk: &str,
+    start: usize,
+) -> Result<Vec<(Item, Option<Span>)>, pest::error::Error<Rule>> {
+    let mut pairs = RulesParser::parse(Rule::file, chunk)?;
+    let file_pair = pairs.next().expect("file rule");
+    let b = Builder {
+        offset: start,
+        deep: std::cell::Cell::new(None),
+    };
+    let mut items = Vec::new();
+    for item in file_pair.into_inner() {
+        let built = match item.as_rule() {
+            Rule::param => Item::Param(b.param(item)),
+            Rule::form_let => Item::Let(b.param(item)),
+            Rule::assert_def => Item::Assert(b.assert(item)),
+            Rule::rule_def => Item::Rule(b.rule(item)),
+            _ => continue,
+        };
+        items.push((built, b.deep.take()));
+    }
+    Ok(items)
 }
 
 /// The error for an expression nested (or chained) deeper than the language allows.

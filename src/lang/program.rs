@@ -285,8 +285,8 @@ impl Program {
                     )
                     .with_label("这里")
                 })?;
-                env.bind(&p.name.text, v.clone());
-                out.push((p.name.text.clone(), v));
+                out.push((p.name.text.clone(), crate::lang::val::owned(&v)));
+                env.bind(&p.name.text, v);
             }
         }
         Ok(out)

@@ -163,6 +163,30 @@ impl<'f> Val<'f> {
     }
 }
 
+/// A value computed without a form (a `param`) as one that borrows nothing: its text copied,
+/// lists and maps copied through. A param has no place and no row or form in it.
+pub(crate) fn owned(v: &Val<'_>) -> Val<'static> {
+    let own = |s: &Str<'_>| Str::Shared(Arc::from(&**s));
+    let value = match &v.v {
+        V::Null | V::Row(_) | V::Form(_) => V::Null,
+        V::Num(d) => V::Num(*d),
+        V::Bool(b) => V::Bool(*b),
+        V::Text(t) => V::Text(own(t)),
+        V::Invalid(t) => V::Invalid(own(t)),
+        V::List(items) => V::List(Arc::new(items.iter().map(owned).collect())),
+        V::Map(entries) => V::Map(Arc::new(
+            entries.iter().map(|(k, x)| (k.clone(), owned(x))).collect(),
+        )),
+        V::Parsed(p) => V::Parsed(p.clone()),
+    };
+    debug_assert!(v.at.is_none(), "a param has no place");
+    Val {
+        v: value,
+        at: None,
+        name: v.name.as_ref().map(own),
+    }
+}
+
 /// Equality as rules mean it: numbers by value, text by trimmed content; null equals only null.
 pub(crate) fn equal(a: &Val, b: &Val) -> bool {
     match (&a.v, &b.v) {

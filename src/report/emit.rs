@@ -180,6 +180,14 @@ impl<'r> Emitter<'r> {
         }
     }
 
+    /// Keeps what the format may only write at the end (JSON's `files` member) in `store`
+    /// instead of memory; other formats ignore it.
+    pub fn keep_in(&mut self, store: Box<dyn super::Spill + 'r>) {
+        if let State::Json(w) = &mut self.state {
+            w.keep_files_in(store);
+        }
+    }
+
     /// What this format needs from each file's sheets; hand it to the workers.
     pub fn sheet_use(&self) -> SheetUse {
         self.sheet_use

@@ -176,7 +176,7 @@ pub struct JsonWriter<'r> {
     total: Counts,
     files: usize,
     forms: usize,
-    files_json: String,
+    files_json: Box<dyn Spill + 'r>,
     skipped: usize,
     skipped_json: String,
     accepted: usize,
@@ -192,12 +192,18 @@ impl<'r> JsonWriter<'r> {
             total: Counts::default(),
             files: 0,
             forms: 0,
-            files_json: String::new(),
+            files_json: Box::new(String::new()),
             skipped: 0,
             skipped_json: String::new(),
             accepted: 0,
             accepted_json: String::new(),
         }
+    }
+
+    /// Keeps the closing `files` member in `store` rather than in memory (the command line
+    /// gives a temporary file, so a batch's memory does not grow with its files).
+    pub fn keep_files_in(&mut self, store: Box<dyn Spill + 'r>) {
+        self.files_json = store;
     }
 
     /// The opening of the document, up to the start of the `findings` array.
@@ -233,9 +239,9 @@ impl<'r> JsonWriter<'r> {
             );
             self.accepted += 1;
         }
-        self.files_json
-            .push_str(if self.files == 0 { "\n" } else { ",\n" });
-        indent_into(&mut self.files_json, &pretty(&entry), "    ");
+        let mut entry_json = String::from(if self.files == 0 { "\n" } else { ",\n" });
+        indent_into(&mut entry_json, &pretty(&entry), "    ");
+        self.files_json.push(&entry_json);
         self.files += 1;
         self.forms += file.forms;
         let mut out = String::new();
@@ -270,7 +276,7 @@ impl<'r> JsonWriter<'r> {
         indent_rest(&mut out, &pretty(&summary), "  ");
         out.push_str(",\n  \"files\": [");
         write(&out);
-        write(&std::mem::take(&mut self.files_json));
+        self.files_json.drain(write);
         write(if self.files == 0 { "]" } else { "\n  ]" });
         if self.accepted > 0 {
             write(",\n  \"accepted\": [");
@@ -283,6 +289,26 @@ impl<'r> JsonWriter<'r> {
             write("\n  ]");
         }
         write("\n}");
+    }
+}
+
+/// Where a writer keeps rendered text it may only write at the end of the report: pieces
+/// pushed in order, handed back in that order by [`Spill::drain`].
+pub trait Spill {
+    /// Keeps `piece` after the pieces before it.
+    fn push(&mut self, piece: &str);
+    /// Writes everything kept, in order, to `out`, and forgets it.
+    fn drain(&mut self, out: &mut dyn FnMut(&str));
+}
+
+/// In memory: one buffer that grows by doubling.
+impl Spill for String {
+    fn push(&mut self, piece: &str) {
+        self.push_str(piece);
+    }
+
+    fn drain(&mut self, out: &mut dyn FnMut(&str)) {
+        out(&std::mem::take(self));
     }
 }
 

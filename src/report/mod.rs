@@ -21,7 +21,7 @@ pub use emit::{Emitter, Format, FromSheets, RunInfo, SheetUse};
 pub use github::render_github;
 pub use html::{render_html, render_html_with_skipped};
 pub use human::{render_human, HumanOptions};
-pub use json::{render_json, JsonWriter};
+pub use json::{render_json, JsonWriter, Spill};
 pub use junit::render_junit;
 pub use sarif::render_sarif;
 pub use statistics::{render_statistics, render_statistics_of};

@@ -46,7 +46,7 @@ impl Scope<'_, '_> {
                 self.member(&bt, field)
             }
             ExprKind::Index(base, index) => self.index(base, index),
-            ExprKind::Call(name, args) => self.call(name, args),
+            ExprKind::Call(name, args, _) => self.call(name, args),
             ExprKind::Neg(x) => {
                 self.expect(x, &Ty::Num);
                 Ty::Num
@@ -433,7 +433,7 @@ impl Scope<'_, '_> {
         } else {
             return false;
         };
-        if matches!(&other.kind, ExprKind::Call(f, _) if f.text == "amount") {
+        if matches!(&other.kind, ExprKind::Call(f, _, _) if f.text == "amount") {
             self.error(
                 DiagKind::Type,
                 other.span,

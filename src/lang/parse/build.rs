@@ -273,7 +273,10 @@ impl Builder {
                     };
                     let args = inner.next().map(|a| self.args(a)).unwrap_or_default();
                     Expr {
-                        kind: ExprKind::Call(name, args),
+                        kind: {
+                            let callee = Callee::named(&name.text);
+                            ExprKind::Call(name, args, callee)
+                        },
                         span: s,
                     }
                 }
@@ -384,7 +387,7 @@ fn binop(s: &str) -> BinOp {
     }
 }
 
-fn unescape(s: &str) -> String {
+pub(super) fn unescape(s: &str) -> String {
     let mut out = String::new();
     let mut it = s.chars();
     while let Some(c) = it.next() {
@@ -403,7 +406,7 @@ fn unescape(s: &str) -> String {
 }
 
 /// A number literal's value: `12.5`, or `95%` as 0.95.
-fn number(s: &str) -> Decimal {
+pub(super) fn number(s: &str) -> Decimal {
     let (digits, pct) = match s.strip_suffix('%').or_else(|| s.strip_suffix('％')) {
         Some(d) => (d, true),
         None => (s, false),
