@@ -15,6 +15,7 @@ Each is a seed form (tests/fixtures/seed/) as real submissions vary it, written 
   tests/fixtures/label-variants/P3-表头部分相符.xlsx  the reason column headed 偏差原因及措施
   tests/fixtures/label-variants/P3-标签错位.xlsx      the project name deleted, 项目金额 shifted
                                                      into its cell
+  tests/fixtures/label-variants/P3-表头缺字.xlsx      the required 年度指标值 headed just 指标值
 
 Run from the repository root: python3 scripts/make-variants.py (needs openpyxl).
 The outputs are committed; rerun only to change them. Workbooks are loaded with their cached
@@ -171,6 +172,15 @@ def money_with_units():
     save(wb, "tests/fixtures/label-variants/P3-金额带单位.xlsx")
 
 
+def short_required_header():
+    """A required header cut short: 指标值 for 年度指标值 (the form is incomplete)."""
+    wb = load("P3-贸易摩擦应对事务")
+    ws = wb.active
+    assert ws["E10"].value == "年度指标值"
+    ws["E10"] = "指标值"
+    save(wb, "tests/fixtures/label-variants/P3-表头缺字.xlsx")
+
+
 def half_header():
     """The reason column headed 偏差原因及措施: it half matches 偏差原因分析及改进措施."""
     wb = load("P3-贸易摩擦应对事务")
@@ -210,3 +220,4 @@ if __name__ == "__main__":
     money_with_units()
     half_header()
     shifted_label()
+    short_required_header()

@@ -196,3 +196,16 @@ fn an_incomplete_form_in_a_stack_is_x005_at_its_first_label_and_the_others_are_c
     assert_eq!(got, p3);
     assert_eq!(doc["files"][0]["forms"], 2);
 }
+
+#[test]
+fn a_required_header_cut_short_is_named_beside_the_missing_one() {
+    let doc = report("tests/fixtures/label-variants/P3-表头缺字.xlsx");
+    assert_eq!(
+        cells(&doc),
+        [["X005".to_string(), "error".to_string(), String::new()]]
+    );
+    assert_eq!(
+        doc["findings"][0]["message"],
+        "工作表“自评表”像是自评表，但找不到：年度指标值（E10 的“指标值”只部分相符）"
+    );
+}

@@ -18,7 +18,7 @@
 use super::cells::insert_with_weight;
 use super::layout::{Layout, RowsSpec, TableSpec};
 use super::normalise::label_key;
-use super::typing::{number_in_words, text_in_number, type_number, type_text};
+use super::typing::{number_in_words, text_in_number, type_number, type_text, Money};
 use super::yaml::{suggestion, Ordered};
 use crate::diag::{from_yaml_str, yaml_span, DiagKind, Problem};
 use crate::finding::Finding;
@@ -202,12 +202,12 @@ impl<'de> Deserialize<'de> for Scalar {
 fn typed(
     s: &Scalar,
     kind: Kind,
-    form: &str,
+    (form, money): (&str, Option<&Money>),
     name: &str,
     path: FormPath,
     findings: &mut Vec<Finding>,
 ) -> Field {
-    let value = match s {
+    let mut value = match s {
         Scalar::Null => FieldValue::Blank,
         Scalar::Bool(b) => type_text(&b.to_string(), kind),
         Scalar::Number(n) => type_number(*n, kind),
@@ -217,6 +217,10 @@ fn typed(
         },
         Scalar::Text(t) => type_text(t, kind),
     };
+    if let (Kind::Money, Scalar::Text(t)) = (kind, s) {
+        // `82,694.30元`, `23万元`: in the form's funds unit
+        value = Money::retype(money, t, value);
+    }
     let place = Place::Path(path);
     if let FieldValue::Invalid(t) = &value {
         findings.push(text_in_number(form, name, t, place.clone()));
@@ -295,11 +299,21 @@ pub(crate) fn read_canonical_named(
                 .into());
             }
         }
+        // the funds unit first: money written with a unit converts to it
+        let unit = layout.money_unit.as_deref().and_then(|m| {
+            let (_, s) = cf.fields.0.iter().find(|(k, _)| k.value == m)?;
+            match s {
+                Scalar::Text(t) => Some(FieldValue::Text(t.clone())),
+                _ => None,
+            }
+        });
+        let money = unit.and_then(|u| Money::of(layout.units.as_ref(), &u));
         for f in &layout.fields {
             let path = FormPath::field(i, &f.name);
             let given = cf.fields.0.iter().find(|(k, _)| k.value == f.name);
+            let ctx = (cf.name.as_str(), money.as_ref());
             let field = match given {
-                Some((_, s)) => typed(s, f.kind, &cf.name, &f.name, path, &mut findings),
+                Some((_, s)) => typed(s, f.kind, ctx, &f.name, path, &mut findings),
                 None => Field::new(FieldValue::Blank, Some(Place::Path(path))),
             };
             form.fields.insert(f.name.clone(), field);
@@ -330,6 +344,7 @@ pub(crate) fn read_canonical_named(
                     form: i,
                     row: j,
                     name: &cf.name,
+                    money: money.as_ref(),
                 };
                 let mut row = read_row(spec, crow, &at, &mut findings, &err)?;
                 // a structured form has no sheet rows: its position in the list orders it
@@ -355,6 +370,8 @@ struct RowAt<'a> {
     row: usize,
     /// The form's name, for messages.
     name: &'a str,
+    /// The form's funds unit, for money written with a unit.
+    money: Option<&'a Money<'a>>,
 }
 
 impl RowAt<'_> {
@@ -412,7 +429,7 @@ fn read_row(
         let path = at.value(&spec.name, &c.name);
         let field = match get(&c.name) {
             Some((_, s)) => {
-                let mut f = typed(s, c.kind, at.name, &c.name, path, findings);
+                let mut f = typed(s, c.kind, (at.name, at.money), &c.name, path, findings);
                 if let Scalar::Text(raw) = s {
                     f.value = c.dashed(raw, f.value);
                 }
@@ -424,7 +441,7 @@ fn read_row(
         if let Some(w) = &c.weight {
             if let Some((_, s)) = get(w) {
                 let wpath = at.value(&spec.name, w);
-                let weight = typed(s, Kind::Number, at.name, w, wpath, findings);
+                let weight = typed(s, Kind::Number, (at.name, None), w, wpath, findings);
                 if !weight.value.is_blank() {
                     row.cells.insert(w.clone(), weight);
                 }

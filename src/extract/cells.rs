@@ -4,12 +4,11 @@
 use super::layout::{ColumnSpec, FieldSpec, Layout, ValueAt};
 use super::normalise::normalise;
 use super::sheet_form::{LabelCell, Located};
-use super::typing::{number_in_words, text_in_number, type_cell, type_text};
+use super::typing::{number_in_words, text_in_number, type_cell, type_text, Money};
 use crate::finding::Finding;
 use crate::form::{Field, FieldValue, Kind, Place, Row};
 use crate::sheet::{CellRef, CellValue, Sheet};
-use crate::value::{parse_number, Parsed};
-use rust_decimal::Decimal;
+use crate::value::parse_number;
 use std::collections::BTreeMap;
 
 /// The top-left cell of the merged region holding `at` (or `at` itself).
@@ -24,9 +23,9 @@ fn anchor(sheet: &Sheet, at: CellRef) -> CellRef {
 pub(super) struct Reader<'a> {
     pub(super) sheet: &'a Sheet,
     layout: &'a Layout,
-    /// The form's funds unit as a factor of the pack's money base (`万元` → 10000), when the
-    /// layout names the field holding it and the pack knows the unit.
-    money_factor: Option<Decimal>,
+    /// The form's funds unit, when the layout names the field holding it and the pack knows
+    /// the unit: money cells written with a unit convert to it.
+    money: Option<Money<'a>>,
     pub(super) findings: Vec<Finding>,
 }
 
@@ -36,7 +35,7 @@ impl<'a> Reader<'a> {
         Reader {
             sheet,
             layout,
-            money_factor: None,
+            money: None,
             findings: Vec::new(),
         }
     }
@@ -44,13 +43,7 @@ impl<'a> Reader<'a> {
     /// Takes the form's funds unit (`元`, `万元`) from its field, so money cells written with a
     /// unit convert to it.
     pub(super) fn set_money_unit(&mut self, unit: &FieldValue) {
-        let (FieldValue::Text(unit), Some(units)) = (unit, &self.layout.units) else {
-            return;
-        };
-        let unit = unit.trim();
-        if units.is_valid(unit) && units.is_money(unit) {
-            self.money_factor = Some(units.base(unit).0);
-        }
+        self.money = Money::of(self.layout.units.as_ref(), unit);
     }
 
     /// Types the cell at `at` as `kind`, placed at its merged region's top-left cell.
@@ -58,10 +51,8 @@ impl<'a> Reader<'a> {
         let place = Place::Cell(anchor(self.sheet, at));
         let raw = self.sheet.value(at);
         let mut value = type_cell(raw, kind);
-        if let (Kind::Money, FieldValue::Invalid(t)) = (kind, &value) {
-            if let Some(n) = self.money_with_unit(t) {
-                value = FieldValue::Number(n);
-            }
+        if let (Kind::Money, CellValue::Text(t)) = (kind, raw) {
+            value = Money::retype(self.money.as_ref(), t, value);
         }
         let shown_as_number = matches!(
             raw,
@@ -79,21 +70,6 @@ impl<'a> Reader<'a> {
             ));
         }
         self.check(value, place, name)
-    }
-
-    /// An amount written with its unit (`82,694.30元`, `23万元`), in the form's funds unit;
-    /// `None` when the text is no such amount, or the form's unit is not known.
-    fn money_with_unit(&self, text: &str) -> Option<Decimal> {
-        let units = self.layout.units.as_ref()?;
-        let form = self.money_factor?;
-        let Parsed::Quantity(q) = crate::value::parse(text, units) else {
-            return None;
-        };
-        let unit = q.unit.as_deref().filter(|u| units.is_money(u))?;
-        if q.cmp.is_some() {
-            return None;
-        }
-        q.amount.checked_mul(units.base(unit).0)?.checked_div(form)
     }
 
     pub(super) fn check(&mut self, value: FieldValue, place: Place, name: &str) -> Field {
@@ -252,6 +228,7 @@ fn split_weight(v: FieldValue) -> (FieldValue, FieldValue) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
 
     /// The shipped self-evaluation layout with money units as its pack declares them.
     fn layout() -> Layout {

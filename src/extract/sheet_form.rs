@@ -174,10 +174,37 @@ fn locate<'a>(labels: &Labels, spec: &'a TableSpec) -> Result<Located<'a>, Vec<S
         }
         let hits = found.iter().filter(|f| f.is_some()).count();
         if hits > best.0 {
-            best = (hits, missing);
+            // a header of this row that nearly matches a missing one is named beside it
+            let taken: Vec<CellRef> = found.iter().flatten().map(|l| l.at).collect();
+            let hinted = spec
+                .columns
+                .iter()
+                .zip(&found)
+                .filter(|(c, f)| !c.optional && f.is_none())
+                .map(|(c, _)| {
+                    let near = row
+                        .iter()
+                        .find(|l| !taken.contains(&l.at) && half_matches(&l.norm.core, c));
+                    match near {
+                        Some(l) => {
+                            format!("{}（{} 的“{}”只部分相符）", c.header, l.at, l.norm.core)
+                        }
+                        None => c.header.clone(),
+                    }
+                })
+                .collect();
+            best = (hits, hinted);
         }
     }
     Err(best.1)
+}
+
+/// Whether a header text only half matches a column: it contains the column's header or an
+/// alias, or is (two characters or more of) part of one, without being it.
+fn half_matches(text: &str, c: &super::layout::ColumnSpec) -> bool {
+    std::iter::once(&c.header).chain(&c.aliases).any(|h| {
+        text != h && (text.contains(h.as_str()) || (text.chars().count() >= 2 && h.contains(text)))
+    })
 }
 
 /// How well a sheet fits a layout: its title in the top rows, then how many of its form labels
@@ -473,16 +500,10 @@ fn half_headers(sheet: &Sheet, labels: &Labels, l: &Located) -> Vec<Finding> {
         .zip(&l.cols)
         .filter(|(_, col)| col.is_none())
     {
-        let spellings = || std::iter::once(&c.header).chain(&c.aliases);
-        let half = labels.row(l.at.row).iter().find(|cell| {
-            let text = &cell.norm.core;
-            !taken.contains(&cell.at.col)
-                && spellings().any(|h| {
-                    text != h
-                        && (text.contains(h.as_str())
-                            || (text.chars().count() >= 2 && h.contains(text.as_str())))
-                })
-        });
+        let half = labels
+            .row(l.at.row)
+            .iter()
+            .find(|cell| !taken.contains(&cell.at.col) && half_matches(&cell.norm.core, c));
         if let Some(cell) = half {
             out.push(Finding {
                 at: Some(Place::Cell(cell.at)),

@@ -409,6 +409,32 @@ fn reads_canonical_yaml() {
 }
 
 #[test]
+fn canonical_money_written_with_a_unit_is_read_in_the_forms_unit() {
+    let mut l = layout();
+    let mut units = crate::value::Units::new();
+    units.add_unit("元");
+    units.add_unit("万元");
+    units.add_scale("万元", Decimal::from(10_000), "元");
+    l.set_units(units);
+    let doc = |unit: &str| {
+        format!("formlint: 1\nforms:\n  - name: P\n    fields: {{ 项目金额: 5.6万元{unit} }}\n    tables:\n      资金: [ {{ 名称: 年度资金总额, 年初预算数: \"56,000.00元\" }} ]\n")
+    };
+    let forms = read_canonical(&doc(", 资金单位: 元"), &l).unwrap_or_else(|e| panic!("{e:?}"));
+    let (f, findings) = &forms[0];
+    assert_eq!(field(f, "项目金额").0, num("56000"));
+    assert_eq!(cell(f, "资金", 0, "年初预算数").0, num("56000"));
+    assert!(findings.is_empty(), "{findings:?}");
+    // a form that states no funds unit cannot convert: X006, as for any other text
+    let forms = read_canonical(&doc(""), &l).unwrap_or_else(|e| panic!("{e:?}"));
+    let (f, findings) = &forms[0];
+    assert_eq!(
+        field(f, "项目金额").0,
+        FieldValue::Invalid("5.6万元".into())
+    );
+    assert_eq!(findings.len(), 2, "{findings:?}");
+}
+
+#[test]
 fn reads_canonical_json() {
     let json = r#"{"formlint": 1, "forms": [{"name": "J", "fields": {"项目金额": "1,330,000.00", "项目名称": "x"},
         "tables": {"指标": [{"一级指标": "产出指标", "分值": 15.5, "得分": null}]}}]}"#;

@@ -51,6 +51,52 @@ pub(super) fn type_text(text: &str, kind: Kind) -> FieldValue {
     }
 }
 
+/// A form's funds unit, for reading money written with a unit (`82,694.30元`, `23万元`): the
+/// pack's units and the form's unit as a factor of their money base (`万元` → 10000).
+pub(super) struct Money<'a> {
+    units: &'a crate::value::Units,
+    factor: Decimal,
+}
+
+impl<'a> Money<'a> {
+    /// The funds unit `unit` (the value of the layout's `money_unit` field) in `units`; `None`
+    /// when the form states none or it is not a money unit of the pack.
+    pub(super) fn of(units: Option<&'a crate::value::Units>, unit: &FieldValue) -> Option<Self> {
+        let (Some(units), FieldValue::Text(unit)) = (units, unit) else {
+            return None;
+        };
+        let unit = unit.trim();
+        (units.is_valid(unit) && units.is_money(unit)).then(|| Money {
+            units,
+            factor: units.base(unit).0,
+        })
+    }
+
+    /// `text`, an amount and a money unit with no comparator (`23万元`), in the form's unit,
+    /// exactly; `None` for any other text.
+    pub(super) fn read(&self, text: &str) -> Option<Decimal> {
+        let crate::value::Parsed::Quantity(q) = crate::value::parse(text, self.units) else {
+            return None;
+        };
+        let unit = q.unit.as_deref().filter(|u| self.units.is_money(u))?;
+        if q.cmp.is_some() {
+            return None;
+        }
+        q.amount
+            .checked_mul(self.units.base(unit).0)?
+            .checked_div(self.factor)
+    }
+
+    /// `value` typed as money from `text`: a number written with its unit replaces the
+    /// [`FieldValue::Invalid`] plain typing gave it.
+    pub(super) fn retype(money: Option<&Self>, text: &str, value: FieldValue) -> FieldValue {
+        match (money, &value) {
+            (Some(m), FieldValue::Invalid(_)) => m.read(text).map_or(value, FieldValue::Number),
+            _ => value,
+        }
+    }
+}
+
 /// Types a number that came as a number (a canonical YAML/JSON scalar).
 pub(super) fn type_number(n: Decimal, kind: Kind) -> FieldValue {
     match kind {
