@@ -57,16 +57,7 @@ pub fn run(
         files,
         check_one,
         batch_options,
-        |c: &run::Checked| {
-            let kept = ctx.sheet_use.take(&c.report, &c.sheets);
-            // standard input cannot be read twice: its forms are kept whatever they are
-            let filed = if c.report.path == ctx.stdin_name {
-                crosscheck::filed(&c.report, &c.forms)
-            } else {
-                crosscheck::filed_of(&c.report, &c.forms, &[FormKind::Declaration])
-            };
-            (kept, filed)
-        },
+        |c: &run::Checked| keep(ctx.sheet_use, ctx.stdin_name, c),
         |r, (kept, filed)| held.push((r, kept, filed)),
     );
     let mixed = held
@@ -175,6 +166,18 @@ pub struct Before {
 }
 
 /// Whether a report holds a self-evaluation (the cross-check may add to it).
+/// What the first pass keeps of a checked file: what its format shows of the sheets, and the
+/// declarations' forms (standard input, which cannot be read twice, keeps all its forms).
+fn keep(sheet_use: SheetUse, stdin_name: &str, c: &run::Checked) -> (FromSheets, Vec<FiledForm>) {
+    let kept = sheet_use.take(&c.report, &c.sheets);
+    let filed = if c.report.path == stdin_name {
+        crosscheck::filed(&c.report, &c.forms)
+    } else {
+        crosscheck::filed_of(&c.report, &c.forms, &[FormKind::Declaration])
+    };
+    (kept, filed)
+}
+
 fn holds_self(r: &FileReport) -> bool {
     r.checked.iter().any(|c| c.kind == FormKind::SelfEvaluation)
 }
@@ -213,15 +216,7 @@ pub fn stream<'r>(
         files,
         check_one,
         batch_options,
-        |c: &run::Checked| {
-            let kept = ctx.sheet_use.take(&c.report, &c.sheets);
-            let filed = if c.report.path == ctx.stdin_name {
-                crosscheck::filed(&c.report, &c.forms)
-            } else {
-                crosscheck::filed_of(&c.report, &c.forms, &[FormKind::Declaration])
-            };
-            (kept, filed)
-        },
+        |c: &run::Checked| keep(ctx.sheet_use, ctx.stdin_name, c),
         |r, (kept, f)| {
             let i = selfs.len();
             selfs.push(holds_self(&r));

@@ -346,26 +346,33 @@ impl P<'_> {
         Ok((out, end))
     }
 
+    /// What follows `for` in a statement or a comprehension: `VAR in LIST (where FILTER)?`,
+    /// and where it ends.
+    fn for_clause(&mut self) -> Res<(Name, Expr, Option<Expr>, usize)> {
+        self.skip();
+        let var = self.ident()?;
+        self.skip();
+        need(self.word("in"))?;
+        self.skip();
+        let list = self.expr()?;
+        let filter = self.attempt(|p| {
+            p.skip();
+            need(p.word("where"))?;
+            p.skip();
+            p.expr()
+        })?;
+        let end = if filter.is_some() {
+            self.end
+        } else {
+            self.skip_end()
+        };
+        Ok((var, list, filter, end))
+    }
+
     /// One statement and where its pair ends.
     fn stmt(&mut self) -> Res<(Stmt, usize)> {
         if self.word("for") {
-            self.skip();
-            let var = self.ident()?;
-            self.skip();
-            need(self.word("in"))?;
-            self.skip();
-            let list = self.expr()?;
-            let filter = self.attempt(|p| {
-                p.skip();
-                need(p.word("where"))?;
-                p.skip();
-                p.expr()
-            })?;
-            let end = if filter.is_some() {
-                self.end
-            } else {
-                self.skip_end()
-            };
+            let (var, list, filter, end) = self.for_clause()?;
             return Ok((Stmt::For { var, list, filter }, end));
         }
         if self.word("let") {

@@ -224,24 +224,7 @@ impl P<'_> {
         let comp = self.attempt(|p| {
             p.skip();
             need(p.word("for"))?;
-            p.skip();
-            let var = p.ident()?;
-            p.skip();
-            need(p.word("in"))?;
-            p.skip();
-            let list = p.expr()?;
-            let filter = p.attempt(|p| {
-                p.skip();
-                need(p.word("where"))?;
-                p.skip();
-                p.expr()
-            })?;
-            let end = if filter.is_some() {
-                p.end
-            } else {
-                p.skip_end()
-            };
-            Ok((var, list, filter, end))
+            p.for_clause()
         })?;
         if let Some((var, list, filter, end)) = comp {
             return Ok(vec![Expr {
