@@ -63,11 +63,17 @@ pub(crate) fn extract_any(
         .iter()
         .filter_map(|(_, at)| at.map(|a| a.row))
         .collect();
+    // the sheet's acceptance comments, read once and shared out among its forms
+    let comments = if found.iter().any(|(e, _)| matches!(e, Extracted::Form(..))) {
+        crate::accept::from_comments(&sheet.comments, &sheet.merges)
+    } else {
+        Vec::new()
+    };
     let forms = found
         .into_iter()
         .map(|(extracted, at)| match extracted {
             Extracted::Form(mut form, problems) => {
-                let mut accepted = crate::accept::from_comments(&sheet.comments, &sheet.merges);
+                let mut accepted = comments.clone();
                 if let Some(at) = at {
                     // a comment belongs to the form whose rows hold it
                     let next = starts.iter().copied().find(|r| *r > at.row);

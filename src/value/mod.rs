@@ -63,19 +63,33 @@ pub enum Comparator {
     Lt,
 }
 
+/// The comparator symbols, in ASCII and as typed (two-character ones first, so `>=` is not
+/// read as `>`): the one table pack data and comparator words are checked against.
+const SYMBOLS: [(&str, Comparator); 9] = [
+    (">=", Comparator::Ge),
+    ("<=", Comparator::Le),
+    ("≥", Comparator::Ge),
+    ("≧", Comparator::Ge),
+    ("≤", Comparator::Le),
+    ("≦", Comparator::Le),
+    (">", Comparator::Gt),
+    ("<", Comparator::Lt),
+    ("=", Comparator::Eq),
+];
+
 impl Comparator {
     /// The comparator a pack or a cell writes as `symbol`: `=`, `≥` (`>=`, `≧`), `>`, `≤`
     /// (`<=`, `≦`), `<`, full-width forms included; `None` for anything else.
     pub fn from_symbol(symbol: &str) -> Option<Comparator> {
         let s: String = symbol.trim().chars().map(crate::text::half_width).collect();
-        Some(match s.as_str() {
-            "=" => Comparator::Eq,
-            "≥" | ">=" | "≧" => Comparator::Ge,
-            ">" => Comparator::Gt,
-            "≤" | "<=" | "≦" => Comparator::Le,
-            "<" => Comparator::Lt,
-            _ => return None,
-        })
+        SYMBOLS.iter().find(|(w, _)| *w == s).map(|(_, c)| *c)
+    }
+
+    /// The comparator symbol `text` (width-normalised) starts with, and the text after it.
+    pub(crate) fn prefix_of(text: &str) -> Option<(Comparator, &str)> {
+        SYMBOLS
+            .iter()
+            .find_map(|(s, c)| text.strip_prefix(s).map(|rest| (*c, rest.trim_start())))
     }
 
     /// The symbol used when a message shows the comparator.

@@ -69,7 +69,7 @@ impl Units {
                 .map(|rest| (*c, rest.trim_start()))
         });
         let (cmp, rest) = match before {
-            Some((c, rest)) if !starts_with_symbol(rest) => (Some(c), rest),
+            Some((c, rest)) if Comparator::prefix_of(rest).is_none() => (Some(c), rest),
             Some(_) => return None,
             None => (None, t),
         };
@@ -80,7 +80,7 @@ impl Units {
         let (cmp, rest) = match (cmp, after) {
             (None, None) => return None,
             (Some(c), None) => (c, rest),
-            (None, Some((c, head))) => match symbol_of(head) {
+            (None, Some((c, head))) => match Comparator::prefix_of(head) {
                 // `≥95%以上`: the word repeats the symbol
                 Some((written, tail)) if written == c => (c, tail),
                 Some(_) => return None,
@@ -244,30 +244,6 @@ fn add_word(words: &mut Vec<(String, Comparator)>, word: &str, cmp: Comparator) 
     words.retain(|(w, _)| w != word);
     words.push((word.to_string(), cmp));
     words.sort_by(|(a, _), (b, _)| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-}
-
-/// Whether `text` starts with a comparator symbol (`≥`, `>=`, `<`, …).
-fn starts_with_symbol(text: &str) -> bool {
-    symbol_of(text).is_some()
-}
-
-/// The comparator symbol `text` starts with, and the text after it.
-fn symbol_of(text: &str) -> Option<(Comparator, &str)> {
-    const SYMBOLS: [(&str, Comparator); 10] = [
-        (">=", Comparator::Ge),
-        ("<=", Comparator::Le),
-        ("≥", Comparator::Ge),
-        ("≧", Comparator::Ge),
-        ("≤", Comparator::Le),
-        ("≦", Comparator::Le),
-        (">", Comparator::Gt),
-        ("<", Comparator::Lt),
-        ("=", Comparator::Eq),
-        ("＝", Comparator::Eq),
-    ];
-    SYMBOLS
-        .iter()
-        .find_map(|(s, c)| text.strip_prefix(s).map(|rest| (*c, rest.trim_start())))
 }
 
 /// Writes the separators of a composite unit one way: `・`, `•`, `⋅` become `·`, `／` becomes `/`.
