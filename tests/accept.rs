@@ -3,7 +3,7 @@
 //! Accepted findings leave the findings (every report keeps them as accepted, tests/accepted.rs);
 //! acceptances that match nothing or lack a reason are X007.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 
 /// `(code, cell or path, severity, title)` of each finding of a check run on `path`.

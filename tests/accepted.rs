@@ -2,7 +2,7 @@
 //! cell comment or a form's `accept:` leaves the counts and the exit code, but every output
 //! still shows it as accepted, with the entry that accepted it and the reason.
 
-mod common;
+use crate::common;
 use calamine::{Data, Reader, Xlsx};
 use common::{formlint_at, root};
 use std::path::Path;

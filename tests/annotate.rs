@@ -2,7 +2,7 @@
 //! carries highlights, comments at the findings' cells and a findings sheet; the input is never
 //! touched.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 
 use calamine::{Data, Reader, Xlsx};

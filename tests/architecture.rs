@@ -1,7 +1,7 @@
 //! Keeps docs/architecture.md true: every `crate::…` path a module of `src/` uses (outside tests
 //! and comments) must be one its row allows, and every module must have a row.
 
-mod common;
+use crate::common;
 use common::root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! of a built-in pack) and `--extend` (a pack that only overrides), and `rules test --update`
 //! rewriting the expectations a policy change breaks, in place.
 
-mod common;
+use crate::common;
 use common::{formlint_at, root};
 use std::collections::BTreeMap;
 use std::path::Path;

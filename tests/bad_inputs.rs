@@ -3,7 +3,7 @@
 //! that names it and gives coded findings, leaves its bytes unchanged, and has its diagnostic
 //! snapshotted. Cases that cannot be committed (FIFOs, devices, symlink loops) are made here.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The command line as submission workflows use it: exit codes, rule packs on disk edited
 //! without a rebuild, rule-file errors, bad input that never stops a batch.
 
-mod common;
+use crate::common;
 use common::{copy_dir, formlint, root};
 
 #[test]

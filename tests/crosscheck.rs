@@ -2,7 +2,7 @@
 //! give exactly the findings of docs/target-catalogue.md §3.5, pairing goes by name and year
 //! (never by position), `--no-crosscheck` turns it off, and a K finding shows both workbooks.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 use std::path::Path;
 

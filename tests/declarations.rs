@@ -2,7 +2,7 @@
 //! catalogue's findings (docs/target-catalogue.md §2), the template variants read the same, and
 //! a batch of both kinds gives each form to the pack of its kind.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 
 /// (form, code, cell) of every finding §2 expects on the seed declarations.

@@ -2,7 +2,7 @@
 //! compile against the shipped layout, and the documented functions must all exist. The
 //! tutorial is run command by command in tests/tutorial.rs.
 
-mod common;
+use crate::common;
 use common::{blocks, root};
 use formlint::lang::{compile, SourceFile};
 

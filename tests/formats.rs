@@ -2,7 +2,7 @@
 //! CSV (tests/fixtures/formats/make.sh) give the findings the xlsx gives; content decides the
 //! reader; standard input; a folder scan accounts for every file it finds.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 use formlint::run::{self, CheckOptions, Input};
 use formlint::sheet::{CellValue, Workbook};

@@ -3,7 +3,7 @@
 //! label-and-value rows, amounts typed with their unit. Each gives the findings of the plain
 //! form, at the same cells; what cannot be read with confidence is X005 at its cell.
 
-mod common;
+use crate::common;
 use common::formlint;
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! Bad values inside a form get codes of their own and never stop the check.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 
 fn check_yaml(edit: impl Fn(String) -> String) -> Vec<(String, String, String)> {

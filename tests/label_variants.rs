@@ -2,7 +2,7 @@
 //! trailing colon): `项目名称：`, a total row labelled `合计`, a reason column headed just
 //! `偏差原因` give the findings of the standard form, at the same cells.
 
-mod common;
+use crate::common;
 use common::formlint;
 
 fn found(path: &str) -> Vec<Vec<String>> {

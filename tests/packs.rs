@@ -1,7 +1,7 @@
 //! Versioned packs that build on each other: a pack in a folder that extends the shipped one
 //! overrides a parameter, switches a rule off and changes a severity — no rebuild, no copy.
 
-mod common;
+use crate::common;
 use common::formlint;
 
 fn findings(stdout: &str) -> Vec<(String, String, String, String)> {

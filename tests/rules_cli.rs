@@ -1,6 +1,6 @@
 //! `formlint rules check|doc|explain` on the shipped pack and on broken copies.
 
-mod common;
+use crate::common;
 use common::{copy_dir, copy_tree, formlint, root};
 
 const PACKS: &[&str] = &[

@@ -2,7 +2,7 @@
 //! shipped pack canonical (idempotent, same syntax tree), and what authors see when a test
 //! fails, a file is badly formatted, or a test file is malformed.
 
-mod common;
+use crate::common;
 use common::{copy_dir, formlint, root};
 use formlint::lang::fmt::{ast_dump, format_rules};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The shipped pack on the nine seed forms: exactly the catalogue's findings, and snapshots of
 //! the human and JSON reports as users see them.
 
-mod common;
+use crate::common;
 use common::formlint;
 
 /// (form, code, cell) of every finding the catalogue expects on the seed forms, info included.

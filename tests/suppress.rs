@@ -1,7 +1,7 @@
 //! `formlint.toml` next to the submissions: pack choice, ignores, per-file ignores, accepted
 //! findings with reasons, warnings raised to errors, and unused suppressions reported.
 
-mod common;
+use crate::common;
 use common::{formlint, root};
 
 fn codes(stdout: &str) -> Vec<(String, String, String)> {

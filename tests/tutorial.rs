@@ -4,7 +4,7 @@
 //! print. The list of commands run here must be the tutorial's, so it cannot show one that
 //! does not work.
 
-mod common;
+use crate::common;
 use common::{blocks, formlint_at, root};
 use std::path::Path;
 

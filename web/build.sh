@@ -29,7 +29,11 @@ WASM_BINDGEN=$(command -v wasm-bindgen || true)
 [ -n "$WASM_BINDGEN" ] || WASM_BINDGEN=$HOME/.cargo/bin/wasm-bindgen
 if [ ! -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version | awk '{print $2}')" != "$WB_VERSION" ]; then
   echo "installing wasm-bindgen-cli $WB_VERSION (cargo install, several minutes)…"
-  CARGO_TARGET_DIR=$TARGET/wasm-bindgen-cli cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked
+  # Built in a directory of its own that is removed afterwards: its build outputs are hundreds of
+  # megabytes that nothing here needs once the binary is installed.
+  WB_BUILD=$(mktemp -d)
+  CARGO_TARGET_DIR=$WB_BUILD cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked
+  rm -rf "$WB_BUILD"
   WASM_BINDGEN=$HOME/.cargo/bin/wasm-bindgen
 fi
 
