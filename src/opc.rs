@@ -287,6 +287,8 @@ impl<'a> Package<'a> {
     pub(crate) fn verify(&mut self) -> Result<(), OpcError> {
         let mut total: u64 = 0;
         let mut kept_bytes = 0usize;
+        // One buffer for every part (zeroing it per part cost more than inflating a small one).
+        let mut chunk = [0u8; 16 << 10];
         for i in 0..self.archive.len() {
             let name = self.names[i].clone();
             let lower = name.to_ascii_lowercase();
@@ -309,7 +311,6 @@ impl<'a> Package<'a> {
             // Inflated in pieces, so a bomb is stopped at the cap without holding it.
             let mut limited = part.take(MAX_PART_BYTES + 1);
             let mut bytes = Vec::with_capacity(hint);
-            let mut chunk = [0u8; 16 << 10];
             let mut keep = limit > 0;
             let mut copied: u64 = 0;
             loop {

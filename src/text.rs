@@ -14,10 +14,13 @@ pub(crate) fn half_width(c: char) -> char {
 /// The text [`half_width`] with all white space removed (newlines and U+3000 included):
 /// the form in which labels, dashes and numbers typed as text are compared.
 pub(crate) fn compact(text: &str) -> String {
-    text.chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().map(half_width) {
+        if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The candidate most likely meant by a misspelt `name`, for "did you mean" help: rule errors

@@ -40,6 +40,11 @@ pub(crate) fn normalise(text: &str) -> Normalised {
             core: core.to_string(),
             suffix: Some(suffix.to_string()),
         },
+        // Most labels need no cut: the compacted text is the core as it is.
+        None if s.len() == flat.len() => Normalised {
+            core: flat,
+            suffix: None,
+        },
         None => Normalised {
             core: s.to_string(),
             suffix: None,

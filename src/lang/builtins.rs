@@ -61,7 +61,11 @@ pub(crate) fn note_overflow(sink: &RefCell<Vec<Option<Place>>>, args: &[Val<'_>]
 }
 
 /// A function's implementation.
-pub(crate) type Imp = for<'f> fn(&CallCtx, Vec<Val<'f>>) -> Result<Val<'f>, String>;
+/// A call's evaluated arguments: inline for up to three (nearly every call), so a call does not
+/// allocate for them.
+pub(crate) type Args<'f> = smallvec::SmallVec<[Val<'f>; 3]>;
+
+pub(crate) type Imp = for<'f> fn(&CallCtx, Args<'f>) -> Result<Val<'f>, String>;
 
 /// A built-in function: its name, how many arguments it takes, its types and its documentation.
 pub(crate) struct Builtin {

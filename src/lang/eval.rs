@@ -137,13 +137,13 @@ impl<'p, 'f> Env<'p, 'f> {
             }
             ExprKind::Member(base, field) => {
                 let b = self.eval(base)?;
-                member(&b, &field.text, field.span)
+                member(&b, Str::Form(&field.text), field.span)
             }
             ExprKind::Index(base, index) => {
                 let b = self.eval(base)?;
                 let i = self.eval(index)?;
                 match (&b.v, &i.v) {
-                    (V::Map(_) | V::Row(_), V::Text(k)) => member(&b, k, index.span),
+                    (V::Map(_) | V::Row(_), V::Text(k)) => member(&b, k.clone(), index.span),
                     (V::List(l), V::Num(n)) => {
                         let idx = n.trunc().mantissa();
                         Ok(usize::try_from(idx)
@@ -160,7 +160,10 @@ impl<'p, 'f> Env<'p, 'f> {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
-                let vals = args.iter().map(|a| self.eval(a)).collect::<R<Vec<_>>>()?;
+                let vals = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<R<crate::lang::builtins::Args<'f>>>()?;
                 (b.imp)(
                     &CallCtx {
                         units: self.units,
@@ -326,25 +329,28 @@ fn items<'v, 'f>(v: &'v Val<'f>, span: Span) -> R<std::borrow::Cow<'v, [Val<'f>]
     }
 }
 
-fn member<'f>(b: &Val<'f>, field: &str, span: Span) -> R<Val<'f>> {
+/// `b.field`: a row's column (null, still named, when the row lacks it), a map's entry, a form's
+/// field or table. `field` is the program's text or a computed key, so a miss copies nothing.
+fn member<'f>(b: &Val<'f>, field: Str<'f>, span: Span) -> R<Val<'f>> {
+    let field_name: &str = &field;
     match &b.v {
-        V::Row(row) => Ok(match row.cells.get_key_value(field) {
+        V::Row(row) => Ok(match row.cells.get_key_value(field_name) {
             Some((key, f)) => Val::field(&f.value, f.at.as_ref(), key),
             None => Val {
                 v: V::Null,
                 at: None,
-                name: Some(Str::Shared(Arc::from(field))),
+                name: Some(field),
             },
         }),
         V::Map(entries) => Ok(entries
             .iter()
-            .find(|(k, _)| k.as_str() == field.trim())
+            .find(|(k, _)| k.as_str() == field_name.trim())
             .map(|(_, v)| v.clone())
             .unwrap_or_else(Val::null)),
-        V::Form(f) => Ok(form_member(f, field)),
+        V::Form(f) => Ok(form_member(f, field_name)),
         V::Null | V::Invalid(_) => Ok(Val::null()),
         _ => Err(EvalError {
-            message: format!("“{}”没有字段 {field}", b.display()),
+            message: format!("“{}”没有字段 {field_name}", b.display()),
             span,
         }),
     }

@@ -4,7 +4,8 @@
 //! epoch, percent styles, formulas, merges, comments) and on mutations of both, the reader
 //! gives the workbook the calamine path gives, or both refuse with the same message.
 
-use super::xlsx::{read_xlsx_calamine, read_xlsx_own};
+use super::own::scan::TAKEN;
+use super::xlsx::{read_xlsx_calamine, read_xlsx_own, read_xlsx_own_events};
 use super::{read_xlsx, ReadError};
 use crate::sheet::Workbook;
 use std::io::{Cursor, Write};
@@ -15,6 +16,8 @@ use std::path::Path;
 struct Tally {
     inputs: usize,
     own_read: usize,
+    /// Of those, read with at least one worksheet's cells scanned as bytes (`own::scan`).
+    scanned: usize,
     refused: usize,
 }
 
@@ -29,7 +32,15 @@ fn shown(r: &Result<Workbook, ReadError>) -> String {
 /// Reads `bytes` both ways and asserts they agree; whether the own reader read it.
 fn agree(label: &str, bytes: &[u8], tally: &mut Tally) -> bool {
     let oracle = read_xlsx_calamine(bytes);
+    let taken = TAKEN.with(|n| n.get());
     let own = read_xlsx_own(bytes);
+    let scanned = TAKEN.with(|n| n.get()) > taken;
+    // The byte scanner gives what the event walk gives, or declines.
+    assert_eq!(
+        own.as_ref().map(|w| format!("{w:?}")),
+        read_xlsx_own_events(bytes).map(|w| format!("{w:?}")),
+        "{label}: the byte scanner differs from the event walk"
+    );
     if let Some(w) = &own {
         let want = shown(&oracle);
         let got = format!("{w:?}");
@@ -42,6 +53,7 @@ fn agree(label: &str, bytes: &[u8], tally: &mut Tally) -> bool {
     assert_eq!(shown(&read_xlsx(bytes)), shown(&oracle), "{label}");
     tally.inputs += 1;
     tally.own_read += usize::from(own.is_some());
+    tally.scanned += usize::from(own.is_some() && scanned);
     tally.refused += usize::from(oracle.is_err());
     own.is_some()
 }
@@ -535,6 +547,13 @@ fn own_reader_agrees_with_calamine_on_every_fixture() {
         "the own reader declined readable forms: {declined:?}"
     );
     assert!(mutated.own_read > 0 && mutated.inputs > 300, "{mutated:?}");
+    // The byte scanner takes the forms real writers wrote (Excel, WPS, LibreOffice, openpyxl,
+    // xlsxwriter); what it declines, the event walk reads.
+    assert!(plain.scanned * 10 >= plain.own_read * 9, "{plain:?}");
+    assert!(
+        mutated.scanned > 0 && mutated.scanned < mutated.own_read,
+        "{mutated:?}"
+    );
 }
 
 #[test]
@@ -561,6 +580,10 @@ fn own_reader_agrees_with_calamine_on_generated_workbooks() {
     }
     eprintln!("generated: {plain:?}; mutated: {mutated:?}");
     assert_eq!(plain.own_read, plain.inputs);
+    assert!(
+        plain.scanned > 0 && mutated.scanned > 0,
+        "{plain:?} {mutated:?}"
+    );
     assert!(
         mutated.own_read > 0 && mutated.own_read < mutated.inputs,
         "{mutated:?}"

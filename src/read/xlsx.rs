@@ -54,6 +54,14 @@ pub(super) fn read_xlsx_own(bytes: &[u8]) -> Option<Workbook> {
     super::own::read(&mut pkg)
 }
 
+/// The own reader with every worksheet walked event by event (no byte scanner).
+#[cfg(test)]
+pub(super) fn read_xlsx_own_events(bytes: &[u8]) -> Option<Workbook> {
+    let mut pkg = Package::open(bytes).ok()?;
+    pkg.verify().ok()?;
+    super::own::read_with(&mut pkg, false)
+}
+
 /// Which reader reads a package's cells.
 #[derive(Clone, Copy)]
 enum Path {

@@ -1,12 +1,13 @@
 //! Builtins over numbers, lists and text: `sum`, `count`, `distinct`, `len`, `row` …
 
+use super::Args;
 use super::{note_overflow, CallCtx, Overflow};
 use crate::lang::val::{equal, Val, V};
 use crate::value;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-pub(super) fn one<'f>(mut args: Vec<Val<'f>>) -> Val<'f> {
+pub(super) fn one<'f>(mut args: Args<'f>) -> Val<'f> {
     args.swap_remove(0)
 }
 
@@ -21,10 +22,9 @@ pub(super) fn list<'f>(v: &Val<'f>) -> Result<Arc<Vec<Val<'f>>>, String> {
 /// The numbers of a list (or of several arguments), skipping nulls; `None` when one of them is
 /// text filed where a number belongs, since then the result is unknown.
 pub(super) fn nums<'f>(args: &[Val<'f>]) -> Option<Vec<Decimal>> {
-    let items: Vec<Val<'f>> = if args.len() == 1 {
-        list_or_single(&args[0])
-    } else {
-        args.to_vec()
+    let items: &[Val<'f>] = match args {
+        [one] => list_or_single(one),
+        _ => args,
     };
     if items.iter().any(|v| matches!(v.v, V::Invalid(_))) {
         return None;
@@ -32,14 +32,15 @@ pub(super) fn nums<'f>(args: &[Val<'f>]) -> Option<Vec<Decimal>> {
     Some(items.iter().filter_map(|v| v.as_num()).collect())
 }
 
-pub(super) fn list_or_single<'f>(v: &Val<'f>) -> Vec<Val<'f>> {
+/// The items of a list, or the value itself as the one item of a list (borrowed, not copied).
+pub(super) fn list_or_single<'v, 'f>(v: &'v Val<'f>) -> &'v [Val<'f>] {
     match &v.v {
-        V::List(l) => l.to_vec(),
-        _ => vec![v.clone()],
+        V::List(l) => l.as_slice(),
+        _ => std::slice::from_ref(v),
     }
 }
 
-pub(super) fn blank<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn blank<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = one(args);
     Ok(Val::bool(match &v.v {
         V::Null => true,
@@ -49,11 +50,11 @@ pub(super) fn blank<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     }))
 }
 
-pub(super) fn is_number<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn is_number<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(Val::bool(one(args).as_num().is_some()))
 }
 
-pub(super) fn round<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn round<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let dp = args
         .get(1)
         .and_then(|d| d.as_num())
@@ -65,7 +66,7 @@ pub(super) fn round<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     })
 }
 
-pub(super) fn fixed<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn fixed<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let dp = args[1]
         .as_num()
         .and_then(|d| u32::try_from(d.trunc().mantissa()).ok())
@@ -80,28 +81,28 @@ pub(super) fn fixed<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     })
 }
 
-pub(super) fn abs<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn abs<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(args[0]
         .as_num()
         .map(|d| Val::num(d.abs()))
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn min<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn min<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(nums(&args)
         .and_then(|n| n.into_iter().min())
         .map(Val::num)
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn max<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn max<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(nums(&args)
         .and_then(|n| n.into_iter().max())
         .map(Val::num)
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn sum<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn sum<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let Some(n) = nums(&args) else {
         return Ok(Val::null());
     };
@@ -119,25 +120,25 @@ pub(super) fn sum<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     )
 }
 
-pub(super) fn count<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn count<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(Val::num(Decimal::from(
         list(&args[0])?.iter().filter(|v| !v.is_null()).count(),
     )))
 }
 
-pub(super) fn any<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn any<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(Val::bool(
         list(&args[0])?.iter().any(|v| v.as_bool() == Some(true)),
     ))
 }
 
-pub(super) fn all<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn all<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(Val::bool(
         list(&args[0])?.iter().all(|v| v.as_bool() == Some(true)),
     ))
 }
 
-pub(super) fn first<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn first<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(list(&args[0])?
         .iter()
         .find(|v| !v.is_null())
@@ -145,7 +146,7 @@ pub(super) fn first<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn distinct<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn distinct<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let mut out: Vec<Val<'f>> = Vec::new();
     for v in list(&args[0])?.iter() {
         if !out.iter().any(|o| equal(o, v)) {
@@ -155,7 +156,7 @@ pub(super) fn distinct<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, S
     Ok(Val::of(V::List(Arc::new(out))))
 }
 
-pub(super) fn len<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn len<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = one(args);
     Ok(match &v.v {
         V::Text(t) => Val::num(Decimal::from(t.chars().count())),
@@ -164,7 +165,7 @@ pub(super) fn len<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String
     })
 }
 
-pub(super) fn keys<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn keys<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match &one(args).v {
         V::Map(entries) => Val::of(V::List(Arc::new(
             entries.iter().map(|(k, _)| Val::text(k)).collect(),
@@ -173,7 +174,7 @@ pub(super) fn keys<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Strin
     })
 }
 
-pub(super) fn values<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn values<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match &one(args).v {
         V::Map(entries) => Val::of(V::List(Arc::new(
             entries.iter().map(|(_, v)| v.clone()).collect(),
@@ -182,21 +183,21 @@ pub(super) fn values<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Str
     })
 }
 
-pub(super) fn contains<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn contains<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (args[0].as_text(), args[1].as_text()) {
         (Some(a), Some(b)) => Val::bool(a.contains(b)),
         _ => Val::null(),
     })
 }
 
-pub(super) fn name<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn name<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match &args[0].name {
         Some(n) => Val::text(n),
         None => Val::null(),
     })
 }
 
-pub(super) fn row<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn row<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = &args[0];
     let line = match (&v.v, v.at) {
         (V::Row(r), _) => r.line,

@@ -6,6 +6,7 @@
 use super::lists::list;
 use super::text::{dice_of, normalised};
 use super::values::parsed;
+use super::Args;
 use super::CallCtx;
 use crate::form::{FieldValue, FiledForm, Row};
 use crate::lang::types::Ty;
@@ -70,7 +71,7 @@ fn field_text(f: &FiledForm, name: &str) -> String {
 /// the normalised key field (§3.1); several candidates are narrowed by the tie-break field; a
 /// declaration claimed by two self-evaluations pairs with neither. Each record says 状态
 /// (`配对`, `无`, `歧义`); for `无`, 候选 are the declarations whose key is within 提示阈值.
-pub(super) fn pairs<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn pairs<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let selfs = forms(&args[0])?;
     let decls = forms(&args[1])?;
     let key = args[2].as_text().unwrap_or("项目名称").to_string();
@@ -184,7 +185,7 @@ type Matched = (Option<usize>, &'static str, Decimal, Vec<usize>);
 /// another dimension), `近似` (same dimension, Dice ≥ 阈值 and ahead of every other candidate
 /// of either row by 差距), `歧义` (a near match without that lead: 候选 holds the rivals), then
 /// `新增` (a self-evaluation row with none) and `删除` (a declared row with none).
-pub(super) fn match_rows<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn match_rows<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let s = rows(&args[0])?;
     let d = rows(&args[1])?;
     let threshold = args[3].as_num().unwrap_or(Decimal::new(75, 2));
@@ -388,14 +389,14 @@ pub(crate) fn is_easier(a: &Parsed, b: &Parsed, units: &Units) -> bool {
     }
 }
 
-pub(super) fn same_target<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn same_target<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (parsed(&args[0]), parsed(&args[1])) {
         (Some(a), Some(b)) => Val::bool(same(a, b, ctx.units)),
         _ => Val::null(),
     })
 }
 
-pub(super) fn easier<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn easier<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (parsed(&args[0]), parsed(&args[1])) {
         (Some(a), Some(b)) => Val::bool(is_easier(a, b, ctx.units)),
         _ => Val::null(),
@@ -404,7 +405,7 @@ pub(super) fn easier<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, S
 
 /// `reported(表, "U001")`, `reported(表, "T003", r.指标值)`: whether the form's own pack
 /// reported that code (at that value's cell).
-pub(super) fn reported<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn reported<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let V::Form(f) = args[0].v else {
         return Ok(Val::null());
     };

@@ -4,6 +4,7 @@
 
 use super::lists::{list, one};
 use super::values::parsed;
+use super::Args;
 use super::CallCtx;
 use crate::lang::val::{Val, V};
 use crate::value::{days_in_month, Parsed};
@@ -58,7 +59,7 @@ fn text_of<'a>(v: &'a Val) -> Option<&'a str> {
     }
 }
 
-pub(super) fn norm<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn norm<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = one(args);
     Ok(match text_of(&v) {
         Some(t) => Val {
@@ -70,14 +71,14 @@ pub(super) fn norm<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Strin
     })
 }
 
-pub(super) fn dice<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn dice<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (text_of(&args[0]), text_of(&args[1])) {
         (Some(a), Some(b)) => Val::num(dice_of(&normalised(a), &normalised(b)).round_dp(2)),
         _ => Val::null(),
     })
 }
 
-pub(super) fn split<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn split<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let Some(text) = text_of(&args[0]) else {
         return Ok(Val::null());
     };
@@ -104,7 +105,7 @@ pub(super) fn split<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     Ok(Val::of(V::List(Arc::new(items))))
 }
 
-pub(super) fn last<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn last<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let items = list(&args[0])?;
     Ok(items
         .iter()
@@ -116,7 +117,7 @@ pub(super) fn last<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Strin
 
 /// The last day a date or date bound allows, as the number `YYYYMMDD`: `2020年12月前` and
 /// `2020年12月` → 20201231, `2020年6月30日前` → 20200630.
-pub(super) fn last_day<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn last_day<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let (year, month, day) = match parsed(&args[0]) {
         Some(Parsed::DateBound { year, month, day }) | Some(Parsed::Date { year, month, day }) => {
             (*year, *month, *day)

@@ -2,12 +2,13 @@
 //! `met`, `measure`, `money` …
 
 use super::lists::one;
+use super::Args;
 use super::{note_overflow, CallCtx, Overflow};
 use crate::lang::val::{Val, V};
 use crate::value::{self, Comparator, Parsed};
 use std::sync::Arc;
 
-pub(super) fn parse_value<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn parse_value<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = one(args);
     let text = match &v.v {
         V::Text(t) => t.to_string(),
@@ -42,7 +43,7 @@ pub(super) fn quantity<'a>(v: &'a Val) -> Option<&'a value::Quantity> {
     parsed(v)?.quantity()
 }
 
-pub(super) fn kind<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn kind<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match parsed(&args[0]) {
         Some(Parsed::Quantity(_)) => Val::text("数量"),
         Some(Parsed::DateBound { .. }) => Val::text("期限"),
@@ -52,27 +53,27 @@ pub(super) fn kind<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Strin
     })
 }
 
-pub(super) fn cmp<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn cmp<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(quantity(&args[0])
         .and_then(|q| q.cmp)
         .map(|c| Val::text(c.symbol()))
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn amount<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn amount<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(quantity(&args[0])
         .map(|q| Val::num(q.amount))
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn unit<'f>(_: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn unit<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(quantity(&args[0])
         .and_then(|q| q.unit.as_deref())
         .map(Val::text)
         .unwrap_or_else(Val::null))
 }
 
-pub(super) fn met<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn met<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (parsed(&args[0]), parsed(&args[1])) {
         (Some(t), Some(a)) => value::met(t, a, ctx.units)
             .map(Val::bool)
@@ -81,7 +82,7 @@ pub(super) fn met<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, Stri
     })
 }
 
-pub(super) fn measure<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn measure<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (quantity(&args[0]), quantity(&args[1])) {
         (Some(a), Some(t)) => value::comparable(t, a, ctx.units)
             .map(|(_, a)| Val::num(a))
@@ -90,7 +91,7 @@ pub(super) fn measure<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, 
     })
 }
 
-pub(super) fn is_money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn is_money<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(Val::bool(
         quantity(&args[0])
             .and_then(|q| q.unit.as_deref())
@@ -98,7 +99,7 @@ pub(super) fn is_money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>,
     ))
 }
 
-pub(super) fn money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn money<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match quantity(&args[0]) {
         Some(q) => match q.unit.as_deref() {
             Some(u) if ctx.units.is_money(u) => {
@@ -117,7 +118,7 @@ pub(super) fn money<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, St
     })
 }
 
-pub(super) fn to_base<'f>(ctx: &CallCtx, args: Vec<Val<'f>>) -> Result<Val<'f>, String> {
+pub(super) fn to_base<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (args[0].as_num(), args[1].as_text()) {
         (Some(d), Some(u)) => {
             let (factor, _) = ctx.units.base(u.trim());

@@ -11,6 +11,7 @@
 //! fixtures and thousands of generated and mutated workbooks keeps the two equal
 //! (`src/read/oracle_tests.rs`).
 
+pub(super) mod scan;
 mod sheet;
 mod styles;
 
@@ -42,6 +43,12 @@ struct SheetEntry {
 
 /// Reads the workbook, or `None` to leave it to calamine.
 pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
+    read_with(pkg, true)
+}
+
+/// [`read`], with the worksheets' cells scanned as bytes where the scanner takes them
+/// (`scan`), else walked event by event: the oracle tests compare the two.
+pub(super) fn read_with(pkg: &mut Package<'_>, scan: bool) -> Option<Workbook> {
     let zip = ZipNames::new(pkg);
     let (xl_path, workbook_name) = root_relationships(pkg, &zip)?;
     let strings = match zip.find(pkg, &format!("{xl_path}sharedStrings.xml")) {
@@ -101,7 +108,10 @@ pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
             super::marks::scan_sheet(&xml)?;
             continue;
         }
-        let walked = sheet::walk(&xml, &ctx, &entry.name)?;
+        let walked = scan
+            .then(|| scan::walk(&xml, &ctx, &entry.name))
+            .flatten()
+            .or_else(|| sheet::walk_events(&xml, &ctx, &entry.name))?;
         match walked.into_sheet() {
             Ok(s) => sheets.push(s),
             Err(ReadError::SheetTooLarge(why)) => {

@@ -36,7 +36,7 @@ pub(super) struct Walked {
 
 impl Walked {
     /// Puts a value as the calamine path does (an out-of-range number reported first).
-    fn put(&mut self, at: CellRef, data: Data, percent: bool) {
+    pub(super) fn put(&mut self, at: CellRef, data: Data, percent: bool) {
         if self.too_large.is_some() {
             return;
         }
@@ -60,6 +60,18 @@ impl Walked {
                 self.too_large = Some(e);
             }
         }
+    }
+
+    /// Notes that the cell at `at` holds a formula (once however many `<f>` it has); `None`
+    /// past [`MAX_FORMULAS`].
+    pub(super) fn mark_formula(&mut self, at: CellRef) -> Option<()> {
+        if self.formulas.last() != Some(&at) {
+            if self.formulas.len() >= MAX_FORMULAS {
+                return None;
+            }
+            self.formulas.push(at);
+        }
+        Some(())
     }
 
     /// The sheet, finished as the calamine path finishes it: formula marks, then merged
@@ -130,12 +142,13 @@ fn skip(r: &mut Reader<&[u8]>, name: QName<'_>) -> Option<()> {
 }
 
 /// A reference strictly on the sheet (`A1` … `XFD1048576`).
-fn on_sheet(at: CellRef) -> Option<CellRef> {
+pub(super) fn on_sheet(at: CellRef) -> Option<CellRef> {
     at.on_sheet().then_some(at)
 }
 
-/// Walks a worksheet part.
-pub(super) fn walk(xml: &[u8], ctx: &Context, name: &str) -> Option<Walked> {
+/// Walks a worksheet part event by event (quick-xml): every part the byte scanner
+/// ([`super::scan`]) declines, and the parts around the cells of those it takes.
+pub(super) fn walk_events(xml: &[u8], ctx: &Context, name: &str) -> Option<Walked> {
     let mut r = sheet_reader(xml);
     let mut out = Walked {
         grid: GridBuilder::new(name),
@@ -306,12 +319,7 @@ fn cell_body(
                     }
                     "f" => {
                         check_formula(&e)?;
-                        if out.formulas.last() != Some(&at) {
-                            if out.formulas.len() >= MAX_FORMULAS {
-                                return None;
-                            }
-                            out.formulas.push(at);
-                        }
+                        out.mark_formula(at)?;
                         skip(r, e.name())?;
                         Data::Empty
                     }
@@ -330,7 +338,12 @@ fn cell_body(
 }
 
 /// calamine's `read_v`: a `<v>`'s text by the cell's type.
-fn read_v(ctx: &Context, v: &str, style: Option<&str>, kind: Option<&str>) -> Option<Data> {
+pub(super) fn read_v(
+    ctx: &Context,
+    v: &str,
+    style: Option<&str>,
+    kind: Option<&str>,
+) -> Option<Data> {
     let date = match style {
         Some(s) => ctx.formats.get(digits(s)? as usize).map(|f| f.date),
         None => Some(DateKind::Other),

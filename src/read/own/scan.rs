@@ -1,0 +1,378 @@
+//! The cells of a worksheet read by scanning bytes, for the plain shape nearly every writer
+//! produces (`<row>`s of `<c>`s holding `<v>` and `<f>`, no entities in values): the same
+//! [`Walked`] as the event walk ([`super::sheet::walk_events`]), at a fraction of its cost
+//! (quick-xml's events and attribute checks were most of the reading time).
+//!
+//! The part around `<sheetData>` (dimension, merged regions, what follows) is still read by the
+//! event walk, over a copy of the part with the cells cut out; only the cells are scanned. The
+//! scanner takes nothing on trust: any byte it is not sure the event walk reads the same way
+//! (an entity in a value, an inline string, a comment, a namespace prefix, an attribute without
+//! quotes or written twice, a `\r`, a tag it does not know) makes it decline, and the event walk
+//! reads the whole part as before. The oracle tests (`src/read/oracle_tests.rs`) check both
+//! against each other and against calamine on every fixture and on generated and mutated
+//! workbooks.
+
+use super::sheet::{on_sheet, read_v, walk_events, Walked};
+use super::styles::digits;
+use super::Context;
+use crate::sheet::CellRef;
+use calamine::Data;
+use quick_xml::events::BytesStart;
+
+/// Walks a worksheet part by scanning its cells; `None` where it declines (the caller then
+/// walks the part's events).
+pub(super) fn walk(xml: &[u8], ctx: &Context, name: &str) -> Option<Walked> {
+    const OPEN: &[u8] = b"<sheetData>";
+    const CLOSE: &[u8] = b"</sheetData>";
+    let start = find(xml, OPEN)? + OPEN.len();
+    let end = start + find(&xml[start..], CLOSE)?;
+    let (head, body) = (&xml[..start], &xml[start..end]);
+    // Comments, CDATA or a DOCTYPE before the cells could hide or fake the tags found above; a
+    // second `<sheetData`, or a declared encoding other than UTF-8, is the event walk's.
+    if find(&xml[..end], b"<!").is_some()
+        || find(&xml[end..], b"<sheetData").is_some()
+        || find(body, b"<sheetData").is_some()
+        || !utf8_declared(head)
+    {
+        return None;
+    }
+    let body = std::str::from_utf8(body).ok()?;
+    let mut outer = Vec::with_capacity(xml.len() - body.len());
+    outer.extend_from_slice(head);
+    outer.extend_from_slice(&xml[end..]);
+    let mut out = walk_events(&outer, ctx, name)?;
+    cells(body, ctx, &mut out)?;
+    #[cfg(test)]
+    TAKEN.with(|n| n.set(n.get() + 1));
+    Some(out)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many sheets the scanner took on this thread: the oracle tests check it takes the
+    /// forms they read, so a scanner that always declined could not pass unnoticed.
+    pub(in crate::read) static TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the part is UTF-8 as far as its start tells: no UTF-16 byte order mark, and an XML
+/// declaration, if any, that names no encoding or UTF-8.
+fn utf8_declared(head: &[u8]) -> bool {
+    if head.starts_with(b"\xFE") || head.starts_with(b"\xFF") {
+        return false;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if !head.starts_with(b"<?xml") {
+        return true;
+    }
+    let Some(decl_end) = find(head, b"?>") else {
+        return false;
+    };
+    let decl = &head[..decl_end];
+    match find(decl, b"encoding=") {
+        None => true,
+        Some(i) => {
+            let v = &decl[i + 9..];
+            let v = v.strip_prefix(b"\"").or_else(|| v.strip_prefix(b"'"));
+            v.is_some_and(|v| {
+                v.len() > 5 && v[..5].eq_ignore_ascii_case(b"utf-8") && matches!(v[5], b'"' | b'\'')
+            })
+        }
+    }
+}
+
+/// The first place of `needle` in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
+
+/// A start tag read strictly (`key="value"` attributes, no entity, no key twice): the few
+/// attributes the cells need, and whether it closes itself.
+#[derive(Default)]
+struct Tag<'a> {
+    /// The tag's text after `<`, up to (not including) `>` or `/>`.
+    content: &'a str,
+    /// `r`: a row's number, a cell's reference.
+    r: Option<&'a str>,
+    /// `s`: a cell's style.
+    s: Option<&'a str>,
+    /// `t`: a cell's type.
+    t: Option<&'a str>,
+    /// `xml:space`, of a `<t>`.
+    space: Option<&'a str>,
+    /// `<…/>`.
+    empty: bool,
+}
+
+/// Most attributes a tag may have before the scanner declines (Excel writes up to about ten on
+/// a `<row>`).
+const MAX_ATTRS: usize = 16;
+
+/// The tag `name` starting at `s[at]` (`<` included), and the offset past it; `None` when it is
+/// another tag or not written plainly.
+fn tag<'a>(s: &'a str, at: usize, name: &str) -> Option<(Tag<'a>, usize)> {
+    let b = s.as_bytes();
+    if !s[at + 1..].starts_with(name) {
+        return None;
+    }
+    let mut i = at + 1 + name.len();
+    let mut t = Tag::default();
+    let mut keys: [&str; MAX_ATTRS] = [""; MAX_ATTRS];
+    let mut n = 0;
+    loop {
+        let ws = b[i..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\n'))
+            .count();
+        i += ws;
+        match *b.get(i)? {
+            b'>' => {
+                t.content = &s[at + 1..i];
+                return Some((t, i + 1));
+            }
+            b'/' if b.get(i + 1) == Some(&b'>') => {
+                t.content = &s[at + 1..i];
+                t.empty = true;
+                return Some((t, i + 2));
+            }
+            c if ws > 0 && (c.is_ascii_alphabetic() || c == b'_') => {
+                let key_len = b[i..]
+                    .iter()
+                    .take_while(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.')
+                    })
+                    .count();
+                let key = &s[i..i + key_len];
+                i += key_len;
+                if b.get(i) != Some(&b'=') || b.get(i + 1) != Some(&b'"') {
+                    return None;
+                }
+                i += 2;
+                let len = b[i..].iter().position(|c| *c == b'"')?;
+                let value = &s[i..i + len];
+                if value
+                    .bytes()
+                    .any(|c| matches!(c, b'&' | b'<' | b'\r' | b'\t' | b'\n'))
+                    || n == MAX_ATTRS
+                    || keys[..n].contains(&key)
+                {
+                    return None;
+                }
+                keys[n] = key;
+                n += 1;
+                match key {
+                    "r" => t.r = Some(value),
+                    "s" => t.s = Some(value),
+                    "t" => t.t = Some(value),
+                    "xml:space" => t.space = Some(value),
+                    _ => {}
+                }
+                i += len + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Text between tags up to the next `<`: the offset of that `<`; `None` at an entity or a
+/// `\r` (the event walk reads those differently) or at the end.
+fn text_to_tag(s: &str, at: usize) -> Option<usize> {
+    let rest = &s.as_bytes()[at..];
+    let len = memchr::memchr3(b'<', b'&', b'\r', rest)?;
+    (rest[len] == b'<').then_some(at + len)
+}
+
+/// The cells between `<sheetData>` and `</sheetData>`, put into `out` as the event walk puts
+/// them.
+fn cells(s: &str, ctx: &Context, out: &mut Walked) -> Option<()> {
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut in_row = false;
+    let mut i = 0;
+    loop {
+        let Some(lt) = text_to_tag(s, i) else {
+            // Only white space (or other text) may follow the last row.
+            return (!in_row && !s[i..].contains(['&', '\r'])).then_some(());
+        };
+        i = lt;
+        let rest = &s[i..];
+        if rest.starts_with("</row>") && in_row {
+            row = row.checked_add(1)?;
+            col = 0;
+            in_row = false;
+            i += 6;
+        } else if let Some((t, next)) = (!in_row).then(|| tag(s, i, "row")).flatten() {
+            if let Some(v) = t.r {
+                row = CellRef::row_from_a1(v)?;
+            }
+            if t.empty {
+                row = row.checked_add(1)?;
+                col = 0;
+            } else {
+                in_row = true;
+            }
+            i = next;
+        } else if let Some((t, next)) = in_row.then(|| tag(s, i, "c")).flatten() {
+            let at = match t.r {
+                Some(a) => on_sheet(CellRef::from_a1(a)?)?,
+                None => on_sheet(CellRef::new(row, col))?,
+            };
+            col = at.col;
+            i = next;
+            if !t.empty {
+                i = cell(s, i, ctx, out, at, t.s, t.t)?;
+            } else {
+                let style_id = t.s.map(digits).unwrap_or(Some(0))? as usize;
+                let percent = ctx.formats.get(style_id).is_some_and(|f| f.percent);
+                out.put(at, Data::Empty, percent);
+            }
+            col += 1;
+        } else {
+            return None;
+        }
+    }
+}
+
+/// One `<c>`'s children from `s[i]` to its `</c>` (the offset past it): the last `<v>` or `<f>`
+/// gives the value, as in the event walk's `cell_body`.
+fn cell(
+    s: &str,
+    mut i: usize,
+    ctx: &Context,
+    out: &mut Walked,
+    at: CellRef,
+    style: Option<&str>,
+    kind: Option<&str>,
+) -> Option<usize> {
+    let style_id = match style {
+        Some(v) => digits(v)? as usize,
+        None => 0,
+    };
+    let mut value = Data::Empty;
+    loop {
+        i = text_to_tag(s, i)?;
+        let rest = &s[i..];
+        if let Some(after) = rest.strip_prefix("</c>") {
+            i = s.len() - after.len();
+            break;
+        } else if let Some(after) = rest.strip_prefix("<v>") {
+            let v_start = s.len() - after.len();
+            let v_end = text_to_tag(s, v_start)?;
+            if !s[v_end..].starts_with("</v>") {
+                return None;
+            }
+            let text = &s[v_start..v_end];
+            value = match kind {
+                Some("inlineStr" | "is") => Data::Empty,
+                Some("n" | "s" | "b" | "e") | None if text.is_empty() => Data::Empty,
+                _ => read_v(ctx, text, style, kind)?,
+            };
+            i = v_end + 4;
+        } else if let Some(after) = rest.strip_prefix("<is>") {
+            let (text, next) = inline_string(s, s.len() - after.len())?;
+            value = Data::String(text);
+            i = next;
+        } else if let Some((t, next)) = tag(s, i, "f") {
+            super::super::marks::check_formula(&BytesStart::from_content(t.content, 1))?;
+            out.mark_formula(at)?;
+            i = next;
+            if !t.empty {
+                i = formula_end(s, i)?;
+            }
+            value = Data::Empty;
+        } else {
+            return None;
+        }
+    }
+    let percent = ctx.formats.get(style_id).is_some_and(|f| f.percent);
+    out.put(at, value, percent);
+    Some(i)
+}
+
+/// Past the `</f>` closing a formula's text at `s[i]`; the text may hold the five predefined
+/// entities and character references (`&gt;` in `A1&gt;0`), nothing else that needs a parser.
+fn formula_end(s: &str, mut i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    loop {
+        let rest = &b[i..];
+        let at = memchr::memchr3(b'<', b'&', b'\r', rest)?;
+        i += at;
+        match b[i] {
+            b'<' => {
+                return s[i..].starts_with("</f>").then_some(i + 4);
+            }
+            b'&' => {
+                let len = b[i + 1..].iter().position(|c| *c == b';')?;
+                let name = &s[i + 1..i + 1 + len];
+                let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+                    || name
+                        .strip_prefix("#x")
+                        .is_some_and(|h| !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit()))
+                    || name
+                        .strip_prefix('#')
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()));
+                if !ok {
+                    return None;
+                }
+                i += len + 2;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// An inline string's one `<t>` from `s[i]` (just past `<is>`) to past its `</is>`: the text as
+/// the event walk's `read_string` keeps it (trimmed unless `xml:space="preserve"`, Excel's
+/// `_xHHHH_` escapes undone). Rich-text runs, phonetic runs and several `<t>` are declined.
+fn inline_string(s: &str, i: usize) -> Option<(String, usize)> {
+    let i = text_to_tag(s, i)?;
+    let (t, i) = tag(s, i, "t").filter(|(t, _)| !t.empty)?;
+    let (text, end) = entity_text(s, i)?;
+    let rest = s[end..].strip_prefix("</t>")?;
+    let close = text_to_tag(s, s.len() - rest.len())?;
+    let after = s[close..].strip_prefix("</is>")?;
+    let kept = if t.space == Some("preserve") {
+        &text[..]
+    } else {
+        text.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    let text = crate::read::rawxml::unescape_excel(kept).into_owned();
+    Some((text, s.len() - after.len()))
+}
+
+/// Element text from `s[i]` to the next `<` (its offset), with the five predefined entities
+/// resolved (`&gt;95%`, the way writers store `>95%`); a character reference, any other `&`
+/// or a `\r` declines.
+fn entity_text(s: &str, mut i: usize) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+    let b = s.as_bytes();
+    let start = i;
+    let mut out: Option<String> = None;
+    loop {
+        let at = i + memchr::memchr3(b'<', b'&', b'\r', &b[i..])?;
+        match b[at] {
+            b'<' => {
+                return Some(match out {
+                    Some(mut o) => {
+                        o.push_str(&s[i..at]);
+                        (o.into(), at)
+                    }
+                    None => (s[start..at].into(), at),
+                })
+            }
+            b'&' => {
+                let len = b[at + 1..].iter().take(5).position(|c| *c == b';')?;
+                let ch = match &s[at + 1..at + 1 + len] {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => return None,
+                };
+                let o = out.get_or_insert_with(String::new);
+                o.push_str(&s[i..at]);
+                o.push(ch);
+                i = at + len + 2;
+            }
+            _ => return None,
+        }
+    }
+}
