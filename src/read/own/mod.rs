@@ -52,7 +52,12 @@ pub(super) fn read_with(pkg: &mut Package<'_>, scan: bool) -> Option<Workbook> {
     let zip = ZipNames::new(pkg);
     let (xl_path, workbook_name) = root_relationships(pkg, &zip)?;
     let strings = match zip.find(pkg, &format!("{xl_path}sharedStrings.xml")) {
-        Some(i) => styles::shared_strings(&pkg.read_at(i).ok()?)?,
+        Some(i) => {
+            let xml = pkg.read_at(i).ok()?;
+            scan.then(|| scan::shared_strings(&xml))
+                .flatten()
+                .or_else(|| styles::shared_strings(&xml))?
+        }
         None => Vec::new(),
     };
     let formats = match zip.find(pkg, &format!("{xl_path}styles.xml")) {

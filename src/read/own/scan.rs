@@ -319,16 +319,30 @@ fn formula_end(s: &str, mut i: usize) -> Option<usize> {
     }
 }
 
-/// An inline string's one `<t>` from `s[i]` (just past `<is>`) to past its `</is>`: the text as
-/// the event walk's `read_string` keeps it (trimmed unless `xml:space="preserve"`, Excel's
-/// `_xHHHH_` escapes undone). Rich-text runs, phonetic runs and several `<t>` are declined.
+/// An inline string's one `<t>` from `s[i]` (just past `<is>`) to past its `</is>`: see
+/// [`string_item`].
 fn inline_string(s: &str, i: usize) -> Option<(String, usize)> {
+    string_item(s, i, "</is>")
+}
+
+/// A string item (`<is>` of a cell, `<si>` of the shared strings) from `s[i]`, just past its
+/// opening tag, to past `close`: its one `<t>`'s text as the event walk's `read_string` keeps
+/// it (trimmed unless `xml:space="preserve"`, Excel's `_xHHHH_` escapes undone), an empty
+/// `<phoneticPr/>` after it allowed. Rich-text runs, phonetic runs and several `<t>` are
+/// declined.
+fn string_item(s: &str, i: usize, close: &str) -> Option<(String, usize)> {
     let i = text_to_tag(s, i)?;
     let (t, i) = tag(s, i, "t").filter(|(t, _)| !t.empty)?;
     let (text, end) = entity_text(s, i)?;
     let rest = s[end..].strip_prefix("</t>")?;
-    let close = text_to_tag(s, s.len() - rest.len())?;
-    let after = s[close..].strip_prefix("</is>")?;
+    let mut at = text_to_tag(s, s.len() - rest.len())?;
+    if let Some((p, next)) = tag(s, at, "phoneticPr") {
+        if !p.empty {
+            return None;
+        }
+        at = text_to_tag(s, next)?;
+    }
+    let after = s[at..].strip_prefix(close)?;
     let kept = if t.space == Some("preserve") {
         &text[..]
     } else {
@@ -336,6 +350,41 @@ fn inline_string(s: &str, i: usize) -> Option<(String, usize)> {
     };
     let text = crate::read::rawxml::unescape_excel(kept).into_owned();
     Some((text, s.len() - after.len()))
+}
+
+/// The shared strings of `sharedStrings.xml` in order, scanned where the part is written
+/// plainly (an XML declaration, `<sst>`, `<si>`s of one `<t>` each); `None` to leave it to
+/// the event reader (`styles::shared_strings`).
+pub(super) fn shared_strings(xml: &[u8]) -> Option<Vec<String>> {
+    let s = std::str::from_utf8(xml).ok()?;
+    let mut i = 0;
+    if s.starts_with("<?xml") {
+        if !utf8_declared(xml) {
+            return None;
+        }
+        i = s.find("?>")? + 2;
+    }
+    let head_end = i;
+    i = text_to_tag(s, i)?;
+    if !s[head_end..i]
+        .bytes()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\n'))
+    {
+        return None;
+    }
+    let (_, mut i) = tag(s, i, "sst").filter(|(t, _)| !t.empty)?;
+    let mut out = Vec::new();
+    loop {
+        i = text_to_tag(s, i)?;
+        let rest = &s[i..];
+        if rest.starts_with("</sst>") {
+            return Some(out);
+        }
+        let after = rest.strip_prefix("<si>")?;
+        let (text, next) = string_item(s, s.len() - after.len(), "</si>")?;
+        out.push(text);
+        i = next;
+    }
 }
 
 /// Element text from `s[i]` to the next `<` (its offset), with the five predefined entities
@@ -373,6 +422,73 @@ fn entity_text(s: &str, mut i: usize) -> Option<(std::borrow::Cow<'_, str>, usiz
                 i = at + len + 2;
             }
             _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shapes real writers use for shared strings: the scanner takes them and reads what
+    /// the event reader reads.
+    #[test]
+    fn shared_strings_as_the_event_reader_reads_them() {
+        let decl = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+        let sst = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="5" uniqueCount="5">"#;
+        let items = [
+            "<si><t>项目名称</t></si>",
+            r#"<si><t xml:space="preserve"> 保留 </t></si>"#,
+            "<si><t> 去空格 </t></si>",
+            "<si><t>&gt;95%&amp;&lt;5&quot;&apos;</t><phoneticPr fontId=\"1\"/></si>",
+            "<si><t>_x000D_换行</t></si>",
+        ];
+        let xml = format!("{decl}\n{sst}{}</sst>", items.concat());
+        let scanned = shared_strings(xml.as_bytes()).expect("scanned");
+        assert_eq!(
+            Some(scanned.clone()),
+            super::super::styles::shared_strings(xml.as_bytes())
+        );
+        assert_eq!(scanned[1], " 保留 ");
+        assert_eq!(scanned[2], "去空格");
+        assert_eq!(scanned[3], ">95%&<5\"'");
+        // What it leaves to the event reader.
+        for odd in [
+            "<si><r><t>富</t></r><r><t>文本</t></r></si>",
+            "<si><t>a</t><rPh sb=\"0\" eb=\"1\"><t>ア</t></rPh></si>",
+            "<si><t>&#20013;</t></si>",
+            "<si><t><![CDATA[x]]></t></si>",
+            "<si><t>a</t><t>b</t></si>",
+            "<si><t>a\r\nb</t></si>",
+            "<si><t/></si>",
+            "<!-- c --><si><t>a</t></si>",
+        ] {
+            let xml = format!("{decl}{sst}{odd}</sst>");
+            assert_eq!(shared_strings(xml.as_bytes()), None, "{odd}");
+        }
+    }
+
+    /// Tags are read strictly: anything the event walk might read another way declines.
+    #[test]
+    fn tags_read_strictly() {
+        let ok = r#"<c r="B3" s="4" t="s">"#;
+        let (t, end) = tag(ok, 0, "c").unwrap();
+        assert_eq!(
+            (t.r, t.s, t.t, t.empty, end),
+            (Some("B3"), Some("4"), Some("s"), false, ok.len())
+        );
+        let (t, _) = tag(r#"<c r="C3" s="11" t="n" />"#, 0, "c").unwrap();
+        assert!(t.empty);
+        for odd in [
+            r#"<c r="A1" r="A2">"#,
+            r#"<c r='A1'>"#,
+            r#"<c r = "A1">"#,
+            r#"<c r="A&amp;1">"#,
+            r#"<c r="A1"s="1">"#,
+            r#"<cx r="A1">"#,
+            r#"<c r="A1""#,
+        ] {
+            assert!(tag(odd, 0, "c").is_none(), "{odd}");
         }
     }
 }
