@@ -187,11 +187,23 @@ pub(crate) fn owned(v: &Val<'_>) -> Val<'static> {
     }
 }
 
-/// `s` without surrounding white space: [`str::trim`], after a look at its two ends (most text
-/// compared has none, and this comparison runs a thousand times a form).
+/// `s` without surrounding white space: [`str::trim`], after a look at its end bytes (most
+/// text compared has none, and this comparison runs a thousand times a form). Every white
+/// space character begins with one of the bytes `lead` lists and ends in ASCII white space or
+/// a continuation byte of a two- or three-byte character whose lead byte is one of those.
 fn bare(s: &str) -> &str {
-    let pad = |c: Option<char>| c.is_some_and(char::is_whitespace);
-    if pad(s.chars().next()) || pad(s.chars().next_back()) {
+    let b = s.as_bytes();
+    let lead = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
+    let n = b.len();
+    let padded = match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) => {
+            lead(first)
+                || (last < 0x80 && lead(last))
+                || (last >= 0x80 && ((n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && lead(b[n - 3]))))
+        }
+        _ => false,
+    };
+    if padded {
         s.trim()
     } else {
         s
@@ -212,5 +224,41 @@ pub(crate) fn equal(a: &Val, b: &Val) -> bool {
         (V::Form(x), V::Form(y)) => std::ptr::eq(*x, *y),
         (V::Parsed(x), V::Parsed(y)) => x == y,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `bare` is `str::trim` on every white space character at either end, next to CJK text,
+    /// full-width forms and characters of every UTF-8 length.
+    #[test]
+    fn bare_is_trim() {
+        let spaces: Vec<char> = (0..0x3001u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let cores = [
+            "",
+            "a",
+            "产出",
+            "（50分）",
+            "é",
+            "😀",
+            "a😀",
+            "™",
+            "\u{1680}x",
+        ];
+        for core in cores {
+            for &w in &spaces {
+                for s in [
+                    format!("{w}{core}"),
+                    format!("{core}{w}"),
+                    format!("{w}{core}{w}"),
+                    core.to_string(),
+                ] {
+                    assert_eq!(super::bare(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 }

@@ -468,6 +468,68 @@ mod tests {
         }
     }
 
+    /// A sheet as writers write it (formulas with entities, inline and shared strings, empty
+    /// styled cells, merges after the cells): the scanner takes it and gives the event walk's
+    /// sheet; each oddity put into it makes the scanner decline.
+    #[test]
+    fn sheet_cells_as_the_event_walk_reads_them() {
+        use super::super::styles::{DateKind, XfFormat};
+        let ctx = Context {
+            strings: vec!["项目名称".into(), "得分".into()],
+            formats: vec![
+                XfFormat {
+                    date: DateKind::Other,
+                    percent: false,
+                },
+                XfFormat {
+                    date: DateKind::Other,
+                    percent: true,
+                },
+            ],
+            is_1904: false,
+        };
+        let cells = concat!(
+            r#"<row r="1" spans="1:3" ht="20" customHeight="1"><c r="A1" t="s"><v>0</v></c>"#,
+            r#"<c r="B1" s="1"><v>0.95</v></c><c r="C1" s="1"/></row>"#,
+            "\n<row r=\"2\">",
+            r#"<c r="A2" t="inlineStr"><is><t>&gt;95%</t></is></c>"#,
+            r#"<c r="B2"><f>IF(B1&gt;0,"是","否")</f><v>1</v></c>"#,
+            r#"<c r="C2" t="str"><f t="shared" ref="C2:C3" si="0">A2&amp;"x"</f><v>&gt;95%x</v></c></row>"#,
+            r#"<row r="3"><c r="C3" t="str"><f t="shared" si="0"/><v>y</v></c><c t="s"><v>1</v></c></row>"#,
+        );
+        let sheet = |cells: &str| {
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="x"><dimension ref="A1:D3"/><sheetData>{cells}</sheetData><mergeCells count="1"><mergeCell ref="A1:A2"/></mergeCells></worksheet>"#
+            )
+        };
+        let shown = |w: Option<Walked>| w.map(|w| format!("{:?}", w.into_sheet()));
+        let plain = sheet(cells);
+        let events = shown(walk_events(plain.as_bytes(), &ctx, "表"));
+        assert!(
+            events.as_deref().is_some_and(|s| s.contains("95")),
+            "{events:?}"
+        );
+        // `<v>&gt;95%x</v>` holds an entity: declined; the rest of the sheet is taken.
+        assert_eq!(shown(walk(plain.as_bytes(), &ctx, "表")), None);
+        let taken = plain.replace("<v>&gt;95%x</v>", "<v>95%x</v>");
+        let events = shown(walk_events(taken.as_bytes(), &ctx, "表"));
+        assert!(events.is_some());
+        assert_eq!(shown(walk(taken.as_bytes(), &ctx, "表")), events);
+        for (from, to) in [
+            ("<row r=\"2\">", "<row r=\"2\"><!-- x -->"),
+            (r#"<c r="A1" t="s">"#, r#"<x:c r="A1" t="s">"#),
+            ("<v>0</v>", "<v>0</v><extLst/>"),
+            ("<v>0.95</v>", "<v>0.95\r</v>"),
+            (r#"t="inlineStr"><is><t>"#, r#"t="inlineStr"><is><r><t>"#),
+            ("</row>\n", "</row>&#10;"),
+            (r#"<c r="B1" s="1">"#, r#"<c r="B1" s="1" s="2">"#),
+        ] {
+            let odd = taken.replacen(from, to, 1);
+            assert_ne!(odd, taken, "{from}");
+            assert_eq!(shown(walk(odd.as_bytes(), &ctx, "表")), None, "{to}");
+        }
+    }
+
     /// Tags are read strictly: anything the event walk might read another way declines.
     #[test]
     fn tags_read_strictly() {
