@@ -1,4 +1,6 @@
-//! The pest parser generated from grammar/value.pest.
+//! The pest parser generated from grammar/value.pest, built for the tests only: the grammar
+//! is the specification of the value language, which `scan.rs` recognises by hand, and this
+//! parser is the oracle the differential test (`scan_tests.rs`) holds it to.
 //!
 //! The path is given relative to the crate root: pest_derive 2.9 looks it up under
 //! `CARGO_MANIFEST_DIR` first and only then under `CARGO_MANIFEST_DIR/src`, so

@@ -1,8 +1,13 @@
 //! The value grammar: reading the text of a performance indicator's target (年度指标值) and
 //! actual value (实际完成值), and deciding whether the actual meets the target.
 //!
-//! Filers type these cells freely, so they are text with a small grammar of their own
-//! (grammar/value.pest, a pest grammar with named rules):
+//! Filers type these cells freely, so they are text with a small grammar of their own. Its
+//! specification is grammar/value.pest, a pest grammar with named rules; the reading itself is
+//! a hand-written recogniser of exactly that language (`scan.rs`), which is much cheaper than
+//! pest's machinery. The pest parser (`grammar.rs`) is built for the tests only: the
+//! differential test (`scan_tests.rs`) holds the hand-written path to the pest path
+//! (`oracle.rs`) on the examples, the fixtures' values and tens of thousands of generated
+//! strings.
 //!
 //! | shape                         | examples                                         | result                  |
 //! |-------------------------------|--------------------------------------------------|-------------------------|
@@ -33,9 +38,15 @@
 //! Units, aliases and scales are data of the rule pack ([`Units`]), not code.
 
 mod compare;
+#[cfg(test)]
 mod grammar;
+#[cfg(test)]
+mod oracle;
 mod parse;
 mod round;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
 mod units;
 
 #[cfg(test)]
@@ -64,7 +75,8 @@ pub enum Comparator {
 }
 
 /// The comparator symbols, in ASCII and as typed (two-character ones first, so `>=` is not
-/// read as `>`): the one table pack data and comparator words are checked against.
+/// read as `>`): the one table pack data, comparator words and the value grammar's
+/// `comparator` rule (`scan.rs`) are checked against.
 const SYMBOLS: [(&str, Comparator); 9] = [
     (">=", Comparator::Ge),
     ("<=", Comparator::Le),

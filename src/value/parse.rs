@@ -1,11 +1,10 @@
-//! From cell text to [`Parsed`]: normalise, run the pest grammar, check units against the pack.
+//! From cell text to [`Parsed`]: normalise, recognise the grammar ([`scan`]), check the
+//! numbers, units and dates it matched.
 
-use super::grammar::{Rule, ValueParser};
+use super::scan::{self, Calendar, Value};
 use super::units::{normalize_separators, Units};
-use super::{Comparator, Parsed, Quantity};
+use super::{Parsed, Quantity};
 use crate::text::{compact, half_width};
-use pest::iterators::Pair;
-use pest::Parser;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -23,18 +22,48 @@ pub(crate) fn parse(text: &str, units: &Units) -> Parsed {
         .unwrap_or_else(|| Parsed::Words(original.to_string()))
 }
 
-/// The grammar's reading of width-normalised text, or `None` when it is words.
-fn read_value(normalized: &str, units: &Units) -> Option<Parsed> {
-    let value = ValueParser::parse(Rule::value, normalized).ok()?.next()?;
-    for pair in value.into_inner() {
-        return match pair.as_rule() {
-            Rule::quantity => quantity(pair, units).map(Parsed::Quantity),
-            Rule::date_bound => date_bound(pair),
-            Rule::date => date(pair),
-            _ => continue,
-        };
+/// The grammar's reading of width-normalised text, or `None` when it is words: a number
+/// beyond [`Decimal`], a unit the pack does not know, or a day or month the calendar does not
+/// have are words too.
+pub(super) fn read_value(normalized: &str, units: &Units) -> Option<Parsed> {
+    Some(match scan::value(normalized)? {
+        Value::Quantity { cmp, number, unit } => Parsed::Quantity(Quantity {
+            cmp,
+            amount: decimal(number)?,
+            unit: match unit {
+                Some(text) => Some(pack_unit(text, units)?),
+                None => None,
+            },
+        }),
+        Value::Bound(cal) => {
+            let (year, month, day) = checked(cal)?;
+            Parsed::DateBound { year, month, day }
+        }
+        Value::Date(cal) => {
+            let (year, month, day) = checked(cal)?;
+            Parsed::Date { year, month, day }
+        }
+    })
+}
+
+/// The canonical spelling of a matched `unit` (white space inside dropped), or `None` when it
+/// is not a unit of the pack.
+fn pack_unit(text: &str, units: &Units) -> Option<String> {
+    let text = normalize_separators(text);
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    units.is_valid(&text).then(|| units.canonical(&text))
+}
+
+/// `(year, month, day)` of a matched `calendar`, when the real calendar has that month and day.
+fn checked(cal: Calendar) -> Option<(i32, u32, Option<u32>)> {
+    let Calendar { year, month, day } = cal;
+    if !(1..=12).contains(&month) {
+        return None;
     }
-    None
+    match day {
+        Some(d) if d < 1 || d > days_in_month(year, month) => None,
+        _ => Some((year, month, day)),
+    }
 }
 
 /// The one parser for a number typed as text (number cells, `（50分）` weights): optional sign,
@@ -57,18 +86,13 @@ pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
 }
 
 /// The grammar's `plain_number` on text already [`compact`]ed.
-fn plain_number(compacted: &str) -> Option<Decimal> {
-    let mut pairs = ValueParser::parse(Rule::plain_number, compacted).ok()?;
-    let number = pairs
-        .next()?
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::number)?;
-    decimal(number.as_str())
+pub(super) fn plain_number(compacted: &str) -> Option<Decimal> {
+    scan::plain_number(compacted).and_then(decimal)
 }
 
 /// Maps full-width ASCII forms (`９５％`, `＞`, `＝`, `／`) and the ideographic space to ASCII,
 /// keeping the full-width comma `，`: it is a clause separator, never a thousands separator.
-fn normalize_width(text: &str) -> String {
+pub(super) fn normalize_width(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '，' => c,
@@ -78,87 +102,10 @@ fn normalize_width(text: &str) -> String {
         .collect()
 }
 
-fn decimal(number: &str) -> Option<Decimal> {
+/// The value of a matched `number`: separators and a `+` dropped; `None` beyond [`Decimal`].
+pub(super) fn decimal(number: &str) -> Option<Decimal> {
     let digits: String = number.chars().filter(|c| *c != ',' && *c != '+').collect();
     Decimal::from_str(&digits).ok()
-}
-
-fn quantity(pair: Pair<Rule>, units: &Units) -> Option<Quantity> {
-    let mut cmp = None;
-    let mut amount = None;
-    let mut unit = None;
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::comparator => cmp = comparator(part),
-            Rule::number => amount = Some(decimal(part.as_str())?),
-            Rule::unit => {
-                let text = normalize_separators(part.as_str());
-                let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-                if !units.is_valid(&text) {
-                    return None;
-                }
-                unit = Some(units.canonical(&text));
-            }
-            _ => {}
-        }
-    }
-    Some(Quantity {
-        cmp,
-        amount: amount?,
-        unit,
-    })
-}
-
-fn comparator(pair: Pair<Rule>) -> Option<Comparator> {
-    let inner = pair.into_inner().next()?;
-    Some(match inner.as_rule() {
-        Rule::ge => Comparator::Ge,
-        Rule::le => Comparator::Le,
-        Rule::gt => Comparator::Gt,
-        Rule::lt => Comparator::Lt,
-        _ => Comparator::Eq,
-    })
-}
-
-/// `(year, month, day)` of a `calendar`, checked against the real calendar.
-fn calendar(pair: Pair<Rule>) -> Option<(i32, u32, Option<u32>)> {
-    let inner = pair.into_inner().next()?;
-    let mut year = None;
-    let mut month = None;
-    let mut day = None;
-    if inner.as_rule() == Rule::year_end {
-        month = Some(12);
-    }
-    for part in inner.into_inner() {
-        match part.as_rule() {
-            Rule::year => year = part.as_str().parse::<i32>().ok(),
-            Rule::month => month = part.as_str().parse::<u32>().ok(),
-            Rule::day => day = Some(part.as_str().parse::<u32>().ok()?),
-            _ => {}
-        }
-    }
-    let (year, month) = (year?, month?);
-    if !(1..=12).contains(&month) {
-        return None;
-    }
-    if let Some(d) = day {
-        if d < 1 || d > days_in_month(year, month) {
-            return None;
-        }
-    }
-    Some((year, month, day))
-}
-
-fn date_bound(pair: Pair<Rule>) -> Option<Parsed> {
-    let cal = pair.into_inner().find(|p| p.as_rule() == Rule::calendar)?;
-    let (year, month, day) = calendar(cal)?;
-    Some(Parsed::DateBound { year, month, day })
-}
-
-fn date(pair: Pair<Rule>) -> Option<Parsed> {
-    let cal = pair.into_inner().find(|p| p.as_rule() == Rule::calendar)?;
-    let (year, month, day) = calendar(cal)?;
-    Some(Parsed::Date { year, month, day })
 }
 
 /// Days in a month of the proleptic Gregorian calendar, the one calendar rule of the crate
