@@ -186,7 +186,9 @@ pub(super) fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
         if let CellValue::Text(raw) = rd.sheet.value(CellRef::new(r, *col)) {
             field.value = c.dashed(raw, field.value);
         }
-        if let FieldValue::Text(t) = &mut field.value {
+        if let (FieldValue::Text(t), true) =
+            (&mut field.value, join.0.is_some() || join.1.is_some())
+        {
             let shown = |c: Option<u32>| {
                 c.map(|c| rd.sheet.value(CellRef::new(r, c)).display())
                     .unwrap_or_default()

@@ -81,7 +81,12 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     fn lookup(&self, name: &str, span: Span) -> R<Val<'f>> {
-        if let Some((_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
+        if let Some((_, v)) = self
+            .scopes
+            .iter()
+            .rev()
+            .find(|(n, _)| crate::lang::val::same_name(n, name))
+        {
             return Ok(v.clone());
         }
         if let Some((key, f)) = self.form.fields.get_key_value(name) {

@@ -94,14 +94,15 @@ impl Units {
 
     /// Declares a unit word (`台`, `场次`, `人次`), or a whole composite unit (`元/人·天`).
     pub fn add_unit(&mut self, unit: &str) {
-        self.known.insert(normalize_separators(unit.trim()));
+        self.known
+            .insert(normalize_separators(unit.trim()).into_owned());
     }
 
     /// Declares that `alias` means `canonical` (`场` → `场次`, `万` → `万元`).
     pub fn add_alias(&mut self, alias: &str, canonical: &str) {
         self.aliases.insert(
-            normalize_separators(alias.trim()),
-            normalize_separators(canonical.trim()),
+            normalize_separators(alias.trim()).into_owned(),
+            normalize_separators(canonical.trim()).into_owned(),
         );
     }
 
@@ -112,14 +113,14 @@ impl Units {
             return;
         }
         self.scales.insert(
-            normalize_separators(unit.trim()),
-            (factor, normalize_separators(base.trim())),
+            normalize_separators(unit.trim()).into_owned(),
+            (factor, normalize_separators(base.trim()).into_owned()),
         );
     }
 
     /// Sets the base unit of money (`元`), used by [`Units::is_money`].
     pub fn set_money_base(&mut self, unit: &str) {
-        self.money_base = normalize_separators(unit.trim());
+        self.money_base = normalize_separators(unit.trim()).into_owned();
     }
 
     /// Whether `unit` is a unit of this pack: `%`, a declared word, an alias, a scaled unit, or
@@ -129,6 +130,9 @@ impl Units {
         if self.is_word(&unit) {
             return true;
         }
+        if !unit.contains([PER, TIMES]) {
+            return false;
+        }
         let parts = split(&unit);
         parts.len() > 1 && parts.iter().all(|(word, _)| self.is_word(word))
     }
@@ -137,13 +141,13 @@ impl Units {
     /// (`人次/场` → `人次/场次`), separators normalised to `/` and `·`.
     pub fn canonical(&self, unit: &str) -> String {
         let unit = normalize_separators(unit.trim());
-        if self.known.contains(&unit) || self.aliases.contains_key(&unit) {
+        if self.known.contains(&*unit)
+            || self.aliases.contains_key(&*unit)
+            || !unit.contains([PER, TIMES])
+        {
             return self.resolve_alias(&unit);
         }
         let parts = split(&unit);
-        if parts.len() == 1 {
-            return self.resolve_alias(&unit);
-        }
         let mut out = String::new();
         for (word, sep) in parts {
             if let Some(sep) = sep {
@@ -159,13 +163,10 @@ impl Units {
     /// (10000, `元/人`)).
     pub fn base(&self, unit: &str) -> (Decimal, String) {
         let unit = self.canonical(unit);
-        if self.scales.contains_key(&unit) {
+        if self.scales.contains_key(&unit) || !unit.contains([PER, TIMES]) {
             return self.word_base(&unit);
         }
         let parts = split(&unit);
-        if parts.len() == 1 {
-            return self.word_base(&unit);
-        }
         let mut factor = Decimal::ONE;
         let mut base = String::new();
         let mut denominator = false;
@@ -203,6 +204,12 @@ impl Units {
     }
 
     fn resolve_alias(&self, word: &str) -> String {
+        let Some(first) = self.aliases.get(word) else {
+            return word.to_string();
+        };
+        if first == word {
+            return word.to_string();
+        }
         let mut current = word.to_string();
         for _ in 0..MAX_CHAIN {
             match self.aliases.get(&current) {
@@ -247,14 +254,18 @@ fn add_word(words: &mut Vec<(String, Comparator)>, word: &str, cmp: Comparator) 
 }
 
 /// Writes the separators of a composite unit one way: `・`, `•`, `⋅` become `·`, `／` becomes `/`.
-pub(crate) fn normalize_separators(unit: &str) -> String {
+pub(crate) fn normalize_separators(unit: &str) -> std::borrow::Cow<'_, str> {
+    if !unit.contains(['・', '•', '⋅', '／']) {
+        return unit.into();
+    }
     unit.chars()
         .map(|c| match c {
             '・' | '•' | '⋅' => TIMES,
             '／' => PER,
             c => c,
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// Splits a composite unit into words, each with the separator in front of it.
