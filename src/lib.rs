@@ -30,6 +30,8 @@ pub mod report;
 pub mod ruletest;
 pub mod run;
 pub mod sheet;
+#[cfg(test)]
+mod tests_common;
 mod text;
 mod value;
 

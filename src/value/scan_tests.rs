@@ -11,6 +11,7 @@ use super::oracle::{pest_number, pest_plain_number, pest_read_value, pest_value}
 use super::parse::{normalize_width, plain_number, read_value};
 use super::scan;
 use super::{parse, Parsed, Units};
+use crate::tests_common::Rng;
 use crate::text::compact;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -226,43 +227,6 @@ fn the_examples_and_the_fixtures_read_the_same_by_hand() {
         tally.bounds > 10 && tally.dates > 10 && tally.numbers > 100,
         "{tally:?}"
     );
-}
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    /// The next 64 random bits.
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number below `n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// One of `items`.
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    /// One of `rare` one time in `n`, else one of `common`.
-    fn either<'a>(&mut self, common: &[&'a str], rare: &[&'a str], n: usize) -> &'a str {
-        if self.one_in(n) {
-            self.pick(rare)
-        } else {
-            self.pick(common)
-        }
-    }
-
-    /// True one time in `n`.
-    fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
-    }
 }
 
 /// White space the grammar skips, usually none.

@@ -3,6 +3,7 @@
 //! hand-written one declines exactly where pest fails or cuts a chain at the tree limit.
 
 use super::{chunks, fast, pest_items};
+use crate::tests_common::Rng;
 use std::path::Path;
 
 /// Every `.rules` file under `rules/` and `fuzz/regressions/`, and the ```formlint blocks of
@@ -214,20 +215,6 @@ const PIECES: &[&str] = &[
     "f()",
     ",)",
 ];
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// The char boundaries of `s`.
 fn bounds(s: &str) -> Vec<usize> {
