@@ -1,16 +1,17 @@
-//! The cells of a worksheet read by scanning bytes, for the plain shape nearly every writer
-//! produces (`<row>`s of `<c>`s holding `<v>` and `<f>`, no entities in values): the same
-//! [`Walked`] as the event walk ([`super::sheet::walk_events`]), at a fraction of its cost
-//! (quick-xml's events and attribute checks were most of the reading time).
+//! The cells of a worksheet and the shared strings read by scanning bytes, for the plain shape
+//! nearly every writer produces (`<row>`s of `<c>`s holding `<v>`, `<f>` and one-`<t>` inline
+//! strings; `<si>`s of one `<t>`): the same [`Walked`] as the event walk
+//! ([`super::sheet::walk_events`]) and the same strings as the event reader, at a fraction of
+//! their cost (quick-xml's events and attribute checks were most of the reading time).
 //!
 //! The part around `<sheetData>` (dimension, merged regions, what follows) is still read by the
 //! event walk, over a copy of the part with the cells cut out; only the cells are scanned. The
 //! scanner takes nothing on trust: any byte it is not sure the event walk reads the same way
-//! (an entity in a value, an inline string, a comment, a namespace prefix, an attribute without
-//! quotes or written twice, a `\r`, a tag it does not know) makes it decline, and the event walk
-//! reads the whole part as before. The oracle tests (`src/read/oracle_tests.rs`) check both
-//! against each other and against calamine on every fixture and on generated and mutated
-//! workbooks.
+//! (an entity in a `<v>`, a character reference, a rich-text run, a comment, a namespace
+//! prefix, an attribute without double quotes or written twice, a `\r`, a tag it does not
+//! know) makes it decline, and the event walk reads the whole part as before. The oracle tests
+//! (`src/read/oracle_tests.rs`) compare the reader with and without the scanner, and both with
+//! calamine, on every fixture and on generated and mutated workbooks.
 
 use super::sheet::{on_sheet, read_v, walk_events, Walked};
 use super::styles::digits;
