@@ -29,12 +29,7 @@ pub(super) fn pest_read_value(normalized: &str, units: &Units) -> Option<Parsed>
 
 /// The grammar's `plain_number` on text already compacted.
 pub(super) fn pest_plain_number(compacted: &str) -> Option<Decimal> {
-    let mut pairs = ValueParser::parse(Rule::plain_number, compacted).ok()?;
-    let number = pairs
-        .next()?
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::number)?;
-    decimal(number.as_str())
+    pest_number(compacted).and_then(decimal)
 }
 
 fn quantity(pair: Pair<Rule>, units: &Units) -> Option<Quantity> {
