@@ -61,13 +61,14 @@ impl CellRef {
     /// Parses a reference exactly as a workbook stores it (`B7`: one to three letters, then the
     /// row 1 ..= 1,048,576, nothing else), as calamine accepts it.
     pub fn from_a1(s: &str) -> Option<CellRef> {
-        let split = s.find(|c: char| c.is_ascii_digit())?;
-        let (letters, digits) = s.as_bytes().split_at(split);
+        let b = s.as_bytes();
+        let split = b.iter().position(u8::is_ascii_digit)?;
+        let (letters, digits) = b.split_at(split);
         if letters.len() > 3 {
             return None;
         }
         let col = CellRef::col_from_letters(letters)?;
-        let row = CellRef::row_from_a1(std::str::from_utf8(digits).ok()?)?;
+        let row = CellRef::row_from_digits(digits)?;
         Some(CellRef { row, col })
     }
 
@@ -86,10 +87,21 @@ impl CellRef {
 
     /// A row number as stored (`7`: digits only, 1 ..= 1,048,576), zero-based.
     pub fn row_from_a1(s: &str) -> Option<u32> {
-        if s.is_empty() || s.len() > 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        CellRef::row_from_digits(s.as_bytes())
+    }
+
+    /// [`CellRef::row_from_a1`] on bytes (the reference is ASCII; read per cell).
+    fn row_from_digits(s: &[u8]) -> Option<u32> {
+        if s.is_empty() || s.len() > 7 {
             return None;
         }
-        let n: u32 = s.parse().ok()?;
+        let mut n = 0u32;
+        for &c in s {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u32::from(c - b'0');
+        }
         (1..=MAX_ROWS).contains(&n).then(|| n - 1)
     }
 }

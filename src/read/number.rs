@@ -21,6 +21,11 @@ pub(crate) fn decimal_from_f64(f: f64) -> Option<Decimal> {
         // Also folds -0.0 into 0.
         return Some(Decimal::ZERO);
     }
+    // A whole number below 2^53 is exactly an `i64`, and its shortest text is its digits:
+    // most of a form's numbers (scores, weights, whole yuan) take this path, no text made.
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        return Some(Decimal::from(f as i64));
+    }
     let text = format!("{f}");
     if let Ok(d) = Decimal::from_str(&text) {
         return Some(d);
@@ -85,6 +90,37 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    /// The whole-number shortcut gives what the text path gives (value and scale), at the
+    /// edges of `i64` exactness and on many others.
+    #[test]
+    fn whole_numbers_convert_as_their_text_does() {
+        let by_text = |f: f64| Decimal::from_str(&format!("{f}")).ok();
+        let edge = 9_007_199_254_740_992.0_f64;
+        let mut cases = vec![
+            1.0,
+            -1.0,
+            7.0,
+            100.0,
+            1e15,
+            edge - 1.0,
+            -(edge - 1.0),
+            edge,
+            2e20,
+        ];
+        let mut rng = crate::tests_common::Rng(11);
+        for _ in 0..20_000 {
+            let digits = 1 + rng.below(16) as i32;
+            let n = (rng.next() % 10u64.pow(digits as u32)) as f64;
+            cases.push(if rng.one_in(2) { -n } else { n });
+            cases.push(n / 10f64.powi(1 + rng.below(4) as i32));
+        }
+        for f in cases {
+            let (fast, slow) = (decimal_from_f64(f), by_text(f));
+            assert_eq!(fast, slow, "{f}");
+            assert_eq!(fast.map(|d| d.scale()), slow.map(|d| d.scale()), "{f}");
+        }
     }
 
     #[test]

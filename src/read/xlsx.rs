@@ -339,7 +339,7 @@ pub(super) fn data_value(data: &Data, percent: bool) -> CellValue {
 }
 
 /// A number, or a percent when the cell's number format shows it with `%`.
-fn number_value(d: Decimal, percent: bool) -> CellValue {
+pub(super) fn number_value(d: Decimal, percent: bool) -> CellValue {
     if percent {
         CellValue::Percent(d)
     } else {

@@ -112,13 +112,16 @@ const MAX_ATTRS: usize = 16;
 /// another tag or not written plainly.
 fn tag<'a>(s: &'a str, at: usize, name: &str) -> Option<(Tag<'a>, usize)> {
     let b = s.as_bytes();
-    if !s[at + 1..].starts_with(name) {
+    if !b.get(at + 1..)?.starts_with(name.as_bytes()) {
         return None;
     }
     let mut i = at + 1 + name.len();
     let mut t = Tag::default();
-    let mut keys: [&str; MAX_ATTRS] = [""; MAX_ATTRS];
-    let mut n = 0;
+    // attributes seen: the four the cells read as bits, any other by name (rare: `spans`,
+    // `ht`, `customFormat` on rows), so that none is taken twice
+    let mut known = 0u8;
+    let mut others: [&[u8]; MAX_ATTRS] = [&[]; MAX_ATTRS];
+    let (mut n, mut n_others) = (0, 0);
     loop {
         let ws = b[i..]
             .iter()
@@ -127,11 +130,11 @@ fn tag<'a>(s: &'a str, at: usize, name: &str) -> Option<(Tag<'a>, usize)> {
         i += ws;
         match *b.get(i)? {
             b'>' => {
-                t.content = &s[at + 1..i];
+                t.content = s.get(at + 1..i)?;
                 return Some((t, i + 1));
             }
             b'/' if b.get(i + 1) == Some(&b'>') => {
-                t.content = &s[at + 1..i];
+                t.content = s.get(at + 1..i)?;
                 t.empty = true;
                 return Some((t, i + 2));
             }
@@ -142,30 +145,47 @@ fn tag<'a>(s: &'a str, at: usize, name: &str) -> Option<(Tag<'a>, usize)> {
                         c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.')
                     })
                     .count();
-                let key = &s[i..i + key_len];
+                let key = &b[i..i + key_len];
                 i += key_len;
                 if b.get(i) != Some(&b'=') || b.get(i + 1) != Some(&b'"') {
                     return None;
                 }
                 i += 2;
-                let len = b[i..].iter().position(|c| *c == b'"')?;
-                let value = &s[i..i + len];
-                if value
-                    .bytes()
+                let len = memchr::memchr(b'"', &b[i..])?;
+                let raw = &b[i..i + len];
+                if raw
+                    .iter()
                     .any(|c| matches!(c, b'&' | b'<' | b'\r' | b'\t' | b'\n'))
                     || n == MAX_ATTRS
-                    || keys[..n].contains(&key)
                 {
                     return None;
                 }
-                keys[n] = key;
                 n += 1;
-                match key {
-                    "r" => t.r = Some(value),
-                    "s" => t.s = Some(value),
-                    "t" => t.t = Some(value),
-                    "xml:space" => t.space = Some(value),
-                    _ => {}
+                // the value lies between two ASCII quotes, so it is whole characters
+                let value = s.get(i..i + len)?;
+                let bit = match key {
+                    b"r" => 1,
+                    b"s" => 2,
+                    b"t" => 4,
+                    b"xml:space" => 8,
+                    _ => 0,
+                };
+                if bit == 0 {
+                    if others[..n_others].contains(&key) {
+                        return None;
+                    }
+                    others[n_others] = key;
+                    n_others += 1;
+                } else if known & bit != 0 {
+                    return None;
+                } else {
+                    known |= bit;
+                    match bit {
+                        1 => t.r = Some(value),
+                        2 => t.s = Some(value),
+                        4 => t.t = Some(value),
+                        _ => t.space = Some(value),
+                    }
                 }
                 i += len + 1;
             }

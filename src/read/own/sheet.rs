@@ -9,7 +9,7 @@ use crate::read::grid::GridBuilder;
 use crate::read::marks::{check_formula, merge};
 use crate::read::number::decimal_from_f64;
 use crate::read::rawxml::{get_attrs, push_entity, raw_attr, sheet_reader};
-use crate::read::xlsx::{cell, data_value, mark_formula};
+use crate::read::xlsx::{cell, data_value, mark_formula, number_value};
 use crate::read::ReadError;
 use crate::sheet::{CellRange, CellRef, CellValue, ProblemKind, Sheet};
 use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
@@ -40,19 +40,22 @@ impl Walked {
         if self.too_large.is_some() {
             return;
         }
-        if let Data::Float(f) = data {
-            if decimal_from_f64(f).is_none() {
-                self.grid.problem_with(
-                    ProblemKind::OutOfRange,
-                    Some(at),
-                    format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
-                );
-            }
-        }
         let value = match data {
-            // `data_value`'s own arms for text, without copying the text.
+            // `data_value`'s own arms for text, without copying the text, and for a float,
+            // converted once for both the range check and the value.
             Data::String(s) if s.is_empty() => CellValue::Empty,
             Data::String(s) => CellValue::Text(s),
+            Data::Float(f) => match decimal_from_f64(f) {
+                Some(d) => number_value(d, percent),
+                None => {
+                    self.grid.problem_with(
+                        ProblemKind::OutOfRange,
+                        Some(at),
+                        format!("单元格 {at} 的数值 {f} 超出可计算的范围，按无法识别处理"),
+                    );
+                    data_value(&data, percent)
+                }
+            },
             data => data_value(&data, percent),
         };
         if value != CellValue::Empty {
