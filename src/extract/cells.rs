@@ -6,7 +6,7 @@ use super::normalise::normalise;
 use super::sheet_form::{LabelCell, Located};
 use super::typing::{number_in_words, text_in_number, type_cell, type_text, Money};
 use crate::finding::Finding;
-use crate::form::{Field, FieldValue, Kind, Place, Row};
+use crate::form::{Cells, Field, FieldValue, Kind, Place, Row};
 use crate::sheet::{CellRef, CellValue, Sheet};
 use crate::value::parse_number;
 use std::collections::BTreeMap;
@@ -169,7 +169,7 @@ fn label_in_value(sheet: &str, f: &FieldSpec, at: CellRef, tried: &[(CellRef, St
 /// Reads one table row: every located column, plus derived weight columns.
 pub(super) fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
     let mut row = Row {
-        cells: BTreeMap::new(),
+        cells: Cells::new(),
         line: Some(r),
     };
     for ((c, col), join) in l.spec.columns.iter().zip(&l.cols).zip(&l.joins) {

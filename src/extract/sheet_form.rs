@@ -102,7 +102,7 @@ pub(super) struct Located<'a> {
 
 impl Located<'_> {
     pub(super) fn col(&self, name: &str) -> Option<u32> {
-        let i = self.spec.columns.iter().position(|c| c.name == name)?;
+        let i = self.spec.columns.iter().position(|c| *c.name == *name)?;
         self.cols[i]
     }
 

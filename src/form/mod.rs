@@ -3,8 +3,10 @@
 //! A [`Form`] knows nothing of file formats; every value keeps the [`Place`] it came from,
 //! so that a finding can point at the exact cell.
 
+mod cells;
 mod path;
 
+pub use cells::Cells;
 pub use path::{FormPath, PathAt};
 
 use crate::sheet::CellRef;
@@ -130,7 +132,7 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Row {
     /// Cells by column name (the layout's names, e.g. `三级指标`).
-    pub cells: BTreeMap<String, Field>,
+    pub cells: Cells,
     /// Where the row stands, for ordering (`row()` in rules) and snippets: the zero-based sheet
     /// row, or for a structured (YAML/JSON) form the row's index in its list.
     pub line: Option<u32>,

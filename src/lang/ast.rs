@@ -231,7 +231,7 @@ pub enum ExprKind {
     /// `null`.
     Null,
     /// A name: a loop or `let` variable, a `param`, a form field or a table.
-    Var(Name),
+    Var(Name, VarSlot),
     /// `[a, b, c]`.
     List(Vec<Expr>),
     /// `{key: value, …}`.
@@ -239,7 +239,7 @@ pub enum ExprKind {
     /// `[expr for x in list where cond]`, and the same as a function's only argument.
     Comprehension(Box<Comprehension>),
     /// `base.name`.
-    Member(Box<Expr>, Name),
+    Member(Box<Expr>, Name, ColumnHint),
     /// `base[index]`.
     Index(Box<Expr>, Box<Expr>),
     /// `f(args)`, with the function found when the call was parsed.
@@ -275,6 +275,59 @@ impl Callee {
 impl std::fmt::Debug for Callee {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0.map_or("?", |b| b.name))
+    }
+}
+
+/// Where a name's value is found while a form is checked, worked out once when the pack is
+/// compiled (`lang::resolve`) instead of by a search of every binding at each use.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum VarSlot {
+    /// Not worked out: looked up by name (a name another caller may bind, a fresh parse).
+    #[default]
+    Unresolved,
+    /// The binding at this position of the evaluator's bindings (parameters, `let`s, loop
+    /// variables, outermost first); checked against the name before it is used.
+    Scope(u32),
+    /// The form's field or table at this position of the program's form names.
+    Form(u32),
+}
+
+impl std::fmt::Debug for VarSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("_")
+    }
+}
+
+/// Where the column a `row.列` reads sat on the last row it was read from (its position in
+/// the row's cells, in name order). The rows of one table have the same columns, so the next
+/// row almost always has it at the same place; the evaluator checks the name there before it
+/// searches, so a stale guess (another thread, another table) costs a search, never a wrong
+/// value.
+#[derive(Default)]
+pub struct ColumnHint(std::sync::atomic::AtomicU32);
+
+impl ColumnHint {
+    /// The position last seen.
+    pub(crate) fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) as usize
+    }
+
+    /// Remembers a position.
+    pub(crate) fn set(&self, i: usize) {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        self.0.store(i, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for ColumnHint {
+    fn clone(&self) -> Self {
+        ColumnHint(std::sync::atomic::AtomicU32::new(self.get() as u32))
+    }
+}
+
+impl std::fmt::Debug for ColumnHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("_")
     }
 }
 
@@ -314,7 +367,7 @@ pub(crate) fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
                 walk_expr(x, f);
             }
         }
-        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => walk_expr(b, f),
+        ExprKind::Member(b, ..) | ExprKind::Neg(b) | ExprKind::Not(b) => walk_expr(b, f),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             walk_expr(a, f);
             walk_expr(b, f);
@@ -324,6 +377,6 @@ pub(crate) fn walk_expr<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
             walk_expr(b, f);
             walk_expr(c, f);
         }
-        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(_) => {}
+        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(..) => {}
     }
 }

@@ -344,7 +344,7 @@ impl Scope<'_, '_> {
 
 fn collect_vars<'e>(e: &'e Expr, out: &mut Vec<&'e Name>) {
     walk_expr(e, &mut |x| {
-        if let ExprKind::Var(n) = &x.kind {
+        if let ExprKind::Var(n, _) = &x.kind {
             out.push(n);
         }
     });

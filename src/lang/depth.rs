@@ -114,10 +114,10 @@ fn children(e: &Expr) -> Vec<&Expr> {
             v.extend(&c.filter);
             v
         }
-        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => vec![b],
+        ExprKind::Member(b, ..) | ExprKind::Neg(b) | ExprKind::Not(b) => vec![b],
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => vec![a, b],
         ExprKind::If(a, b, c) => vec![a, b, c],
-        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(_) => vec![],
+        ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Var(..) => vec![],
     }
 }
 

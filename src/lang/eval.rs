@@ -12,7 +12,7 @@ use crate::lang::builtins::{self, CallCtx};
 use crate::lang::val::{equal, Str, Val, V};
 use crate::value::{Parsed, Units};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
@@ -33,29 +33,36 @@ pub(crate) struct Env<'p: 'f, 'f> {
     units: &'p Units,
     form: &'f Form,
     scopes: Vec<(&'p str, Val<'f>)>,
-    /// Each table's list of rows, built once per form rather than each time a rule names it.
-    tables: BTreeMap<&'f str, Val<'f>>,
+    /// The form fields and tables the program reads ([`VarSlot::Form`]), each looked up once
+    /// per form rather than each time a rule names it; a table is its list of rows.
+    form_vals: Vec<Val<'f>>,
     /// `parse_value` results for this form, shared by all its rules.
     parsed: RefCell<HashMap<String, Arc<Parsed>>>,
     /// Where arithmetic overflowed on this form (see [`CallCtx::overflow`]).
     overflow: RefCell<Vec<Option<Place>>>,
+    /// Scope slots whose binding was not the one named (the resolver's model was wrong there):
+    /// tests require none while rules run.
+    #[cfg(test)]
+    pub(crate) slot_misses: std::cell::Cell<u32>,
 }
 
 impl<'p, 'f> Env<'p, 'f> {
-    /// An environment over `form` with nothing bound yet.
-    pub(crate) fn new(units: &'p Units, form: &'f Form) -> Self {
-        let tables = form
-            .tables
+    /// An environment over `form` with nothing bound yet; `form_names` are the fields and
+    /// tables the program reads, in slot order (`lang::resolve`).
+    pub(crate) fn new(units: &'p Units, form: &'f Form, form_names: &[String]) -> Self {
+        let form_vals = form_names
             .iter()
-            .map(|(name, t)| (name.as_str(), table_list(name, t)))
+            .map(|name| form_value(form, name))
             .collect();
         Env {
             units,
             form,
             scopes: Vec::new(),
-            tables,
+            form_vals,
             parsed: RefCell::default(),
             overflow: RefCell::default(),
+            #[cfg(test)]
+            slot_misses: std::cell::Cell::new(0),
         }
     }
 
@@ -89,15 +96,9 @@ impl<'p, 'f> Env<'p, 'f> {
         {
             return Ok(v.clone());
         }
-        if let Some((key, f)) = self.form.fields.get_key_value(name) {
-            return Ok(Val::field(&f.value, f.at.as_ref(), key));
-        }
-        if let Some(list) = self.tables.get(name) {
-            return Ok(list.clone());
-        }
         // A field or table the layout names but this form lacks reads as null.
         let _ = span;
-        Ok(Val::null())
+        Ok(form_value(self.form, name))
     }
 
     /// Evaluates an expression.
@@ -111,7 +112,20 @@ impl<'p, 'f> Env<'p, 'f> {
             },
             ExprKind::Bool(b) => Ok(Val::bool(*b)),
             ExprKind::Null => Ok(Val::null()),
-            ExprKind::Var(n) => self.lookup(&n.text, n.span),
+            ExprKind::Var(n, slot) => match *slot {
+                VarSlot::Scope(i) => match self.scopes.get(i as usize) {
+                    Some((name, v)) if crate::lang::val::same_name(name, &n.text) => Ok(v.clone()),
+                    _ => {
+                        self.missed();
+                        self.lookup(&n.text, n.span)
+                    }
+                },
+                VarSlot::Form(i) => match self.form_vals.get(i as usize) {
+                    Some(v) => Ok(v.clone()),
+                    None => self.lookup(&n.text, n.span),
+                },
+                VarSlot::Unresolved => self.lookup(&n.text, n.span),
+            },
             ExprKind::List(items) => {
                 let vals = items.iter().map(|i| self.eval(i)).collect::<R<Vec<_>>>()?;
                 Ok(Val::of(V::List(Arc::new(vals))))
@@ -140,8 +154,22 @@ impl<'p, 'f> Env<'p, 'f> {
                 }
                 Ok(Val::of(V::List(Arc::new(out))))
             }
-            ExprKind::Member(base, field) => {
+            ExprKind::Member(base, field, hint) => {
+                // `r.列` on a loop variable: the row read where it is bound, not copied out
+                if let ExprKind::Var(n, VarSlot::Scope(i)) = &base.kind {
+                    match self.scopes.get(*i as usize) {
+                        Some((name, v)) if crate::lang::val::same_name(name, &n.text) => {
+                            if let V::Row(row) = v.v {
+                                return Ok(column(row, &field.text, hint));
+                            }
+                        }
+                        _ => self.missed(),
+                    }
+                }
                 let b = self.eval(base)?;
+                if let V::Row(row) = &b.v {
+                    return Ok(column(row, &field.text, hint));
+                }
                 member(&b, Str::Form(&field.text), field.span)
             }
             ExprKind::Index(base, index) => {
@@ -197,6 +225,12 @@ impl<'p, 'f> Env<'p, 'f> {
             },
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
         }
+    }
+
+    /// Notes a scope slot that did not hold its name (counted in tests only).
+    fn missed(&self) {
+        #[cfg(test)]
+        self.slot_misses.set(self.slot_misses.get() + 1);
     }
 
     fn binary(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Val<'f>> {
@@ -361,15 +395,41 @@ fn member<'f>(b: &Val<'f>, field: Str<'f>, span: Span) -> R<Val<'f>> {
     }
 }
 
-/// A field of a compared form, or one of its tables as a list of rows.
-pub(crate) fn form_member<'f>(f: &'f crate::form::FiledForm, field: &str) -> Val<'f> {
-    if let Some((key, v)) = f.form.fields.get_key_value(field) {
-        return Val::field(&v.value, v.at.as_ref(), key);
+/// `row.列` written in a rule: the cell at the position the column had on the last row read
+/// there, when the name matches, else found by name (and the position remembered).
+fn column<'p: 'f, 'f>(row: &'f crate::form::Row, name: &'p str, hint: &'p ColumnHint) -> Val<'f> {
+    let cells = &row.cells;
+    let found = match cells.at(hint.get()) {
+        Some((key, f)) if crate::lang::val::same_name(key, name) => Some((key, f)),
+        _ => cells.position(name).and_then(|i| {
+            hint.set(i);
+            cells.at(i)
+        }),
+    };
+    match found {
+        Some((key, f)) => Val::field(&f.value, f.at.as_ref(), key),
+        None => Val {
+            v: V::Null,
+            at: None,
+            name: Some(Str::Form(name)),
+        },
     }
-    match f.form.tables.get_key_value(field) {
-        Some((name, t)) => table_list(name, t),
+}
+
+/// A field of the form, or one of its tables as a list of rows; null when it has neither.
+fn form_value<'f>(form: &'f Form, name: &str) -> Val<'f> {
+    if let Some((key, f)) = form.fields.get_key_value(name) {
+        return Val::field(&f.value, f.at.as_ref(), key);
+    }
+    match form.tables.get_key_value(name) {
+        Some((key, t)) => table_list(key, t),
         None => Val::null(),
     }
+}
+
+/// A field of a compared form, or one of its tables as a list of rows.
+pub(crate) fn form_member<'f>(f: &'f crate::form::FiledForm, field: &str) -> Val<'f> {
+    form_value(&f.form, field)
 }
 
 /// A form table as the rules see it: the list of its rows, placed at the table's header.

@@ -151,7 +151,7 @@ fn key_filters(e: &Expr, schema: &Schema, report: &mut dyn FnMut(Span, &str, &Ve
     walk_expr(e, &mut |x| {
         if let ExprKind::Binary(BinOp::Eq, a, b) = &x.kind {
             for (col, lit) in [(a, b), (b, a)] {
-                if let (ExprKind::Member(_, field), ExprKind::Text(t)) = (&col.kind, &lit.kind) {
+                if let (ExprKind::Member(_, field, _), ExprKind::Text(t)) = (&col.kind, &lit.kind) {
                     if let Some(label) = t.literal() {
                         for (key_col, labels) in schema.keys.values() {
                             if &field.text == key_col && !labels.contains(&label) {
@@ -194,7 +194,7 @@ fn stmt_exprs(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
 
 fn names_in_expr(e: &Expr, out: &mut BTreeSet<String>) {
     walk_expr(e, &mut |x| {
-        if let ExprKind::Var(n) = &x.kind {
+        if let ExprKind::Var(n, _) = &x.kind {
             out.insert(n.text.clone());
         }
     });

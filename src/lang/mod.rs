@@ -11,6 +11,7 @@ pub mod fmt;
 pub(crate) mod lint;
 pub(crate) mod parse;
 pub(crate) mod program;
+pub(crate) mod resolve;
 pub(crate) mod types;
 pub(crate) mod val;
 

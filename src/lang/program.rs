@@ -21,7 +21,12 @@ pub struct Program {
     files: Vec<(SourceFile, File)>,
     params: Vec<(String, Val<'static>)>,
     units: Units,
+    /// The form fields and tables the rules read, in slot order (`lang::resolve`).
+    form_names: Vec<String>,
 }
+
+/// What [`Program::check_pairs`] binds before the parameters: the two lists of forms.
+const PAIR_LISTS: [&str; 2] = ["自评表", "申报表"];
 
 static NO_FORM: Form = Form {
     sheet: String::new(),
@@ -134,10 +139,20 @@ fn compile_here(
         errors.sort();
         return Err(errors);
     }
+    // a cross-check pack's rules run with the lists of forms bound first; any other pack's
+    // never see them bound, but a name so bound is searched by name all the same
+    let (first, unmodelled): (&[&str], &[&str]) = if schema.forms.is_empty() {
+        (&[], &PAIR_LISTS)
+    } else {
+        (&PAIR_LISTS, &[])
+    };
+    let mut bare: Vec<&mut File> = files.iter_mut().map(|(_, f)| f).collect();
+    let form_names = crate::lang::resolve::resolve(&mut bare, first, unmodelled);
     let mut program = Program {
         files,
         params: Vec::new(),
         units,
+        form_names,
     };
     let params = program.eval_params().map_err(|e| {
         let mut errs = Problems::default();
@@ -272,7 +287,7 @@ fn apply_rule_overrides(files: &mut [(SourceFile, File)], o: &Overrides, errors:
 
 impl Program {
     fn eval_params(&self) -> Result<Vec<(String, Val<'static>)>, Box<crate::diag::Problem>> {
-        let mut env = Env::new(&self.units, &NO_FORM);
+        let mut env = Env::new(&self.units, &NO_FORM, &self.form_names);
         let mut out = Vec::new();
         for (src, file) in &self.files {
             for p in &file.params {
@@ -296,7 +311,7 @@ impl Program {
     /// condition: `rules check` fails on them, `check` warns, so a weight changed without the
     /// total is caught where the pack states the total.
     pub fn broken_invariants(&self) -> Vec<Problem> {
-        let mut env = Env::new(&self.units, &NO_FORM);
+        let mut env = Env::new(&self.units, &NO_FORM, &self.form_names);
         for (name, v) in &self.params {
             env.bind(name, v.clone());
         }
@@ -370,16 +385,17 @@ impl Program {
                     .collect(),
             )))
         }
-        let mut env = Env::new(&self.units, &NO_FORM);
-        env.bind("自评表", list(selfs));
-        env.bind("申报表", list(decls));
+        let mut env = Env::new(&self.units, &NO_FORM, &self.form_names);
+        let [s, d] = PAIR_LISTS;
+        env.bind(s, list(selfs));
+        env.bind(d, list(decls));
         self.run(env)
     }
 
     /// Runs every rule on a form; findings come in rule order. A rule that fails at run time
     /// yields an `X009` finding naming it, never a silent skip.
     pub fn check(&self, form: &Form) -> Vec<Finding> {
-        self.run(Env::new(&self.units, form))
+        self.run(Env::new(&self.units, form, &self.form_names))
     }
 
     fn run<'p, 'f>(&'p self, mut env: Env<'p, 'f>) -> Vec<Finding> {
@@ -408,6 +424,8 @@ impl Program {
                 }
             }
         }
+        #[cfg(test)]
+        crate::lang::resolve::tests::SLOT_MISSES.with(|m| m.set(m.get() + env.slot_misses.get()));
         for at in env.overflows() {
             let what = match &at {
                 Some(_) => "该数值",

@@ -61,17 +61,15 @@ fn form() -> Form {
             ..Row::default()
         };
         row.cells
-            .insert("一级指标".into(), cell(&format!("B{r}"), text(l1)));
+            .insert("一级指标", cell(&format!("B{r}"), text(l1)));
         row.cells
-            .insert("三级指标".into(), cell(&format!("D{r}"), text(l3)));
+            .insert("三级指标", cell(&format!("D{r}"), text(l3)));
         row.cells
-            .insert("年度指标值".into(), cell(&format!("E{r}"), text(target)));
+            .insert("年度指标值", cell(&format!("E{r}"), text(target)));
         row.cells
-            .insert("实际完成值".into(), cell(&format!("F{r}"), text(actual)));
-        row.cells
-            .insert("分值".into(), cell(&format!("G{r}"), num(w)));
-        row.cells
-            .insert("得分".into(), cell(&format!("H{r}"), num(s)));
+            .insert("实际完成值", cell(&format!("F{r}"), text(actual)));
+        row.cells.insert("分值", cell(&format!("G{r}"), num(w)));
+        row.cells.insert("得分", cell(&format!("H{r}"), num(s)));
         t.rows.push(row);
     }
     f.tables.insert("指标".into(), t);

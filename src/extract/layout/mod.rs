@@ -71,13 +71,14 @@ pub(crate) struct FieldSpec {
 /// One table column found by its header.
 #[derive(Debug, Clone)]
 pub(crate) struct ColumnSpec {
-    pub name: String,
+    /// The column's name, shared by every row read with this layout.
+    pub name: std::sync::Arc<str>,
     pub header: String,
     /// Other spellings of the header (a short `偏差原因`), normalised.
     pub aliases: Vec<String>,
     pub kind: Kind,
     /// Name of a derived number column holding the `(50分)` weight split off the text.
-    pub weight: Option<String>,
+    pub weight: Option<std::sync::Arc<str>>,
     pub optional: bool,
     /// Headers of cells joined around this one's text when the template splits a value over
     /// three columns (`计算符号` `≥`, `指标值` `15`, `计量单位` `场次` → `≥15场次`); optional.
@@ -102,7 +103,10 @@ impl ColumnSpec {
 #[derive(Debug, Clone)]
 pub(crate) enum RowsSpec {
     /// Fixed rows, each found by its label left of the header columns.
-    Key { column: String, labels: Vec<String> },
+    Key {
+        column: std::sync::Arc<str>,
+        labels: Vec<String>,
+    },
     /// Every row below the header until a row labelled with one of `until` (or a blank row,
     /// or the end).
     Until(Vec<String>),
@@ -197,7 +201,7 @@ impl Layout {
             .iter()
             .filter_map(|t| match &t.rows {
                 RowsSpec::Key { column, labels } => {
-                    Some((t.name.clone(), (column.clone(), labels.clone())))
+                    Some((t.name.clone(), (column.to_string(), labels.clone())))
                 }
                 _ => None,
             })
@@ -221,12 +225,12 @@ impl TableSpec {
     pub(crate) fn column_kinds(&self) -> Vec<(String, Kind)> {
         let mut out = Vec::new();
         if let RowsSpec::Key { column, .. } = &self.rows {
-            out.push((column.clone(), Kind::Text));
+            out.push((column.to_string(), Kind::Text));
         }
         for c in &self.columns {
-            out.push((c.name.clone(), c.kind));
+            out.push((c.name.to_string(), c.kind));
             if let Some(w) = &c.weight {
-                out.push((w.clone(), Kind::Number));
+                out.push((w.to_string(), Kind::Number));
             }
         }
         out

@@ -280,7 +280,7 @@ fn column_value(
         .with_help(suggestion(&t.value, tables.iter().map(|s| s.name.as_str())))
         .into());
     };
-    if !spec.columns.iter().any(|col| col.name == c.value) {
+    if !spec.columns.iter().any(|col| *col.name == *c.value) {
         return Err(err(
             format!(
                 "表格“{}”没有名为“{}”的列 (no such column)",
@@ -288,10 +288,7 @@ fn column_value(
             ),
             Some(&c.referenced),
         )
-        .with_help(suggestion(
-            &c.value,
-            spec.columns.iter().map(|s| s.name.as_str()),
-        ))
+        .with_help(suggestion(&c.value, spec.columns.iter().map(|s| &*s.name)))
         .into());
     }
     Ok(ValueAt::Column {
@@ -332,11 +329,11 @@ fn table_spec(
             .into());
         }
         columns.push(ColumnSpec {
-            name: cname.value,
+            name: cname.value.as_str().into(),
             header,
             aliases: keys(&c.aliases),
             kind: c.kind.unwrap_or(Kind::Text),
-            weight: c.weight.map(|w| w.value),
+            weight: c.weight.map(|w| w.value.as_str().into()),
             optional: c.optional,
             before: c.before.as_deref().map(label_key).filter(|h| !h.is_empty()),
             after: c.after.as_deref().map(label_key).filter(|h| !h.is_empty()),
@@ -365,7 +362,7 @@ fn table_spec(
                 .into());
             }
             RowsSpec::Key {
-                column: k.value.column.value,
+                column: k.value.column.value.as_str().into(),
                 labels,
             }
         }

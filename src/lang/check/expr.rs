@@ -34,14 +34,14 @@ impl Scope<'_, '_> {
             }
             ExprKind::Bool(_) => Ty::Bool,
             ExprKind::Null => Ty::Any,
-            ExprKind::Var(n) => self.var(n),
+            ExprKind::Var(n, _) => self.var(n),
             ExprKind::List(items) => {
                 let t = self.join_all(items.iter());
                 Ty::List(Box::new(t))
             }
             ExprKind::Map(entries) => self.map(entries),
             ExprKind::Comprehension(c) => self.comprehension(c),
-            ExprKind::Member(base, field) => {
+            ExprKind::Member(base, field, _) => {
                 let bt = self.expr(base);
                 self.member(&bt, field)
             }

@@ -174,7 +174,7 @@ impl Builder {
             Rule::string => leaf(ExprKind::Text(self.template(p))),
             Rule::boolean => leaf(ExprKind::Bool(p.as_str() == "true")),
             Rule::null => leaf(ExprKind::Null),
-            Rule::ident => leaf(ExprKind::Var(self.name(p))),
+            Rule::ident => leaf(ExprKind::Var(self.name(p), VarSlot::default())),
             other => unreachable!("expression {other:?}"),
         }
     }
@@ -253,7 +253,11 @@ impl Builder {
             let mut inner = post.into_inner();
             e = match kind {
                 Rule::member => Expr {
-                    kind: ExprKind::Member(Box::new(e), self.name(inner.next().expect("name"))),
+                    kind: ExprKind::Member(
+                        Box::new(e),
+                        self.name(inner.next().expect("name")),
+                        ColumnHint::default(),
+                    ),
                     span: s,
                 },
                 Rule::index => Expr {
@@ -265,7 +269,7 @@ impl Builder {
                 },
                 Rule::call => {
                     let name = match e.kind {
-                        ExprKind::Var(n) => n,
+                        ExprKind::Var(n, _) => n,
                         _ => Name {
                             text: String::new(),
                             span: e.span,

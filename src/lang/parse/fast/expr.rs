@@ -154,7 +154,7 @@ impl P<'_> {
                     Ok(name) => {
                         let span = Span::new(start, name.span.end);
                         e = Expr {
-                            kind: ExprKind::Member(Box::new(e), name),
+                            kind: ExprKind::Member(Box::new(e), name, ColumnHint::default()),
                             span,
                         };
                         any = true;
@@ -191,7 +191,7 @@ impl P<'_> {
                 if let Some(args) = got {
                     let span = Span::new(start, self.off + self.pos);
                     let name = match e.kind {
-                        ExprKind::Var(n) => n,
+                        ExprKind::Var(n, _) => n,
                         _ => Name {
                             text: String::new(),
                             span: e.span,
@@ -319,7 +319,7 @@ impl P<'_> {
             return Ok(e);
         }
         let name = self.ident()?;
-        Ok(leaf(self, ExprKind::Var(name)))
+        Ok(leaf(self, ExprKind::Var(name, VarSlot::default())))
     }
 
     /// `map = { "{" ~ (entry ~ (comma ~ entry)* ~ comma?)? ~ "}" }`.

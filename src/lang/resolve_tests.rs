@@ -1,0 +1,158 @@
+//! Slots change nothing a rule reads: every fixture, checked with the shipped packs compiled
+//! with slots and compiled without (every name searched as before), gives the same findings,
+//! the cross-check of the seed forms against their declarations included.
+
+use crate::lang::ast::{walk_expr, ExprKind, Part, Stmt, VarSlot};
+use crate::pack::{self, Pack};
+use crate::run::{self, CheckOptions};
+use std::cell::Cell;
+
+thread_local! {
+    /// Set while a pack is compiled to leave every name unresolved (the search path).
+    pub(super) static UNRESOLVED: Cell<bool> = const { Cell::new(false) };
+    /// Scope slots that did not hold their name while rules ran (`Program::run`).
+    pub(crate) static SLOT_MISSES: Cell<u32> = const { Cell::new(0) };
+}
+
+fn load(name: &str, unresolved: bool) -> Pack {
+    UNRESOLVED.with(|u| u.set(unresolved));
+    let files = pack::embedded_pack(name).expect("embedded pack");
+    let pack = pack::load(&files, &format!("<embedded>/{name}/")).expect("pack loads");
+    UNRESOLVED.with(|u| u.set(false));
+    pack
+}
+
+/// Every fixture file (sorted), as (path, bytes).
+fn fixtures() -> Vec<(String, Vec<u8>)> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            [
+                ".xlsx", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".yaml", ".json",
+            ]
+            .iter()
+            .any(|x| name.ends_with(x))
+        })
+        .map(|e| {
+            let path = e.path().strip_prefix(root).unwrap_or(e.path());
+            let bytes = std::fs::read(e.path()).expect("fixture");
+            (path.to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The findings of each fixture and of the cross-check, as text, with packs compiled one way.
+fn run_all(unresolved: bool) -> Vec<String> {
+    let cross = load("crosscheck-2020", unresolved);
+    let central = load("central-2020", unresolved);
+    let sides: Vec<&Pack> = cross.sides.iter().collect();
+    let opts = CheckOptions::default();
+    let mut out = Vec::new();
+    let mut filed = Vec::new();
+    for (path, bytes) in fixtures() {
+        for packs in [sides.as_slice(), &[&central]] {
+            let Ok(input) = run::read_input(&path, &bytes, &opts) else {
+                continue;
+            };
+            let checked = run::check_input_with(packs, &path, input);
+            out.push(format!("{path}: {:?}", checked.report.findings));
+            if packs.len() == 2 && (path.starts_with("seed/") || path.starts_with("declarations/"))
+            {
+                filed.extend(crate::crosscheck::filed(&checked.report, &checked.forms));
+            }
+        }
+    }
+    assert!(
+        filed.len() >= 16,
+        "{} forms for the cross-check",
+        filed.len()
+    );
+    for (file, f) in crate::crosscheck::check(&cross, &filed) {
+        out.push(format!("cross-check {file}: {f:?}"));
+    }
+    out
+}
+
+#[test]
+fn slots_give_the_findings_names_searched_give() {
+    SLOT_MISSES.with(|m| m.set(0));
+    let with = run_all(false);
+    // the resolver's stack is the evaluator's: no slot fell back to the search
+    assert_eq!(SLOT_MISSES.with(Cell::get), 0, "scope slots missed");
+    let without = run_all(true);
+    assert!(with.len() > 300, "{} results", with.len());
+    assert!(with.iter().any(|l| l.starts_with("cross-check")));
+    assert_eq!(with.len(), without.len());
+    for (a, b) in with.iter().zip(&without) {
+        assert_eq!(a, b);
+    }
+}
+
+/// The shipped packs' names are resolved: loop variables and `let`s to scope positions, form
+/// fields and tables to form slots; nothing is left to the search.
+#[test]
+fn shipped_names_get_slots() {
+    for name in pack::embedded_names() {
+        let pack = load(name, false);
+        let (mut scope, mut form, mut searched) = (0, 0, Vec::new());
+        let mut count = |e: &crate::lang::ast::Expr| {
+            if let ExprKind::Var(n, slot) = &e.kind {
+                match slot {
+                    VarSlot::Scope(_) => scope += 1,
+                    VarSlot::Form(_) => form += 1,
+                    VarSlot::Unresolved => searched.push(n.text.clone()),
+                }
+            }
+        };
+        for rule in pack.program.rules() {
+            for check in &rule.checks {
+                for stmt in &check.stmts {
+                    let exprs: Vec<&crate::lang::ast::Expr> = match stmt {
+                        Stmt::For { list, filter, .. } => {
+                            std::iter::once(list).chain(filter.as_ref()).collect()
+                        }
+                        Stmt::Let { value, .. } | Stmt::When(value) | Stmt::At(value) => {
+                            vec![value]
+                        }
+                        Stmt::Related { value, label } => std::iter::once(value)
+                            .chain(label.iter().flat_map(|t| {
+                                t.parts.iter().filter_map(|p| match p {
+                                    Part::Expr(e) => Some(e),
+                                    Part::Text(_) => None,
+                                })
+                            }))
+                            .collect(),
+                        Stmt::Message(t) => t
+                            .parts
+                            .iter()
+                            .filter_map(|p| match p {
+                                Part::Expr(e) => Some(e),
+                                Part::Text(_) => None,
+                            })
+                            .collect(),
+                    };
+                    for e in exprs {
+                        walk_expr(e, &mut count);
+                    }
+                }
+            }
+        }
+        // a cross-check pack reads forms only through the lists it is given
+        let forms_read = if pack.sides.is_empty() { 3 } else { 0 };
+        assert!(
+            scope > 10 && form >= forms_read,
+            "{name}: {scope} scope, {form} form slots"
+        );
+        assert!(
+            searched.is_empty(),
+            "{name}: searched by name: {searched:?}"
+        );
+    }
+}
