@@ -6,7 +6,7 @@
 use crate::codes;
 use crate::diag::SourceFile;
 use crate::finding::{Finding, Related};
-use crate::form::{Form, Place};
+use crate::form::{FieldValue, Form, Place};
 use crate::lang::ast::*;
 use crate::lang::builtins::{self, CallCtx};
 use crate::lang::val::{equal, Str, Val, V};
@@ -233,7 +233,81 @@ impl<'p, 'f> Env<'p, 'f> {
         self.slot_misses.set(self.slot_misses.get() + 1);
     }
 
+    /// A comparison of two cells of loop rows or literals (`x.二级指标 = b.二级指标`,
+    /// `r.得分 > r.分值`, `r.名称 = "年度资金总额"`): the inner loops of most rules, compared
+    /// where the cells are, without values made and dropped. `None` for any other operands:
+    /// the general path then gives the same answer.
+    fn compare_plain(&self, op: BinOp, a: &'p Expr, b: &'p Expr) -> Option<Val<'f>> {
+        let (l, r) = (self.plain(a)?, self.plain(b)?);
+        let unknown = |p: &Plain| matches!(p, Plain::Blank | Plain::Invalid);
+        if unknown(&l) || unknown(&r) {
+            return Some(Val::null());
+        }
+        Some(match op {
+            BinOp::Eq | BinOp::Ne => {
+                let same = match (&l, &r) {
+                    (Plain::Num(x), Plain::Num(y)) => x == y,
+                    (Plain::Text(x), Plain::Text(y)) => {
+                        crate::lang::val::bare(x) == crate::lang::val::bare(y)
+                    }
+                    _ => false,
+                };
+                Val::bool(same == (op == BinOp::Eq))
+            }
+            _ => match (l, r) {
+                (Plain::Num(x), Plain::Num(y)) => Val::bool(match op {
+                    BinOp::Lt => x < y,
+                    BinOp::Le => x <= y,
+                    BinOp::Gt => x > y,
+                    _ => x >= y,
+                }),
+                _ => Val::null(),
+            },
+        })
+    }
+
+    /// A cell of a loop row (`r.列`) or a literal, as [`Env::compare_plain`] compares it.
+    fn plain(&self, e: &'p Expr) -> Option<Plain<'f>> {
+        match &e.kind {
+            ExprKind::Member(base, field, hint) => {
+                let ExprKind::Var(n, VarSlot::Scope(i)) = &base.kind else {
+                    return None;
+                };
+                let (name, v) = self.scopes.get(*i as usize)?;
+                let V::Row(row) = v.v else {
+                    return None;
+                };
+                if !crate::lang::val::same_name(name, &n.text) {
+                    return None;
+                }
+                Some(match column_field(row, &field.text, hint) {
+                    Some((_, f)) => match &f.value {
+                        FieldValue::Blank => Plain::Blank,
+                        FieldValue::Number(d) => Plain::Num(*d),
+                        FieldValue::Text(t) => Plain::Text(t),
+                        FieldValue::Invalid(_) => Plain::Invalid,
+                    },
+                    None => Plain::Blank,
+                })
+            }
+            ExprKind::Text(t) => match t.parts.as_slice() {
+                [Part::Text(x)] => Some(Plain::Text(x)),
+                _ => None,
+            },
+            ExprKind::Number(d) => Some(Plain::Num(*d)),
+            _ => None,
+        }
+    }
+
     fn binary(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Val<'f>> {
+        if matches!(
+            op,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        ) {
+            if let Some(v) = self.compare_plain(op, a, b) {
+                return Ok(v);
+            }
+        }
         // three-valued logic, with short-circuit
         if matches!(op, BinOp::And | BinOp::Or) {
             let l = self.eval(a)?.as_bool();
@@ -398,15 +472,7 @@ fn member<'f>(b: &Val<'f>, field: Str<'f>, span: Span) -> R<Val<'f>> {
 /// `row.列` written in a rule: the cell at the position the column had on the last row read
 /// there, when the name matches, else found by name (and the position remembered).
 fn column<'p: 'f, 'f>(row: &'f crate::form::Row, name: &'p str, hint: &'p ColumnHint) -> Val<'f> {
-    let cells = &row.cells;
-    let found = match cells.at(hint.get()) {
-        Some((key, f)) if crate::lang::val::same_name(key, name) => Some((key, f)),
-        _ => cells.position(name).and_then(|i| {
-            hint.set(i);
-            cells.at(i)
-        }),
-    };
-    match found {
+    match column_field(row, name, hint) {
         Some((key, f)) => Val::field(&f.value, f.at.as_ref(), key),
         None => Val {
             v: V::Null,
@@ -414,6 +480,30 @@ fn column<'p: 'f, 'f>(row: &'f crate::form::Row, name: &'p str, hint: &'p Column
             name: Some(Str::Form(name)),
         },
     }
+}
+
+/// The row's own name of column `name` and its cell, tried first where the column was last.
+fn column_field<'f>(
+    row: &'f crate::form::Row,
+    name: &str,
+    hint: &ColumnHint,
+) -> Option<(&'f str, &'f crate::form::Field)> {
+    let cells = &row.cells;
+    match cells.at(hint.get()) {
+        Some((key, f)) if crate::lang::val::same_name(key, name) => Some((key, f)),
+        _ => cells.position(name).and_then(|i| {
+            hint.set(i);
+            cells.at(i)
+        }),
+    }
+}
+
+/// A cell or literal as a comparison reads it.
+enum Plain<'f> {
+    Blank,
+    Num(rust_decimal::Decimal),
+    Text(&'f str),
+    Invalid,
 }
 
 /// A field of the form, or one of its tables as a list of rows; null when it has neither.

@@ -213,7 +213,7 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 /// text compared has none, and this comparison runs a thousand times a form). Every white
 /// space character begins with one of the bytes `lead` lists and ends in ASCII white space or
 /// a continuation byte of a two- or three-byte character whose lead byte is one of those.
-fn bare(s: &str) -> &str {
+pub(crate) fn bare(s: &str) -> &str {
     let b = s.as_bytes();
     let lead = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
     let n = b.len();
