@@ -193,10 +193,11 @@ impl<'p, 'f> Env<'p, 'f> {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
-                let vals = args
-                    .iter()
-                    .map(|a| self.eval(a))
-                    .collect::<R<crate::lang::builtins::Args<'f>>>()?;
+                // pushed in place: collecting through a `Result` moves the whole array once more
+                let mut vals = crate::lang::builtins::Args::new();
+                for a in args {
+                    vals.push(self.eval(a)?);
+                }
                 (b.imp)(
                     &CallCtx {
                         units: self.units,
