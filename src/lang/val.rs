@@ -92,6 +92,11 @@ impl<'f> Val<'f> {
         Val::of(V::Text(Str::Shared(Arc::from(s))))
     }
 
+    /// A word the engine itself writes (`数量`, `≥`): borrowed, no copy made.
+    pub fn word(s: &'static str) -> Self {
+        Val::of(V::Text(Str::Form(s)))
+    }
+
     /// A form value with its place and name, borrowing the form's text (no copies).
     pub fn field(value: &'f FieldValue, at: Option<&'f Place>, name: &'f str) -> Self {
         let v = match value {

@@ -10,18 +10,23 @@ use std::sync::Arc;
 
 pub(super) fn parse_value<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     let v = one(args);
-    let text = match &v.v {
-        V::Text(t) => t.to_string(),
-        V::Num(d) => d.normalize().to_string(),
+    let number;
+    let text: &str = match &v.v {
+        V::Text(t) => t,
+        V::Num(d) => {
+            number = d.normalize().to_string();
+            &number
+        }
         V::Parsed(_) => return Ok(v),
         _ => return Ok(Val::null()),
     };
-    let known = ctx.parsed.borrow().get(&text).cloned();
+    // looked up by the text itself: a copy is made only for a text not parsed yet
+    let known = ctx.parsed.borrow().get(text).cloned();
     let parsed = match known {
         Some(p) => p,
         None => {
-            let p = Arc::new(value::parse(&text, ctx.units));
-            ctx.parsed.borrow_mut().insert(text, Arc::clone(&p));
+            let p = Arc::new(value::parse(text, ctx.units));
+            ctx.parsed.borrow_mut().insert(text.to_string(), Arc::clone(&p));
             p
         }
     };
@@ -45,10 +50,10 @@ pub(super) fn quantity<'a>(v: &'a Val) -> Option<&'a value::Quantity> {
 
 pub(super) fn kind<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match parsed(&args[0]) {
-        Some(Parsed::Quantity(_)) => Val::text("数量"),
-        Some(Parsed::DateBound { .. }) => Val::text("期限"),
-        Some(Parsed::Date { .. }) => Val::text("日期"),
-        Some(Parsed::Words(_)) => Val::text("文字"),
+        Some(Parsed::Quantity(_)) => Val::word("数量"),
+        Some(Parsed::DateBound { .. }) => Val::word("期限"),
+        Some(Parsed::Date { .. }) => Val::word("日期"),
+        Some(Parsed::Words(_)) => Val::word("文字"),
         None => Val::null(),
     })
 }
@@ -56,7 +61,7 @@ pub(super) fn kind<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
 pub(super) fn cmp<'f>(_: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(quantity(&args[0])
         .and_then(|q| q.cmp)
-        .map(|c| Val::text(c.symbol()))
+        .map(|c| Val::word(c.symbol()))
         .unwrap_or_else(Val::null))
 }
 
