@@ -26,7 +26,9 @@ pub(super) fn parse_value<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, 
         Some(p) => p,
         None => {
             let p = Arc::new(value::parse(text, ctx.units));
-            ctx.parsed.borrow_mut().insert(text.to_string(), Arc::clone(&p));
+            ctx.parsed
+                .borrow_mut()
+                .insert(text.to_string(), Arc::clone(&p));
             p
         }
     };
