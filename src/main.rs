@@ -2,6 +2,11 @@
 
 mod cmd;
 
+/// mimalloc for the command line: a batch allocates and frees millions of small strings and
+/// values, which glibc's allocator serves more slowly (docs/performance.md, fourth round).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
