@@ -193,20 +193,18 @@ impl<'p, 'f> Env<'p, 'f> {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
+                if let Some(found) = self.first_row(b, args) {
+                    return (b.imp)(&self.ctx(), found).map_err(|m| EvalError {
+                        message: format!("{}(): {m}", b.name),
+                        span: e.span,
+                    });
+                }
                 // pushed in place: collecting through a `Result` moves the whole array once more
                 let mut vals = crate::lang::builtins::Args::new();
                 for a in args {
                     vals.push(self.eval(a)?);
                 }
-                (b.imp)(
-                    &CallCtx {
-                        units: self.units,
-                        parsed: &self.parsed,
-                        overflow: &self.overflow,
-                    },
-                    vals,
-                )
-                .map_err(|m| EvalError {
+                (b.imp)(&self.ctx(), vals).map_err(|m| EvalError {
                     message: format!("{}(): {m}", b.name),
                     span: e.span,
                 })
@@ -225,6 +223,98 @@ impl<'p, 'f> Env<'p, 'f> {
                 None => Ok(Val::null()),
             },
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+        }
+    }
+
+    /// What a builtin may use of the form being checked.
+    fn ctx(&self) -> CallCtx<'_> {
+        CallCtx {
+            units: self.units,
+            parsed: &self.parsed,
+            overflow: &self.overflow,
+        }
+    }
+
+    /// `first([x for x in 表 where …])` over rows, stopped at the first row that holds: the
+    /// argument `first` would get, with every row after that one left out. Only where nothing
+    /// after it could have changed the result — the list is a name bound to rows, and the
+    /// filter compares cells of rows and literals (it cannot fail, note an overflow or read a
+    /// value) — so the whole list's first row is the one found; `None` sends the call down the
+    /// general path.
+    fn first_row(
+        &mut self,
+        b: &crate::lang::builtins::Builtin,
+        args: &'p [Expr],
+    ) -> Option<crate::lang::builtins::Args<'f>> {
+        let [arg] = args else { return None };
+        let ExprKind::Comprehension(c) = &arg.kind else {
+            return None;
+        };
+        let filter = c.filter.as_ref()?;
+        let ExprKind::Var(body, VarSlot::Scope(_)) = &c.body.kind else {
+            return None;
+        };
+        if b.name != "first" || body.text != c.var.text || !matches!(c.list.kind, ExprKind::Var(..))
+        {
+            return None;
+        }
+        if !self.cannot_fail(filter, &c.var.text) {
+            return None;
+        }
+        let list = self.eval(&c.list).ok()?;
+        let V::List(rows) = &list.v else { return None };
+        if !rows.iter().all(|r| matches!(r.v, V::Row(_))) {
+            return None;
+        }
+        let mut found = None;
+        for row in rows.iter() {
+            self.scopes.push((c.var.text.as_str(), row.clone()));
+            let held = self.eval(filter).map(|v| v.as_bool() == Some(true));
+            self.scopes.pop();
+            match held {
+                Ok(true) => {
+                    found = Some(row.clone());
+                    break;
+                }
+                Ok(false) => {}
+                Err(_) => return None,
+            }
+        }
+        #[cfg(test)]
+        crate::lang::resolve::tests::FIRST_ROWS.with(|n| n.set(n.get() + 1));
+        let mut out = crate::lang::builtins::Args::new();
+        out.push(Val::of(V::List(Arc::new(found.into_iter().collect()))));
+        Some(out)
+    }
+
+    /// Whether evaluating `e` can neither fail nor leave a trace (an overflow note, a parsed
+    /// value): `and`, `or`, `not` and comparisons of literals, names, and cells of the loop
+    /// variable `var` or of a name now bound to a row.
+    fn cannot_fail(&self, e: &Expr, var: &str) -> bool {
+        match &e.kind {
+            ExprKind::Binary(
+                BinOp::And
+                | BinOp::Or
+                | BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge,
+                a,
+                b,
+            ) => self.cannot_fail(a, var) && self.cannot_fail(b, var),
+            ExprKind::Not(x) => self.cannot_fail(x, var),
+            ExprKind::Member(base, ..) => match &base.kind {
+                ExprKind::Var(n, _) if n.text == var => true,
+                ExprKind::Var(n, VarSlot::Scope(i)) => {
+                    matches!(self.scopes.get(*i as usize), Some((name, v)) if crate::lang::val::same_name(name, &n.text) && matches!(v.v, V::Row(_)))
+                }
+                _ => false,
+            },
+            ExprKind::Text(t) => matches!(t.parts.as_slice(), [Part::Text(_)]),
+            ExprKind::Var(..) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
+            _ => false,
         }
     }
 

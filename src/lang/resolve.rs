@@ -129,7 +129,7 @@ impl Stack<'_> {
 /// `unmodelled` names are always searched by name.
 pub(crate) fn resolve(files: &mut [&mut File], first: &[&str], unmodelled: &[&str]) -> Vec<String> {
     #[cfg(test)]
-    if tests::UNRESOLVED.with(std::cell::Cell::get) {
+    if tests::UNRESOLVED.load(std::sync::atomic::Ordering::SeqCst) {
         return Vec::new();
     }
     let params: Vec<String> = files

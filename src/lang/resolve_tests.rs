@@ -1,24 +1,31 @@
 //! Slots change nothing a rule reads: every fixture, checked with the shipped packs compiled
-//! with slots and compiled without (every name searched as before), gives the same findings,
-//! the cross-check of the seed forms against their declarations included.
+//! with slots and compiled without (every name searched as before, and none of the shortcuts
+//! that need slots taken: cells compared in place, `first` stopped at the row found), gives
+//! the same findings, the cross-check of the seed forms against their declarations included.
 
 use crate::lang::ast::{walk_expr, ExprKind, Part, Stmt, VarSlot};
 use crate::pack::{self, Pack};
 use crate::run::{self, CheckOptions};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set while a pack is compiled to leave every name unresolved (the search path). Global, not
+/// per thread: a pack is compiled on a big-stack thread of its own (`depth::with_stack`). A
+/// test compiling at the same time gets a program that searches, which reads the same.
+pub(super) static UNRESOLVED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
-    /// Set while a pack is compiled to leave every name unresolved (the search path).
-    pub(super) static UNRESOLVED: Cell<bool> = const { Cell::new(false) };
     /// Scope slots that did not hold their name while rules ran (`Program::run`).
     pub(crate) static SLOT_MISSES: Cell<u32> = const { Cell::new(0) };
+    /// `first` calls over rows stopped at the row found (`Env::first_row`).
+    pub(crate) static FIRST_ROWS: Cell<u32> = const { Cell::new(0) };
 }
 
 fn load(name: &str, unresolved: bool) -> Pack {
-    UNRESOLVED.with(|u| u.set(unresolved));
+    UNRESOLVED.store(unresolved, Ordering::SeqCst);
     let files = pack::embedded_pack(name).expect("embedded pack");
     let pack = pack::load(&files, &format!("<embedded>/{name}/")).expect("pack loads");
-    UNRESOLVED.with(|u| u.set(false));
+    UNRESOLVED.store(false, Ordering::SeqCst);
     pack
 }
 
@@ -83,10 +90,19 @@ fn run_all(unresolved: bool) -> Vec<String> {
 #[test]
 fn slots_give_the_findings_names_searched_give() {
     SLOT_MISSES.with(|m| m.set(0));
+    FIRST_ROWS.with(|m| m.set(0));
     let with = run_all(false);
     // the resolver's stack is the evaluator's: no slot fell back to the search
     assert_eq!(SLOT_MISSES.with(Cell::get), 0, "scope slots missed");
+    // and the shortcuts that need slots were taken (compared below with the general path)
+    let stopped = FIRST_ROWS.with(Cell::get);
+    assert!(stopped > 1000, "{stopped} first() over rows");
     let without = run_all(true);
+    assert_eq!(
+        FIRST_ROWS.with(Cell::get),
+        stopped,
+        "a shortcut taken without slots"
+    );
     assert!(with.len() > 300, "{} results", with.len());
     assert!(with.iter().any(|l| l.starts_with("cross-check")));
     assert_eq!(with.len(), without.len());
