@@ -8,11 +8,15 @@ use crate::pack::{self, Pack};
 use crate::run::{self, CheckOptions};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// Set while a pack is compiled to leave every name unresolved (the search path). Global, not
 /// per thread: a pack is compiled on a big-stack thread of its own (`depth::with_stack`). A
 /// test compiling at the same time gets a program that searches, which reads the same.
 pub(super) static UNRESOLVED: AtomicBool = AtomicBool::new(false);
+
+/// Held by each test here, so that one's packs compiled without slots are not the other's.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 thread_local! {
     /// Scope slots that did not hold their name while rules ran (`Program::run`).
@@ -89,6 +93,7 @@ fn run_all(unresolved: bool) -> Vec<String> {
 
 #[test]
 fn slots_give_the_findings_names_searched_give() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     SLOT_MISSES.with(|m| m.set(0));
     FIRST_ROWS.with(|m| m.set(0));
     let with = run_all(false);
@@ -115,6 +120,7 @@ fn slots_give_the_findings_names_searched_give() {
 /// fields and tables to form slots; nothing is left to the search.
 #[test]
 fn shipped_names_get_slots() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for name in pack::embedded_names() {
         let pack = load(name, false);
         let (mut scope, mut form, mut searched) = (0, 0, Vec::new());
