@@ -193,7 +193,7 @@ impl<'p, 'f> Env<'p, 'f> {
                     message: format!("未知函数 {}", name.text),
                     span: name.span,
                 })?;
-                if let Some(found) = self.first_row(b, args) {
+                if let Some(found) = self.stop_early(b, args) {
                     return (b.imp)(&self.ctx(), found).map_err(|m| EvalError {
                         message: format!("{}(): {m}", b.name),
                         span: e.span,
@@ -235,13 +235,13 @@ impl<'p, 'f> Env<'p, 'f> {
         }
     }
 
-    /// `first([x for x in 表 where …])` over rows, stopped at the first row that holds: the
-    /// argument `first` would get, with every row after that one left out. Only where nothing
-    /// after it could have changed the result — the list is a name bound to rows, and the
-    /// filter compares cells of rows and literals (it cannot fail, note an overflow or read a
-    /// value) — so the whole list's first row is the one found; `None` sends the call down the
-    /// general path.
-    fn first_row(
+    /// `first([x for x in 表 where …])` and `any([… for x in 表 where …])` over rows, stopped
+    /// at the first row that decides them: the argument the builtin would get, with every row
+    /// after that one left out. Only where nothing after it could have changed the result —
+    /// the list is a name bound to rows, and the filter (and `any`'s element) compares cells
+    /// of rows, names and literals, so it cannot fail, note an overflow or parse a value;
+    /// `None` sends the call down the general path.
+    fn stop_early(
         &mut self,
         b: &crate::lang::builtins::Builtin,
         args: &'p [Expr],
@@ -250,15 +250,22 @@ impl<'p, 'f> Env<'p, 'f> {
         let ExprKind::Comprehension(c) = &arg.kind else {
             return None;
         };
-        let filter = c.filter.as_ref()?;
-        let ExprKind::Var(body, VarSlot::Scope(_)) = &c.body.kind else {
-            return None;
-        };
-        if b.name != "first" || body.text != c.var.text || !matches!(c.list.kind, ExprKind::Var(..))
-        {
+        // a resolved name only: a program compiled without slots takes the general path (the
+        // slot differential test compares the two)
+        if !matches!(
+            c.list.kind,
+            ExprKind::Var(_, VarSlot::Scope(_) | VarSlot::Form(_))
+        ) {
             return None;
         }
-        if !self.cannot_fail(filter, &c.var.text) {
+        let var = c.var.text.as_str();
+        // `first` keeps the row itself; `any` the first element that is true
+        let first = match (b.name, &c.body.kind) {
+            ("first", ExprKind::Var(body, VarSlot::Scope(_))) if body.text == var => true,
+            ("any", _) if self.cannot_fail(&c.body, var) => false,
+            _ => return None,
+        };
+        if !c.filter.as_ref().is_none_or(|f| self.cannot_fail(f, var)) {
             return None;
         }
         let list = self.eval(&c.list).ok()?;
@@ -268,20 +275,31 @@ impl<'p, 'f> Env<'p, 'f> {
         }
         let mut found = None;
         for row in rows.iter() {
-            self.scopes.push((c.var.text.as_str(), row.clone()));
-            let held = self.eval(filter).map(|v| v.as_bool() == Some(true));
+            self.scopes.push((var, row.clone()));
+            let decided = (|| -> R<Option<Val<'f>>> {
+                if let Some(f) = &c.filter {
+                    if self.eval(f)?.as_bool() != Some(true) {
+                        return Ok(None);
+                    }
+                }
+                if first {
+                    return Ok(Some(row.clone()));
+                }
+                let v = self.eval(&c.body)?;
+                Ok((v.as_bool() == Some(true)).then_some(v))
+            })();
             self.scopes.pop();
-            match held {
-                Ok(true) => {
-                    found = Some(row.clone());
+            match decided {
+                Ok(Some(v)) => {
+                    found = Some(v);
                     break;
                 }
-                Ok(false) => {}
+                Ok(None) => {}
                 Err(_) => return None,
             }
         }
         #[cfg(test)]
-        crate::lang::resolve::tests::FIRST_ROWS.with(|n| n.set(n.get() + 1));
+        crate::lang::resolve::tests::STOPPED.with(|n| n.set(n.get() + 1));
         let mut out = crate::lang::builtins::Args::new();
         out.push(Val::of(V::List(Arc::new(found.into_iter().collect()))));
         Some(out)

@@ -1,6 +1,7 @@
 //! Slots change nothing a rule reads: every fixture, checked with the shipped packs compiled
 //! with slots and compiled without (every name searched as before, and none of the shortcuts
-//! that need slots taken: cells compared in place, `first` stopped at the row found), gives
+//! that need slots taken: cells compared in place, `first` and `any` stopped at the row that
+//! decides them), gives
 //! the same findings, the cross-check of the seed forms against their declarations included.
 
 use crate::lang::ast::{walk_expr, ExprKind, Part, Stmt, VarSlot};
@@ -21,8 +22,9 @@ static SERIAL: Mutex<()> = Mutex::new(());
 thread_local! {
     /// Scope slots that did not hold their name while rules ran (`Program::run`).
     pub(crate) static SLOT_MISSES: Cell<u32> = const { Cell::new(0) };
-    /// `first` calls over rows stopped at the row found (`Env::first_row`).
-    pub(crate) static FIRST_ROWS: Cell<u32> = const { Cell::new(0) };
+    /// `first` and `any` calls over rows stopped at the row that decides them
+    /// (`Env::stop_early`).
+    pub(crate) static STOPPED: Cell<u32> = const { Cell::new(0) };
 }
 
 fn load(name: &str, unresolved: bool) -> Pack {
@@ -95,16 +97,19 @@ fn run_all(unresolved: bool) -> Vec<String> {
 fn slots_give_the_findings_names_searched_give() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     SLOT_MISSES.with(|m| m.set(0));
-    FIRST_ROWS.with(|m| m.set(0));
+    STOPPED.with(|m| m.set(0));
     let with = run_all(false);
     // the resolver's stack is the evaluator's: no slot fell back to the search
     assert_eq!(SLOT_MISSES.with(Cell::get), 0, "scope slots missed");
     // and the shortcuts that need slots were taken (compared below with the general path)
-    let stopped = FIRST_ROWS.with(Cell::get);
-    assert!(stopped > 1000, "{stopped} first() over rows");
+    let stopped = STOPPED.with(Cell::get);
+    assert!(
+        stopped > 1000,
+        "{stopped} first() or any() over rows stopped"
+    );
     let without = run_all(true);
     assert_eq!(
-        FIRST_ROWS.with(Cell::get),
+        STOPPED.with(Cell::get),
         stopped,
         "a shortcut taken without slots"
     );

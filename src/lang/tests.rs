@@ -412,3 +412,44 @@ fn amount_of_a_percent_against_a_percent_literal_is_refused_with_the_forms_that_
         Some("直接比较指标值：value(…) < 90%；或与写法一致的数比较：amount(…) < 90")
     );
 }
+
+/// `first` and `any` over rows, stopped at the row that decides them, give what the whole
+/// list gives: an unknown element (a number compared with null) is not true and does not stop the
+/// search, a filter still applies, and the first row found is the first in the table.
+#[test]
+fn first_and_any_over_rows_decide_as_the_whole_list() {
+    let out = run(r#"
+rule A001 info "没有为真的元素" {
+  let 空 = null
+  when not any([r.得分 > 空 for r in 指标])
+  at 项目名称
+  message "无"
+}
+rule A002 info "筛选后有为真的元素" {
+  when any([r.得分 > 19 for r in 指标 where r.一级指标 = "效益指标"])
+  when not any([r.得分 > 19 for r in 指标 where r.一级指标 = "产出指标"])
+  at 项目名称
+  message "有"
+}
+rule A004 info "未知之后为真" {
+  let 空 = null
+  when any([r.得分 > 空 or r.得分 > 18 for r in 指标])
+  at 项目名称
+  message "有"
+}
+rule A003 info "第一行" {
+  let a = first([r for r in 指标 where r.得分 > 15])
+  when a != null
+  at a.得分
+  message "{a.三级指标}"
+}"#);
+    assert_eq!(
+        out,
+        vec![
+            "A001 自评表!B1 无",
+            "A002 自评表!B1 有",
+            "A004 自评表!B1 有",
+            "A003 自评表!H7 成本"
+        ]
+    );
+}
