@@ -113,9 +113,9 @@ impl<'p, 'f> Env<'p, 'f> {
             ExprKind::Bool(b) => Ok(Val::bool(*b)),
             ExprKind::Null => Ok(Val::null()),
             ExprKind::Var(n, slot) => match *slot {
-                VarSlot::Scope(i) => match self.scopes.get(i as usize) {
-                    Some((name, v)) if crate::lang::val::same_name(name, &n.text) => Ok(v.clone()),
-                    _ => {
+                VarSlot::Scope(i) => match self.bound(n, i) {
+                    Some(v) => Ok(v.clone()),
+                    None => {
                         self.missed();
                         self.lookup(&n.text, n.span)
                     }
@@ -157,13 +157,12 @@ impl<'p, 'f> Env<'p, 'f> {
             ExprKind::Member(base, field, hint) => {
                 // `r.列` on a loop variable: the row read where it is bound, not copied out
                 if let ExprKind::Var(n, VarSlot::Scope(i)) = &base.kind {
-                    match self.scopes.get(*i as usize) {
-                        Some((name, v)) if crate::lang::val::same_name(name, &n.text) => {
-                            if let V::Row(row) = v.v {
-                                return Ok(column(row, &field.text, hint));
-                            }
+                    match self.bound(n, *i) {
+                        Some(Val { v: V::Row(row), .. }) => {
+                            return Ok(column(row, &field.text, hint))
                         }
-                        _ => self.missed(),
+                        Some(_) => {}
+                        None => self.missed(),
                     }
                 }
                 let b = self.eval(base)?;
@@ -326,13 +325,22 @@ impl<'p, 'f> Env<'p, 'f> {
             ExprKind::Member(base, ..) => match &base.kind {
                 ExprKind::Var(n, _) if n.text == var => true,
                 ExprKind::Var(n, VarSlot::Scope(i)) => {
-                    matches!(self.scopes.get(*i as usize), Some((name, v)) if crate::lang::val::same_name(name, &n.text) && matches!(v.v, V::Row(_)))
+                    matches!(self.bound(n, *i), Some(Val { v: V::Row(_), .. }))
                 }
                 _ => false,
             },
             ExprKind::Text(t) => matches!(t.parts.as_slice(), [Part::Text(_)]),
             ExprKind::Var(..) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
             _ => false,
+        }
+    }
+
+    /// The value scope slot `i` holds for the name `n`; `None` when the slot holds another
+    /// binding (the caller then searches by name).
+    fn bound(&self, n: &Name, i: u32) -> Option<&Val<'f>> {
+        match self.scopes.get(i as usize) {
+            Some((name, v)) if crate::lang::val::same_name(name, &n.text) => Some(v),
+            _ => None,
         }
     }
 
@@ -382,13 +390,9 @@ impl<'p, 'f> Env<'p, 'f> {
                 let ExprKind::Var(n, VarSlot::Scope(i)) = &base.kind else {
                     return None;
                 };
-                let (name, v) = self.scopes.get(*i as usize)?;
-                let V::Row(row) = v.v else {
+                let Val { v: V::Row(row), .. } = self.bound(n, *i)? else {
                     return None;
                 };
-                if !crate::lang::val::same_name(name, &n.text) {
-                    return None;
-                }
                 Some(match column_field(row, &field.text, hint) {
                     Some((_, f)) => match &f.value {
                         FieldValue::Blank => Plain::Blank,
