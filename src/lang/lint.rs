@@ -165,7 +165,9 @@ fn key_filters(e: &Expr, schema: &Schema, report: &mut dyn FnMut(Span, &str, &Ve
     });
 }
 
-fn stmt_exprs(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
+/// Calls `f` on each expression a statement holds (its interpolations included), not inside
+/// them: with [`walk_expr`], every expression of a check.
+pub(crate) fn stmt_exprs(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
     let template = |t: &Template, f: &mut dyn FnMut(&Expr)| {
         for p in &t.parts {
             if let Part::Expr(x) = p {

@@ -4,7 +4,7 @@
 //! decides them), gives
 //! the same findings, the cross-check of the seed forms against their declarations included.
 
-use crate::lang::ast::{walk_expr, ExprKind, Part, Stmt, VarSlot};
+use crate::lang::ast::{walk_expr, ExprKind, VarSlot};
 use crate::pack::{self, Pack};
 use crate::run::{self, CheckOptions};
 use std::cell::Cell;
@@ -141,33 +141,7 @@ fn shipped_names_get_slots() {
         for rule in pack.program.rules() {
             for check in &rule.checks {
                 for stmt in &check.stmts {
-                    let exprs: Vec<&crate::lang::ast::Expr> = match stmt {
-                        Stmt::For { list, filter, .. } => {
-                            std::iter::once(list).chain(filter.as_ref()).collect()
-                        }
-                        Stmt::Let { value, .. } | Stmt::When(value) | Stmt::At(value) => {
-                            vec![value]
-                        }
-                        Stmt::Related { value, label } => std::iter::once(value)
-                            .chain(label.iter().flat_map(|t| {
-                                t.parts.iter().filter_map(|p| match p {
-                                    Part::Expr(e) => Some(e),
-                                    Part::Text(_) => None,
-                                })
-                            }))
-                            .collect(),
-                        Stmt::Message(t) => t
-                            .parts
-                            .iter()
-                            .filter_map(|p| match p {
-                                Part::Expr(e) => Some(e),
-                                Part::Text(_) => None,
-                            })
-                            .collect(),
-                    };
-                    for e in exprs {
-                        walk_expr(e, &mut count);
-                    }
+                    crate::lang::lint::stmt_exprs(stmt, &mut |e| walk_expr(e, &mut count));
                 }
             }
         }
