@@ -11,6 +11,13 @@ pub(crate) fn half_width(c: char) -> char {
     }
 }
 
+/// Whether `b` may begin a white-space character: ASCII white space, or the lead byte of
+/// U+0085/U+00A0 (`C2`), U+1680 (`E1`), U+2000–U+205F (`E2`) or U+3000 (`E3`). Every other byte
+/// starts a character that is not white space, so text scanners can skip it undecoded.
+pub(crate) fn space_lead(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)
+}
+
 /// The text [`half_width`] with all white space removed (newlines and U+3000 included):
 /// the form in which labels, dashes and numbers typed as text are compared.
 pub(crate) fn compact(text: &str) -> String {
@@ -28,7 +35,8 @@ pub(crate) fn compact(text: &str) -> String {
             0xE0..=0xEF => 3,
             _ => 4,
         };
-        let may_change = matches!(c, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3 | 0xEF);
+        // white space, or a full-width form (U+FF01–U+FF5E, lead byte EF)
+        let may_change = space_lead(c) || c == 0xEF;
         if may_change {
             let ch = text[i..].chars().next().unwrap_or(' ');
             let folded = half_width(ch);

@@ -220,7 +220,7 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 /// a continuation byte of a two- or three-byte character whose lead byte is one of those.
 pub(crate) fn bare(s: &str) -> &str {
     let b = s.as_bytes();
-    let lead = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
+    let lead = crate::text::space_lead;
     let n = b.len();
     let padded = match (b.first(), b.last()) {
         (Some(&first), Some(&last)) => {
