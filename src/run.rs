@@ -117,14 +117,26 @@ pub fn forms_of(pack: &Pack, sheets: &[Sheet]) -> Vec<crate::form::Form> {
 /// Reads a file by its content (the name's extension a hint); a file that cannot be read
 /// becomes its finding.
 pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input, Box<Finding>> {
+    read_sniffed(name, bytes, &read::sniff(name, bytes), opts)
+}
+
+/// [`read_input`] with the file's format already told (`sniff`): a check sniffs each file once,
+/// for its reader and its type note both.
+fn read_sniffed(
+    name: &str,
+    bytes: &[u8],
+    sniffed: &read::Sniffed,
+    opts: &CheckOptions,
+) -> Result<Input, Box<Finding>> {
     if let Some(format) = own_report(bytes) {
         return Err(Box::new(codes::NOT_A_FORM.finding(format!(
             "这是 formlint 的{format}检查报告，不是自评表，已跳过 (a formlint report, skipped)"
         ))));
     }
-    let format = read::sniff(name, bytes)
-        .format
-        .map_err(|e| Box::new(read_error(&e)))?;
+    let format = match &sniffed.format {
+        Ok(format) => *format,
+        Err(e) => return Err(Box::new(read_error(e))),
+    };
     if format == read::Format::Canonical {
         return match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Input::Canonical(text.to_string())),
@@ -140,8 +152,14 @@ pub fn read_input(name: &str, bytes: &[u8], opts: &CheckOptions) -> Result<Input
 
 /// The info note (X016) for a file whose content is another format than its extension says.
 pub fn type_note(name: &str, bytes: &[u8]) -> Option<Finding> {
-    read::sniff(name, bytes)
+    note_of(&read::sniff(name, bytes))
+}
+
+/// The type note of a file already sniffed.
+fn note_of(sniffed: &read::Sniffed) -> Option<Finding> {
+    sniffed
         .note
+        .clone()
         .map(|n| codes::TYPE_MISMATCH.finding(n))
 }
 
@@ -427,9 +445,10 @@ pub fn check_chosen(
     opts: &CheckOptions,
 ) -> Checked {
     isolated(name, || {
-        let input = match read_input(name, bytes, opts) {
+        let sniffed = read::sniff(name, bytes);
+        let input = match read_sniffed(name, bytes, &sniffed, opts) {
             Ok(i) => i,
-            Err(f) => return noted(unread(name, *f), name, bytes),
+            Err(f) => return noted(unread(name, *f), &sniffed),
         };
         let year = input.fiscal_year();
         let chosen = choice.for_year(year);
@@ -451,7 +470,7 @@ pub fn check_chosen(
         });
         let notes: Vec<Finding> = notes.collect();
         checked.report.findings.splice(0..0, notes);
-        noted(checked, name, bytes)
+        noted(checked, &sniffed)
     })
 }
 
@@ -473,16 +492,17 @@ pub fn check_file(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) ->
 }
 
 fn check_file_unguarded(pack: &Pack, name: &str, bytes: &[u8], opts: &CheckOptions) -> Checked {
-    let checked = match read_input(name, bytes, opts) {
+    let sniffed = read::sniff(name, bytes);
+    let checked = match read_sniffed(name, bytes, &sniffed, opts) {
         Ok(input) => check_input(pack, name, input),
         Err(f) => unread(name, *f),
     };
-    noted(checked, name, bytes)
+    noted(checked, &sniffed)
 }
 
 /// `checked` with the file's type note (X016) first, when its content and extension disagree.
-fn noted(mut checked: Checked, name: &str, bytes: &[u8]) -> Checked {
-    if let Some(note) = type_note(name, bytes) {
+fn noted(mut checked: Checked, sniffed: &read::Sniffed) -> Checked {
+    if let Some(note) = note_of(sniffed) {
         checked.report.findings.insert(0, note);
     }
     checked

@@ -30,7 +30,7 @@ mod tests;
 
 pub(crate) use self::csv::read_csv;
 pub(crate) use self::ods::read_ods;
-pub(crate) use self::sniff::{format_name, sniff};
+pub(crate) use self::sniff::{format_name, sniff, Sniffed};
 pub(crate) use self::xls::read_xls;
 pub(crate) use self::xlsb::read_xlsb;
 pub(crate) use self::xlsx::read_xlsx;
