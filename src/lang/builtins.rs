@@ -7,8 +7,11 @@ use crate::lang::val::{Val, V};
 use crate::value::{Parsed, Units};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
+
+/// `value()`'s memo of one form, by cell text. Its keys are short texts, looked up tens of
+/// thousands of times a batch: foldhash, not the default SipHash.
+pub(crate) type ParsedMemo = std::collections::HashMap<String, Arc<Parsed>, foldhash::fast::RandomState>;
 
 /// What a function call may use besides its arguments.
 pub(crate) struct CallCtx<'u> {
@@ -16,7 +19,7 @@ pub(crate) struct CallCtx<'u> {
     pub units: &'u Units,
     /// Values already parsed while checking this form, by text: the rules of a pack parse the
     /// same target and actual values many times, and parsing is the costliest builtin.
-    pub parsed: &'u RefCell<HashMap<String, Arc<Parsed>>>,
+    pub parsed: &'u RefCell<ParsedMemo>,
     /// Where arithmetic went out of `Decimal`'s range on this form (the operands' cells, or
     /// `None` for computed operands): the result is unknown, and the form gets an X013 there.
     pub overflow: &'u RefCell<Vec<Option<Place>>>,

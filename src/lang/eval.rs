@@ -8,11 +8,10 @@ use crate::diag::SourceFile;
 use crate::finding::{Finding, Related};
 use crate::form::{FieldValue, Form, Place};
 use crate::lang::ast::*;
-use crate::lang::builtins::{self, CallCtx};
+use crate::lang::builtins::{self, CallCtx, ParsedMemo};
 use crate::lang::val::{equal, Str, Val, V};
-use crate::value::{Parsed, Units};
+use crate::value::Units;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A rule that could not be evaluated on a form (a value of the wrong sort at run time).
@@ -37,7 +36,7 @@ pub(crate) struct Env<'p: 'f, 'f> {
     /// per form rather than each time a rule names it; a table is its list of rows.
     form_vals: Vec<Val<'f>>,
     /// `parse_value` results for this form, shared by all its rules.
-    parsed: RefCell<HashMap<String, Arc<Parsed>>>,
+    parsed: RefCell<ParsedMemo>,
     /// Where arithmetic overflowed on this form (see [`CallCtx::overflow`]).
     overflow: RefCell<Vec<Option<Place>>>,
     /// Scope slots whose binding was not the one named (the resolver's model was wrong there):
