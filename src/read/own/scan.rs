@@ -151,13 +151,17 @@ fn tag<'a>(s: &'a str, at: usize, name: &str) -> Option<(Tag<'a>, usize)> {
                     return None;
                 }
                 i += 2;
-                let len = memchr::memchr(b'"', &b[i..])?;
-                let raw = &b[i..i + len];
-                if raw
-                    .iter()
-                    .any(|c| matches!(c, b'&' | b'<' | b'\r' | b'\t' | b'\n'))
-                    || n == MAX_ATTRS
-                {
+                // up to the closing quote, declining at an entity or a character the event walk
+                // reads differently; one pass, as values are short (`B12`, `1`, `s`)
+                let mut len = 0;
+                loop {
+                    match *b.get(i + len)? {
+                        b'"' => break,
+                        b'&' | b'<' | b'\r' | b'\t' | b'\n' => return None,
+                        _ => len += 1,
+                    }
+                }
+                if n == MAX_ATTRS {
                     return None;
                 }
                 n += 1;
