@@ -168,8 +168,9 @@ fn label_in_value(sheet: &str, f: &FieldSpec, at: CellRef, tried: &[(CellRef, St
 
 /// Reads one table row: every located column, plus derived weight columns.
 pub(super) fn read_row(rd: &mut Reader, l: &Located, r: u32) -> Row {
+    let weights = l.spec.columns.iter().filter(|c| c.weight.is_some()).count();
     let mut row = Row {
-        cells: Cells::new(),
+        cells: Cells::with_capacity(l.spec.columns.len() + weights),
         line: Some(r),
     };
     for ((c, col), join) in l.spec.columns.iter().zip(&l.cols).zip(&l.joins) {

@@ -25,13 +25,19 @@ impl Cells {
     /// Sets the cell of column `name`, returning the one it replaces.
     pub fn insert(&mut self, name: impl Into<Arc<str>>, field: Field) -> Option<Field> {
         let name = name.into();
-        match self.position(&name) {
-            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, field)),
-            None => {
-                let at = self.entries.partition_point(|(k, _)| **k < *name);
+        match self.entries.binary_search_by(|(k, _)| (**k).cmp(&*name)) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, field)),
+            Err(at) => {
                 self.entries.insert(at, (name, field));
                 None
             }
+        }
+    }
+
+    /// No cells yet, with room for `n` (a table row: its layout's columns).
+    pub fn with_capacity(n: usize) -> Self {
+        Cells {
+            entries: Vec::with_capacity(n),
         }
     }
 
