@@ -68,7 +68,7 @@ impl<'a> Money<'a> {
         let unit = unit.trim();
         (units.is_valid(unit) && units.is_money(unit)).then(|| Money {
             units,
-            factor: units.base(unit).0,
+            factor: units.base_cow(unit).0,
         })
     }
 
@@ -83,7 +83,7 @@ impl<'a> Money<'a> {
             return None;
         }
         q.amount
-            .checked_mul(self.units.base(unit).0)?
+            .checked_mul(self.units.base_cow(unit).0)?
             .checked_div(self.factor)
     }
 

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 /// differ or `q` has no unit (a bare number converts to nothing).
 pub(crate) fn convert(q: &Quantity, unit: &str, units: &Units) -> Option<Decimal> {
     let from = q.unit.as_deref()?;
-    let (from_factor, from_base) = units.base(from);
-    let (to_factor, to_base) = units.base(unit);
+    let (from_factor, from_base) = units.base_cow(from);
+    let (to_factor, to_base) = units.base_cow(unit);
     if from_base != to_base {
         return None;
     }

@@ -274,6 +274,29 @@ fn units_aliases_and_scales() {
 }
 
 #[test]
+fn unit_bases_from_the_table_are_the_computed_ones() {
+    let mut u = units();
+    u.add_alias("千元", "千元");
+    u.add_alias("亿", "亿元");
+    u.add_scale("千元", d("1000"), "元");
+    u.add_scale("元", d("1"), "元");
+    let words = [
+        "万元", "万", "亿", "亿元", "千元", "元", "台", "场", "%", "人次/场", "万元/人", " 万元 ",
+        "万元／人", "元/人・天", "美元", "", "场/场", "万元·天",
+    ];
+    for w in words {
+        assert_eq!(u.base(w), u.base_computed(w), "{w:?}");
+    }
+    // a declaration after a lookup is seen by the next one
+    assert_eq!(u.base("美元"), (Decimal::ONE, "美元".to_string()));
+    u.add_scale("美元", d("7"), "元");
+    assert_eq!(u.base("美元"), (d("7"), "元".to_string()));
+    u.add_alias("刀", "美元");
+    assert_eq!(u.base("刀"), (d("7"), "元".to_string()));
+    assert!(u.is_money("刀"));
+}
+
+#[test]
 fn converting() {
     let u = units();
     let Parsed::Quantity(cost) = p("≤5.6万元") else {

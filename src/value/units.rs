@@ -3,7 +3,9 @@
 
 use super::Comparator;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// Separator between the numerator and denominator of a composite unit (`人次/场`).
 pub(crate) const PER: char = '/';
@@ -24,6 +26,10 @@ pub struct Units {
     words_before: Vec<(String, Comparator)>,
     /// Words written for a comparator after the value (`95%以上`), longest first.
     words_after: Vec<(String, Comparator)>,
+    /// [`Units::base`] of every declared word, alias and scaled unit, made on first use (the
+    /// rules ask for the base of the same few units thousands of times a batch); emptied by
+    /// every declaration.
+    word_bases: OnceLock<HashMap<String, (Decimal, String), foldhash::fast::RandomState>>,
 }
 
 impl Default for Units {
@@ -42,6 +48,7 @@ impl Units {
             money_base: "元".to_string(),
             words_before: Vec::new(),
             words_after: Vec::new(),
+            word_bases: OnceLock::new(),
         }
     }
 
@@ -94,12 +101,14 @@ impl Units {
 
     /// Declares a unit word (`台`, `场次`, `人次`), or a whole composite unit (`元/人·天`).
     pub fn add_unit(&mut self, unit: &str) {
+        self.word_bases = OnceLock::new();
         self.known
             .insert(normalize_separators(unit.trim()).into_owned());
     }
 
     /// Declares that `alias` means `canonical` (`场` → `场次`, `万` → `万元`).
     pub fn add_alias(&mut self, alias: &str, canonical: &str) {
+        self.word_bases = OnceLock::new();
         self.aliases.insert(
             normalize_separators(alias.trim()).into_owned(),
             normalize_separators(canonical.trim()).into_owned(),
@@ -112,6 +121,7 @@ impl Units {
         if factor.is_zero() {
             return;
         }
+        self.word_bases = OnceLock::new();
         self.scales.insert(
             normalize_separators(unit.trim()).into_owned(),
             (factor, normalize_separators(base.trim()).into_owned()),
@@ -162,6 +172,31 @@ impl Units {
     /// own base with factor 1. A composite unit converts word by word (`万元/人` →
     /// (10000, `元/人`)).
     pub fn base(&self, unit: &str) -> (Decimal, String) {
+        let (factor, base) = self.base_cow(unit);
+        (factor, base.into_owned())
+    }
+
+    /// [`Units::base`], borrowing the base of a declared word from the table of them.
+    pub(crate) fn base_cow(&self, unit: &str) -> (Decimal, Cow<'_, str>) {
+        let table = self.word_bases.get_or_init(|| {
+            let words = self.known.iter().chain(self.aliases.keys());
+            let words = words.chain(self.scales.keys()).map(String::as_str);
+            std::iter::once("%")
+                .chain(words)
+                .map(|w| (w.to_string(), self.base_computed(w)))
+                .collect()
+        });
+        match table.get(unit.trim()) {
+            Some((factor, base)) => (*factor, Cow::Borrowed(base)),
+            None => {
+                let (factor, base) = self.base_computed(unit);
+                (factor, Cow::Owned(base))
+            }
+        }
+    }
+
+    /// [`Units::base`] worked out from the declarations.
+    pub(super) fn base_computed(&self, unit: &str) -> (Decimal, String) {
         let unit = self.canonical(unit);
         if self.scales.contains_key(&unit) || !unit.contains([PER, TIMES]) {
             return self.word_base(&unit);
@@ -193,7 +228,7 @@ impl Units {
     /// Whether `unit` is an amount of money: its base unit is the money base (`元`, `万元`,
     /// `亿元`; not `元/人·天`).
     pub fn is_money(&self, unit: &str) -> bool {
-        self.base(unit).1 == self.money_base
+        self.base_cow(unit).1 == self.money_base
     }
 
     fn is_word(&self, word: &str) -> bool {

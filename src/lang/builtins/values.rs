@@ -110,7 +110,7 @@ pub(super) fn money<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String
     Ok(match quantity(&args[0]) {
         Some(q) => match q.unit.as_deref() {
             Some(u) if ctx.units.is_money(u) => {
-                let (factor, _) = ctx.units.base(u);
+                let (factor, _) = ctx.units.base_cow(u);
                 match q.amount.checked_mul(factor) {
                     Some(m) => Val::num(m),
                     None => {
@@ -128,7 +128,7 @@ pub(super) fn money<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String
 pub(super) fn to_base<'f>(ctx: &CallCtx, args: Args<'f>) -> Result<Val<'f>, String> {
     Ok(match (args[0].as_num(), args[1].as_text()) {
         (Some(d), Some(u)) => {
-            let (factor, _) = ctx.units.base(u.trim());
+            let (factor, _) = ctx.units.base_cow(u.trim());
             match d.checked_mul(factor) {
                 Some(m) => Val::num(m),
                 None => {
