@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 /// `value()`'s memo of one form, by cell text. Its keys are short texts, looked up tens of
 /// thousands of times a batch: foldhash, not the default SipHash.
-pub(crate) type ParsedMemo = std::collections::HashMap<String, Arc<Parsed>, foldhash::fast::RandomState>;
+pub(crate) type ParsedMemo =
+    std::collections::HashMap<String, Arc<Parsed>, foldhash::fast::RandomState>;
 
 /// What a function call may use besides its arguments.
 pub(crate) struct CallCtx<'u> {

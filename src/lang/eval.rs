@@ -142,7 +142,7 @@ impl<'p, 'f> Env<'p, 'f> {
                 for item in items(&list, c.list.span)?.iter() {
                     self.scopes.push((c.var.text.as_str(), item.clone()));
                     let keep = match &c.filter {
-                        Some(f) => self.eval(f)?.as_bool() == Some(true),
+                        Some(f) => self.truth(f)? == Some(true),
                         None => true,
                     };
                     let r = if keep { Some(self.eval(&c.body)) } else { None };
@@ -211,11 +211,8 @@ impl<'p, 'f> Env<'p, 'f> {
                 let v = self.eval(x)?;
                 Ok(v.as_num().map(|d| Val::num(-d)).unwrap_or_else(Val::null))
             }
-            ExprKind::Not(x) => {
-                let v = self.eval(x)?;
-                Ok(v.as_bool().map(|b| Val::bool(!b)).unwrap_or_else(Val::null))
-            }
-            ExprKind::If(c, a, b) => match self.eval(c)?.as_bool() {
+            ExprKind::Not(x) => Ok(truth_val(self.truth(x)?.map(|b| !b))),
+            ExprKind::If(c, a, b) => match self.truth(c)? {
                 Some(true) => self.eval(a),
                 Some(false) => self.eval(b),
                 None => Ok(Val::null()),
@@ -276,7 +273,7 @@ impl<'p, 'f> Env<'p, 'f> {
             self.scopes.push((var, row.clone()));
             let decided = (|| -> R<Option<Val<'f>>> {
                 if let Some(f) = &c.filter {
-                    if self.eval(f)?.as_bool() != Some(true) {
+                    if self.truth(f)? != Some(true) {
                         return Ok(None);
                     }
                 }
@@ -351,13 +348,14 @@ impl<'p, 'f> Env<'p, 'f> {
 
     /// A comparison of two cells of loop rows or literals (`x.二级指标 = b.二级指标`,
     /// `r.得分 > r.分值`, `r.名称 = "年度资金总额"`): the inner loops of most rules, compared
-    /// where the cells are, without values made and dropped. `None` for any other operands:
-    /// the general path then gives the same answer.
-    fn compare_plain(&self, op: BinOp, a: &'p Expr, b: &'p Expr) -> Option<Val<'f>> {
+    /// where the cells are, without values made and dropped: its truth, unknown (`Some(None)`)
+    /// for a blank or unreadable cell. `None` for any other operands: the general path then
+    /// gives the same answer.
+    fn compare_plain(&self, op: BinOp, a: &'p Expr, b: &'p Expr) -> Option<Option<bool>> {
         let (l, r) = (self.plain(a)?, self.plain(b)?);
         let unknown = |p: &Plain| matches!(p, Plain::Blank | Plain::Invalid);
         if unknown(&l) || unknown(&r) {
-            return Some(Val::null());
+            return Some(None);
         }
         Some(match op {
             BinOp::Eq | BinOp::Ne => {
@@ -368,16 +366,16 @@ impl<'p, 'f> Env<'p, 'f> {
                     }
                     _ => false,
                 };
-                Val::bool(same == (op == BinOp::Eq))
+                Some(same == (op == BinOp::Eq))
             }
             _ => match (l, r) {
-                (Plain::Num(x), Plain::Num(y)) => Val::bool(match op {
+                (Plain::Num(x), Plain::Num(y)) => Some(match op {
                     BinOp::Lt => x < y,
                     BinOp::Le => x <= y,
                     BinOp::Gt => x > y,
                     _ => x >= y,
                 }),
-                _ => Val::null(),
+                _ => None,
             },
         })
     }
@@ -412,32 +410,53 @@ impl<'p, 'f> Env<'p, 'f> {
     }
 
     fn binary(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Val<'f>> {
-        if matches!(
-            op,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        ) {
-            if let Some(v) = self.compare_plain(op, a, b) {
-                return Ok(v);
+        if is_comparison(op) {
+            if let Some(t) = self.compare_plain(op, a, b) {
+                return Ok(truth_val(t));
             }
         }
-        // three-valued logic, with short-circuit
         if matches!(op, BinOp::And | BinOp::Or) {
-            let l = self.eval(a)?.as_bool();
-            let stop = if op == BinOp::And {
-                Some(false)
-            } else {
-                Some(true)
-            };
-            if l == stop {
-                return Ok(Val::bool(l == Some(true)));
-            }
-            let r = self.eval(b)?.as_bool();
-            return Ok(match (op, l, r) {
-                (_, _, x) if x == stop => Val::bool(x == Some(true)),
-                (_, Some(x), Some(y)) => Val::bool(if op == BinOp::And { x && y } else { x || y }),
-                _ => Val::null(),
-            });
+            return Ok(truth_val(self.logic(op, a, b)?));
         }
+        self.binary_values(op, a, b)
+    }
+
+    /// `e` as a condition (`when`, `where`, `if`, an operand of `and` / `or` / `not`): exactly
+    /// `self.eval(e)?.as_bool()`, without making the value of `and`, `or`, `not` and of
+    /// comparisons of cells and literals: conditions are most of what rules evaluate.
+    pub(crate) fn truth(&mut self, e: &'p Expr) -> R<Option<bool>> {
+        match &e.kind {
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => self.logic(*op, a, b),
+            ExprKind::Binary(op, a, b) if is_comparison(*op) => {
+                match self.compare_plain(*op, a, b) {
+                    Some(t) => Ok(t),
+                    None => Ok(self.binary_values(*op, a, b)?.as_bool()),
+                }
+            }
+            ExprKind::Not(x) => Ok(self.truth(x)?.map(|b| !b)),
+            _ => Ok(self.eval(e)?.as_bool()),
+        }
+    }
+
+    /// `a and b`, `a or b` in three-valued logic, with short-circuit: an unknown operand
+    /// (`None`) makes the result unknown unless the other decides it.
+    fn logic(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Option<bool>> {
+        let stop = Some(op == BinOp::Or);
+        let l = self.truth(a)?;
+        if l == stop {
+            return Ok(l);
+        }
+        let r = self.truth(b)?;
+        Ok(match (l, r) {
+            (_, x) if x == stop => x,
+            (Some(x), Some(y)) => Some(if op == BinOp::And { x && y } else { x || y }),
+            _ => None,
+        })
+    }
+
+    /// [`Env::binary`] on the operands' values: every operator but `and` / `or`, after the
+    /// in-place comparison declined.
+    fn binary_values(&mut self, op: BinOp, a: &'p Expr, b: &'p Expr) -> R<Val<'f>> {
         let l = self.eval(a)?;
         if op == BinOp::Coalesce {
             // text filed where a number belongs stays unknown: it is not "nothing filed"
@@ -697,6 +716,19 @@ pub(crate) fn run_check<'p, 'f>(
     Ok(())
 }
 
+/// Whether `op` compares its operands (`=`, `!=`, `<`, `<=`, `>`, `>=`).
+fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
+}
+
+/// A condition's value: true, false or unknown (null).
+fn truth_val<'f>(t: Option<bool>) -> Val<'f> {
+    t.map_or_else(Val::null, Val::bool)
+}
+
 fn walk<'p, 'f>(
     env: &mut Env<'p, 'f>,
     stmts: &'p [Stmt],
@@ -712,7 +744,7 @@ fn walk<'p, 'f>(
             for item in items(&l, list.span)?.iter() {
                 env.scopes.push((var.text.as_str(), item.clone()));
                 let keep = match filter {
-                    Some(f) => env.eval(f)?.as_bool() == Some(true),
+                    Some(f) => env.truth(f)? == Some(true),
                     None => true,
                 };
                 let r = if keep {
@@ -733,7 +765,7 @@ fn walk<'p, 'f>(
             r
         }
         Stmt::When(cond) => {
-            if env.eval(cond)?.as_bool() == Some(true) {
+            if env.truth(cond)? == Some(true) {
                 walk(env, stmts, i + 1, hits)
             } else {
                 Ok(())

@@ -453,3 +453,67 @@ rule A003 info "第一行" {
         ]
     );
 }
+
+/// Conditions read as truths (`when`, `not`, `and`, `or`, `if`) and as values (`let v = …`)
+/// follow the same three-valued logic: cells compared in place (`r.得分 < r.分值`) and
+/// operands that are unknown through the general path (a null, a blank field).
+#[test]
+fn conditions_follow_three_valued_logic_as_truths_and_as_values() {
+    let and = |x: Option<bool>, y: Option<bool>| match (x, y) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    };
+    let or = |x: Option<bool>, y: Option<bool>| match (x, y) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    };
+    let atoms = [
+        ("r.得分 < r.分值", Some(true)),
+        ("r.得分 > r.分值", Some(false)),
+        ("r.得分 > 空", None),
+        ("r.得分 = 项目名称", None),
+    ];
+    let mut cases: Vec<(String, Option<bool>)> = Vec::new();
+    for (a, x) in atoms {
+        cases.push((format!("not ({a})"), x.map(|b| !b)));
+        cases.push((format!("if {a} then true else false"), x));
+        for (b, y) in atoms {
+            cases.push((format!("({a}) and ({b})"), and(x, y)));
+            cases.push((format!("({a}) or ({b})"), or(x, y)));
+            cases.push((
+                format!("not (({a}) and not ({b}))"),
+                and(x, y.map(|b| !b)).map(|b| !b),
+            ));
+        }
+    }
+    let mut src = String::new();
+    for (i, (e, _)) in cases.iter().enumerate() {
+        for (code, when) in [
+            ('T', format!("when {e}")),
+            ('F', format!("when not ({e})")),
+            ('N', format!("let v = {e}\n  when v = null")),
+        ] {
+            src.push_str(&format!(
+                "rule {code}{i:03} info \"t\" {{\n  let 空 = null\n  for r in 指标 where r.三级指标 = \"数量\"\n  {when}\n  at r.得分\n  message \"m\"\n}}\n"
+            ));
+        }
+    }
+    let fired: Vec<String> = run(&src)
+        .into_iter()
+        .map(|f| f.split(' ').next().unwrap_or_default().to_string())
+        .collect();
+    for (i, (e, truth)) in cases.iter().enumerate() {
+        let expected = match truth {
+            Some(true) => 'T',
+            Some(false) => 'F',
+            None => 'N',
+        };
+        let got: Vec<&String> = fired
+            .iter()
+            .filter(|c| c[1..] == format!("{i:03}"))
+            .collect();
+        assert_eq!(got, vec![&format!("{expected}{i:03}")], "{e}");
+    }
+}
