@@ -353,11 +353,12 @@ pub(crate) fn parse_rels(source: &str, text: &str) -> Result<Vec<Rel>, OpcError>
     loop {
         match r.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
-                let external = attr(&e, |k| k == "TargetMode").is_some_and(|m| m == "External");
-                let target = attr(&e, |k| k == "Target").unwrap_or_default();
+                let [id, kind, target, mode] = attrs(&e, ["Id", "Type", "Target", "TargetMode"]);
+                let external = mode.is_some_and(|m| m == "External");
+                let target = target.unwrap_or_default();
                 out.push(Rel {
-                    id: attr(&e, |k| k == "Id").unwrap_or_default(),
-                    kind: attr(&e, |k| k == "Type").unwrap_or_default(),
+                    id: id.unwrap_or_default(),
+                    kind: kind.unwrap_or_default(),
                     part: if external {
                         String::new()
                     } else {
@@ -390,6 +391,25 @@ pub(crate) fn attr(e: &BytesStart<'_>, key: impl Fn(&str) -> bool) -> Option<Str
                 .ok()
                 .map(|v| v.into_owned())
         })
+}
+
+/// The attributes named `keys` of an element, each as [`attr`] finds it (its first occurrence,
+/// unescaped), in one pass over the attributes instead of one per key.
+fn attrs<const N: usize>(e: &BytesStart<'_>, keys: [&str; N]) -> [Option<String>; N] {
+    let mut out = [const { None }; N];
+    let mut seen = [false; N];
+    for a in e.attributes().with_checks(false).flatten() {
+        let Some(k) = keys.iter().position(|k| a.key.as_ref() == *k) else {
+            continue;
+        };
+        if !std::mem::replace(&mut seen[k], true) {
+            out[k] = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned());
+        }
+    }
+    out
 }
 
 /// The `r:id` of an element, whatever prefix the relationships namespace has.
@@ -454,6 +474,25 @@ pub(crate) fn relative(source: &str, part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_in_one_pass_as_one_at_a_time() {
+        let keys = ["Id", "Type", "Target", "TargetMode"];
+        for xml in [
+            r#"<Relationship Id="rId1" Type="t/worksheet" Target="worksheets/sheet1.xml"/>"#,
+            r#"<Relationship Target="a&amp;b.xml" Id="x" Id="y" TargetMode="External"/>"#,
+            r#"<Relationship Id='q' Type="bad&bogus;" Target="&#x41;.xml" Target="second"/>"#,
+            r#"<Relationship id="lower" r:Id="prefixed" Type=""/>"#,
+            "<Relationship/>",
+        ] {
+            let mut r = Reader::from_reader(xml.as_bytes());
+            let Ok(Event::Empty(e)) = r.read_event() else {
+                panic!("an empty element: {xml}");
+            };
+            let one_by_one = keys.map(|k| attr(&e, |a| a == k));
+            assert_eq!(attrs(&e, keys), one_by_one, "{xml}");
+        }
+    }
 
     #[test]
     fn resolves_relative_absolute_and_fragment_targets() {
