@@ -5,6 +5,11 @@
 //! against their source part, and finds the workbook through the root relationships (not by
 //! assuming `xl/workbook.xml`). Path helpers for part names sit below it.
 
+mod inflate;
+#[cfg(test)]
+mod inflate_tests;
+
+use inflate::{Inflated, Inflater};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::HashMap;
@@ -93,6 +98,11 @@ pub(crate) struct SheetPart {
 /// An opened package.
 pub(crate) struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
+    /// The package's bytes, where [`Package::verify`] finds each part's deflate stream.
+    bytes: &'a [u8],
+    /// Whether `verify` inflates with one reused state ([`Inflater`]); off only in the test
+    /// that compares it with the zip reader.
+    reuse_inflate: bool,
     /// Entry names in archive order.
     names: Vec<String>,
     /// Entry index by lower-cased name without a leading `/` (the first such entry).
@@ -124,6 +134,8 @@ impl<'a> Package<'a> {
         let kept = vec![None; names.len()];
         Ok(Package {
             archive,
+            bytes,
+            reuse_inflate: true,
             names,
             by_name,
             kept,
@@ -287,8 +299,9 @@ impl<'a> Package<'a> {
     pub(crate) fn verify(&mut self) -> Result<(), OpcError> {
         let mut total: u64 = 0;
         let mut kept_bytes = 0usize;
-        // One buffer for every part (zeroing it per part cost more than inflating a small one).
-        let mut chunk = [0u8; 16 << 10];
+        // One inflate state for every part (a fresh state per part zeroes its window each
+        // time, which cost more than inflating a small part).
+        let mut inflater = Inflater::new();
         for i in 0..self.archive.len() {
             let name = self.names[i].clone();
             let lower = name.to_ascii_lowercase();
@@ -297,39 +310,17 @@ impl<'a> Package<'a> {
             {
                 continue;
             }
-            let damaged = |e: &dyn std::fmt::Display| OpcError::Damaged {
-                part: name.clone(),
-                why: e.to_string(),
-            };
-            let part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
-            // Kept only if its declared size fits what is left to keep, and only up to that size
-            // (a declared size may lie): a bomb is never buffered.
-            let declared = usize::try_from(part.size()).unwrap_or(usize::MAX);
             let room = MAX_KEPT_BYTES - kept_bytes;
-            let limit = if declared <= room { declared } else { 0 };
-            let hint = limit.min(1 << 20);
-            // Inflated in pieces, so a bomb is stopped at the cap without holding it.
-            let mut limited = part.take(MAX_PART_BYTES + 1);
-            let mut bytes = Vec::with_capacity(hint);
-            let mut keep = limit > 0;
-            let mut copied: u64 = 0;
-            loop {
-                let n = match limited.read(&mut chunk) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(damaged(&e)),
-                };
-                if n == 0 {
-                    break;
-                }
-                copied += n as u64;
-                keep = keep && bytes.len() + n <= limit;
-                if keep {
-                    bytes.extend_from_slice(&chunk[..n]);
-                } else {
-                    bytes = Vec::new();
-                }
-            }
+            let fast = if self.reuse_inflate {
+                self.inflate_raw(i, &mut inflater, room)
+            } else {
+                None
+            };
+            let (copied, bytes) = match fast {
+                Some(Inflated::Whole { size, bytes }) => (size, bytes),
+                Some(Inflated::TooLarge) => return Err(OpcError::PartTooLarge(name)),
+                None => self.inflate_by_zip(i, &name, room)?,
+            };
             if copied > MAX_PART_BYTES {
                 return Err(OpcError::PartTooLarge(name));
             }
@@ -337,12 +328,74 @@ impl<'a> Package<'a> {
             if total > MAX_PACKAGE_XML_BYTES {
                 return Err(OpcError::PackageTooLarge);
             }
-            if keep {
+            if let Some(bytes) = bytes {
                 kept_bytes += bytes.len();
                 self.kept[i] = Some(bytes);
             }
         }
         Ok(())
+    }
+
+    /// Part `i` inflated with the reused state, straight from the package's bytes, when it is
+    /// a plain deflated part that inflates whole (see [`Inflater::inflate`]); `None` leaves it
+    /// to the zip reader.
+    fn inflate_raw(&mut self, i: usize, inflater: &mut Inflater, room: usize) -> Option<Inflated> {
+        let part = self.archive.by_index_raw(i).ok()?;
+        if part.encrypted() || part.compression() != zip::CompressionMethod::Deflated {
+            return None;
+        }
+        let start = usize::try_from(part.data_start()?).ok()?;
+        let len = usize::try_from(part.compressed_size()).ok()?;
+        let (declared, crc) = (part.size(), part.crc32());
+        drop(part);
+        let data = self.bytes.get(start..start.checked_add(len)?)?;
+        let limit = usize::try_from(declared)
+            .ok()
+            .filter(|d| *d <= room)
+            .unwrap_or(0);
+        inflater.inflate(data, declared, crc, limit, MAX_PART_BYTES)
+    }
+
+    /// Part `i` inflated by the zip reader in pieces under the part cap, so a bomb is stopped
+    /// at the cap without holding it: its size (at most one byte past the cap) and its bytes
+    /// when its declared size fits `room` and it keeps to it (a declared size may lie).
+    fn inflate_by_zip(
+        &mut self,
+        i: usize,
+        name: &str,
+        room: usize,
+    ) -> Result<(u64, Option<Vec<u8>>), OpcError> {
+        let mut chunk = [0u8; 16 << 10];
+        let damaged = |e: &dyn std::fmt::Display| OpcError::Damaged {
+            part: name.to_string(),
+            why: e.to_string(),
+        };
+        let part = self.archive.by_index(i).map_err(|e| damaged(&e))?;
+        let declared = usize::try_from(part.size()).unwrap_or(usize::MAX);
+        let limit = if declared <= room { declared } else { 0 };
+        let hint = limit.min(1 << 20);
+        let mut limited = part.take(MAX_PART_BYTES + 1);
+        let mut bytes = Vec::with_capacity(hint);
+        let mut keep = limit > 0;
+        let mut copied: u64 = 0;
+        loop {
+            let n = match limited.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(damaged(&e)),
+            };
+            if n == 0 {
+                break;
+            }
+            copied += n as u64;
+            keep = keep && bytes.len() + n <= limit;
+            if keep {
+                bytes.extend_from_slice(&chunk[..n]);
+            } else {
+                bytes = Vec::new();
+            }
+        }
+        Ok((copied, keep.then_some(bytes)))
     }
 }
 
