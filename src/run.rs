@@ -194,7 +194,12 @@ impl Input {
 pub fn sheet_fiscal_year(sheet: &Sheet) -> Option<i32> {
     for row in sheet.rows.iter().take(8) {
         for cell in row {
+            // (a text without 度 cannot hold 年度, however spaced: most cells are passed over
+            // without being copied)
             if let CellValue::Text(t) = &cell.value {
+                if !t.contains('度') {
+                    continue;
+                }
                 let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
                 if let Some(i) = compact.find("年度") {
                     let digits: String = compact[..i]
@@ -511,6 +516,25 @@ fn noted(mut checked: Checked, sniffed: &read::Sniffed) -> Checked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fiscal_year_is_read_from_the_top_rows_however_spaced() {
+        let year = |texts: &[&str], row: u32| {
+            let mut sheet = Sheet::default();
+            for (c, t) in texts.iter().enumerate() {
+                let mut cell = crate::sheet::Cell::empty();
+                cell.value = CellValue::Text(t.to_string());
+                sheet.set(crate::sheet::CellRef::new(row, c as u32), cell);
+            }
+            sheet_fiscal_year(&sheet)
+        };
+        assert_eq!(year(&["项目支出绩效自评表", "（2020年度）"], 0), Some(2020));
+        assert_eq!(year(&["( 2021 年 度 )"], 2), Some(2021));
+        assert_eq!(year(&["20 19年\u{3000}度"], 1), Some(2019));
+        assert_eq!(year(&["2020年", "度"], 0), None);
+        assert_eq!(year(&["年度资金总额", "202年度"], 0), None);
+        assert_eq!(year(&["（2020年度）"], 8), None);
+    }
 
     #[test]
     fn a_panic_while_checking_becomes_the_files_x015() {
