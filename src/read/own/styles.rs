@@ -174,7 +174,9 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<XfFormat>> {
                                 None => builtin_format_by_id(v),
                             },
                         };
-                        let [id] = get_attrs(&e, ["numFmtId"])?;
+                        // calamine's percent reads the id with the style's other ids, so a
+                        // second `numFmtId` counts as it does there
+                        let [id, ..] = get_attrs(&e, ["numFmtId", "fontId", "fillId", "borderId"])?;
                         let percent = match id {
                             None => false,
                             Some(v) => {
@@ -331,6 +333,22 @@ mod tests {
         ] {
             assert_eq!(detect_custom_number_format(code), kind, "{code}");
         }
+    }
+
+    /// calamine's percent reads `numFmtId` with the three other style ids and stops at the
+    /// fourth it sees; its date detection reads the first `numFmtId`.
+    #[test]
+    fn percent_id_read_as_calamine_reads_it() {
+        let xml = concat!(
+            r#"<styleSheet><cellXfs><xf numFmtId="10" numFmtId="0" fontId="0" fillId="0"/>"#,
+            r#"<xf fontId="0" fontId="1" fillId="0" borderId="0" numFmtId="10"/>"#,
+            r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" numFmtId="0"/>"#,
+            r#"<xf numFmtId="14" numFmtId="9"/></cellXfs></styleSheet>"#,
+        );
+        let formats = number_formats(xml.as_bytes()).expect("read");
+        let percent: Vec<bool> = formats.iter().map(|f| f.percent).collect();
+        assert_eq!(percent, [false, false, true, true]);
+        assert_eq!(formats[3].date, DateKind::DateTime);
     }
 
     #[test]
