@@ -28,7 +28,7 @@ pub(super) enum DateKind {
 }
 
 /// What a cell style's number format means for its values.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct XfFormat {
     /// Date detection (calamine's `CellFormat`).
     pub date: DateKind,
@@ -266,7 +266,7 @@ fn border(r: &mut Reader<&[u8]>) -> Option<()> {
 }
 
 /// calamine's `builtin_format_by_id`: the built-in number formats that are dates or durations.
-fn builtin_format_by_id(id: &str) -> DateKind {
+pub(super) fn builtin_format_by_id(id: &str) -> DateKind {
     match id {
         "14" | "15" | "16" | "17" | "18" | "19" | "20" | "21" | "22" | "45" | "47" => {
             DateKind::DateTime
