@@ -13,6 +13,8 @@
 
 pub(super) mod scan;
 pub(super) mod scan_styles;
+#[cfg(test)]
+mod scan_styles_tests;
 mod sheet;
 mod styles;
 
