@@ -24,6 +24,8 @@ mod xlsx;
 #[cfg(test)]
 mod formats_tests;
 #[cfg(test)]
+mod oracle_styles;
+#[cfg(test)]
 mod oracle_tests;
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,13 @@
 //! The own xlsx reader against calamine, the oracle: on every xlsx under `tests/fixtures/` and
 //! `fuzz/regressions/`, on generated workbooks exercising what the own reader handles (shared
 //! and inline strings, rich text, phonetic runs, `xml:space`, escapes, numbers, dates, the 1904
-//! epoch, percent styles, formulas, merges, comments) and on mutations of both, the reader
-//! gives the workbook the calamine path gives, or both refuse with the same message.
+//! epoch, percent styles, formulas, merges, comments; the style sheets of `oracle_styles.rs`)
+//! and on mutations of both, the reader gives the workbook the calamine path gives, or both
+//! refuse with the same message; with and without its byte scanners, the same workbook.
 
+use super::oracle_styles::{mutate_styles, styles_xml};
 use super::own::scan::TAKEN;
+use super::own::scan_styles::TAKEN as STYLES_TAKEN;
 use super::xlsx::{read_xlsx_calamine, read_xlsx_own, read_xlsx_own_events};
 use super::{read_xlsx, ReadError};
 use crate::sheet::Workbook;
@@ -18,6 +21,8 @@ struct Tally {
     own_read: usize,
     /// Of those, read with at least one worksheet's cells scanned as bytes (`own::scan`).
     scanned: usize,
+    /// Of those, read with the number formats of `styles.xml` scanned (`own::scan_styles`).
+    styles_scanned: usize,
     refused: usize,
 }
 
@@ -33,8 +38,10 @@ fn shown(r: &Result<Workbook, ReadError>) -> String {
 fn agree(label: &str, bytes: &[u8], tally: &mut Tally) -> bool {
     let oracle = read_xlsx_calamine(bytes);
     let taken = TAKEN.with(|n| n.get());
+    let styles_taken = STYLES_TAKEN.with(|n| n.get());
     let own = read_xlsx_own(bytes);
     let scanned = TAKEN.with(|n| n.get()) > taken;
+    let styles_scanned = STYLES_TAKEN.with(|n| n.get()) > styles_taken;
     // The byte scanner gives what the event walk gives, or declines.
     assert_eq!(
         own.as_ref().map(|w| format!("{w:?}")),
@@ -54,12 +61,13 @@ fn agree(label: &str, bytes: &[u8], tally: &mut Tally) -> bool {
     tally.inputs += 1;
     tally.own_read += usize::from(own.is_some());
     tally.scanned += usize::from(own.is_some() && scanned);
+    tally.styles_scanned += usize::from(own.is_some() && styles_scanned);
     tally.refused += usize::from(oracle.is_err());
     own.is_some()
 }
 
 /// Every `.xlsx`/`.xlsm` below `dir`, sorted.
-fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+pub(super) fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -79,7 +87,7 @@ fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -88,13 +96,13 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(super) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
 }
@@ -114,7 +122,7 @@ fn zip_parts(parts: &Parts) -> Vec<u8> {
 }
 
 /// The parts of a package, unzipped.
-fn unzip_parts(bytes: &[u8]) -> Option<Parts> {
+pub(super) fn unzip_parts(bytes: &[u8]) -> Option<Parts> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut out = Vec::new();
     for i in 0..z.len() {
@@ -147,21 +155,6 @@ const STRINGS: &[&str] = &[
     "<t>=9台</t>",
     "<t>formlint: 接受 S002 理由</t>",
 ];
-
-/// Number formats: built-in ids and custom codes (dates, durations, percents, lookalikes).
-const CUSTOM_FORMATS: &[&str] = &[
-    "yyyy-mm-dd",
-    "0.0%",
-    "[h]:mm:ss",
-    r#"0.00"%""#,
-    "m/d/yy h:mm",
-    r"0.00\%",
-    "#,##0.00_ ",
-    "yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;",
-    "[$-804]0.0%",
-    "mm:ss",
-];
-const BUILTIN_IDS: &[&str] = &["0", "1", "2", "4", "9", "10", "14", "22", "46", "49", "45"];
 
 /// Cell values: type attribute and `<v>` text (or a whole body).
 fn cell_body(rng: &mut Rng, strings: usize) -> (String, String) {
@@ -293,9 +286,6 @@ fn sheet_xml(rng: &mut Rng, strings: usize, styles: usize) -> String {
 fn generated(rng: &mut Rng) -> Parts {
     let mut parts: Parts = Vec::new();
     let strings: Vec<&str> = (0..1 + rng.below(12)).map(|_| rng.pick(STRINGS)).collect();
-    let customs: Vec<&str> = (0..rng.below(4))
-        .map(|_| rng.pick(CUSTOM_FORMATS))
-        .collect();
     let xfs = 1 + rng.below(8);
     parts.push((
         "[Content_Types].xml".into(),
@@ -370,29 +360,7 @@ fn generated(rng: &mut Rng) -> Parts {
         "xl/_rels/workbook.xml.rels".into(),
         format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#),
     ));
-    let mut styles = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet {NS}>");
-    if !customs.is_empty() {
-        styles.push_str(&format!("<numFmts count=\"{}\">", customs.len()));
-        for (i, c) in customs.iter().enumerate() {
-            styles.push_str(&format!(
-                "<numFmt numFmtId=\"{}\" formatCode=\"{}\"/>",
-                176 + i,
-                c.replace('"', "&quot;")
-            ));
-        }
-        styles.push_str("</numFmts>");
-    }
-    styles.push_str("<fonts count=\"1\"><font><sz val=\"11\"/><color theme=\"1\"/><name val=\"宋体\"/><family val=\"2\"/><charset val=\"134\"/></font></fonts><fills count=\"1\"><fill><patternFill patternType=\"none\"/></fill></fills><borders count=\"1\"><border><left style=\"thin\"><color indexed=\"64\"/></left><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>");
-    styles.push_str(&format!("<cellXfs count=\"{xfs}\">"));
-    for _ in 0..xfs {
-        let id = if !customs.is_empty() && rng.chance(40) {
-            (176 + rng.below(customs.len())).to_string()
-        } else {
-            rng.pick(BUILTIN_IDS).to_string()
-        };
-        styles.push_str(&format!("<xf numFmtId=\"{id}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"><alignment horizontal=\"center\" wrapText=\"1\"/></xf>"));
-    }
-    styles.push_str("</cellXfs><cellStyles count=\"1\"><cellStyle name=\"常规\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>");
+    let styles = styles_xml(rng, xfs);
     parts.push(("xl/styles.xml".into(), styles));
     let mut sst = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst {NS} count=\"{0}\" uniqueCount=\"{0}\">",
@@ -452,8 +420,14 @@ const SNIPPETS: &[&str] = &[
     "\r\n",
 ];
 
-/// One random edit of one XML part.
+/// One random edit of one XML part (of `styles.xml`, one time in six, by its own edits).
 fn mutate(rng: &mut Rng, parts: &mut Parts) {
+    if rng.chance(16) {
+        if let Some((_, styles)) = parts.iter_mut().find(|(n, _)| n.ends_with("styles.xml")) {
+            mutate_styles(rng, styles);
+            return;
+        }
+    }
     let i = rng.below(parts.len());
     let text = &mut parts[i].1;
     let len = text.len();
@@ -554,6 +528,13 @@ fn own_reader_agrees_with_calamine_on_every_fixture() {
         mutated.scanned > 0 && mutated.scanned < mutated.own_read,
         "{mutated:?}"
     );
+    // So does the styles scanner; what it declines (a comment, a character reference …), the
+    // event walk reads.
+    assert!(plain.styles_scanned * 10 >= plain.own_read * 9, "{plain:?}");
+    assert!(
+        mutated.styles_scanned > 0 && mutated.styles_scanned < mutated.own_read,
+        "{mutated:?}"
+    );
 }
 
 #[test]
@@ -584,6 +565,13 @@ fn own_reader_agrees_with_calamine_on_generated_workbooks() {
         plain.scanned > 0 && mutated.scanned > 0,
         "{plain:?} {mutated:?}"
     );
+    // The generated style sheets hold shapes the styles scanner declines, now and then.
+    for t in [&plain, &mutated] {
+        assert!(
+            t.styles_scanned > 0 && t.styles_scanned < t.own_read,
+            "{t:?}"
+        );
+    }
     assert!(
         mutated.own_read > 0 && mutated.own_read < mutated.inputs,
         "{mutated:?}"

@@ -12,6 +12,9 @@
 //! (`src/read/oracle_tests.rs`).
 
 pub(super) mod scan;
+pub(super) mod scan_styles;
+#[cfg(test)]
+mod scan_styles_tests;
 mod sheet;
 mod styles;
 
@@ -46,8 +49,9 @@ pub(super) fn read(pkg: &mut Package<'_>) -> Option<Workbook> {
     read_with(pkg, true)
 }
 
-/// [`read`], with the worksheets' cells scanned as bytes where the scanner takes them
-/// (`scan`), else walked event by event: the oracle tests compare the two.
+/// [`read`], with the worksheets' cells, the shared strings and the number formats scanned as
+/// bytes where the scanners take them (`scan`), else walked event by event: the oracle tests
+/// compare the two.
 pub(super) fn read_with(pkg: &mut Package<'_>, scan: bool) -> Option<Workbook> {
     let zip = ZipNames::new(pkg);
     let (xl_path, workbook_name) = root_relationships(pkg, &zip)?;
@@ -61,7 +65,13 @@ pub(super) fn read_with(pkg: &mut Package<'_>, scan: bool) -> Option<Workbook> {
         None => Vec::new(),
     };
     let formats = match zip.find(pkg, &format!("{xl_path}styles.xml")) {
-        Some(i) => styles::number_formats(&pkg.read_at(i).ok()?)?,
+        Some(i) => {
+            // The scanner's `None` is "not sure"; the event walk's is "calamine refuses".
+            let xml = pkg.read_at(i).ok()?;
+            scan.then(|| scan_styles::number_formats(&xml))
+                .flatten()
+                .or_else(|| styles::number_formats(&xml))?
+        }
         None => Vec::new(),
     };
     let rels_part = zip.find(pkg, &format!("{xl_path}_rels/{workbook_name}.rels"))?;

@@ -57,7 +57,7 @@ thread_local! {
 
 /// Whether the part is UTF-8 as far as its start tells: no UTF-16 byte order mark, and an XML
 /// declaration, if any, that names no encoding or UTF-8.
-fn utf8_declared(head: &[u8]) -> bool {
+pub(super) fn utf8_declared(head: &[u8]) -> bool {
     if head.starts_with(b"\xFE") || head.starts_with(b"\xFF") {
         return false;
     }

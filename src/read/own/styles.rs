@@ -28,7 +28,7 @@ pub(super) enum DateKind {
 }
 
 /// What a cell style's number format means for its values.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct XfFormat {
     /// Date detection (calamine's `CellFormat`).
     pub date: DateKind,
@@ -174,7 +174,9 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<XfFormat>> {
                                 None => builtin_format_by_id(v),
                             },
                         };
-                        let [id] = get_attrs(&e, ["numFmtId"])?;
+                        // calamine's percent reads the id with the style's other ids, so a
+                        // second `numFmtId` counts as it does there
+                        let [id, ..] = get_attrs(&e, ["numFmtId", "fontId", "fillId", "borderId"])?;
                         let percent = match id {
                             None => false,
                             Some(v) => {
@@ -264,7 +266,7 @@ fn border(r: &mut Reader<&[u8]>) -> Option<()> {
 }
 
 /// calamine's `builtin_format_by_id`: the built-in number formats that are dates or durations.
-fn builtin_format_by_id(id: &str) -> DateKind {
+pub(super) fn builtin_format_by_id(id: &str) -> DateKind {
     match id {
         "14" | "15" | "16" | "17" | "18" | "19" | "20" | "21" | "22" | "45" | "47" => {
             DateKind::DateTime
@@ -331,6 +333,22 @@ mod tests {
         ] {
             assert_eq!(detect_custom_number_format(code), kind, "{code}");
         }
+    }
+
+    /// calamine's percent reads `numFmtId` with the three other style ids and stops at the
+    /// fourth it sees; its date detection reads the first `numFmtId`.
+    #[test]
+    fn percent_id_read_as_calamine_reads_it() {
+        let xml = concat!(
+            r#"<styleSheet><cellXfs><xf numFmtId="10" numFmtId="0" fontId="0" fillId="0"/>"#,
+            r#"<xf fontId="0" fontId="1" fillId="0" borderId="0" numFmtId="10"/>"#,
+            r#"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" numFmtId="0"/>"#,
+            r#"<xf numFmtId="14" numFmtId="9"/></cellXfs></styleSheet>"#,
+        );
+        let formats = number_formats(xml.as_bytes()).expect("read");
+        let percent: Vec<bool> = formats.iter().map(|f| f.percent).collect();
+        assert_eq!(percent, [false, false, true, true]);
+        assert_eq!(formats[3].date, DateKind::DateTime);
     }
 
     #[test]
