@@ -95,14 +95,7 @@ pub(super) fn entity(g: &BytesRef<'_>) -> Option<char> {
     if let Ok(Some(c)) = g.resolve_char_ref() {
         return Some(c);
     }
-    match g.xml10_content().as_ref() {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => None,
-    }
+    super::rawxml::predefined_entity(g.xml10_content().as_ref())
 }
 
 #[cfg(test)]

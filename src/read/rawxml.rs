@@ -150,6 +150,18 @@ pub(super) fn push_entity(g: &BytesRef<'_>, out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// The character one of XML's five predefined entities stands for (`amp` → `&`), by name.
+pub(super) fn predefined_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => None,
+    }
+}
+
 /// Length of an `_xHHHH_` escape.
 const ESCAPE_LEN: usize = 7;
 

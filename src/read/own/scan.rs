@@ -433,14 +433,7 @@ fn entity_text(s: &str, mut i: usize) -> Option<(std::borrow::Cow<'_, str>, usiz
             }
             b'&' => {
                 let len = b[at + 1..].iter().take(5).position(|c| *c == b';')?;
-                let ch = match &s[at + 1..at + 1 + len] {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "quot" => '"',
-                    "apos" => '\'',
-                    _ => return None,
-                };
+                let ch = crate::read::rawxml::predefined_entity(&s[at + 1..at + 1 + len])?;
                 let o = out.get_or_insert_with(String::new);
                 o.push_str(&s[i..at]);
                 o.push(ch);

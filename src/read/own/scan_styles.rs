@@ -346,14 +346,7 @@ fn decode(v: &str) -> Option<Cow<'_, str>> {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
         let (name, next) = after.split_once(';')?;
-        out.push(match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => return None,
-        });
+        out.push(crate::read::rawxml::predefined_entity(name)?);
         rest = next;
     }
     out.push_str(rest);
