@@ -424,7 +424,7 @@ impl<'p, 'f> Env<'p, 'f> {
     /// `e` as a condition (`when`, `where`, `if`, an operand of `and` / `or` / `not`): exactly
     /// `self.eval(e)?.as_bool()`, without making the value of `and`, `or`, `not` and of
     /// comparisons of cells and literals: conditions are most of what rules evaluate.
-    pub(crate) fn truth(&mut self, e: &'p Expr) -> R<Option<bool>> {
+    fn truth(&mut self, e: &'p Expr) -> R<Option<bool>> {
         match &e.kind {
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => self.logic(*op, a, b),
             ExprKind::Binary(op, a, b) if is_comparison(*op) => {
