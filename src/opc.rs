@@ -9,7 +9,7 @@ mod inflate;
 #[cfg(test)]
 mod inflate_tests;
 
-use inflate::{Inflated, Inflater};
+use inflate::{with_thread_inflater, Inflated, Inflater};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::HashMap;
@@ -297,11 +297,15 @@ impl<'a> Package<'a> {
     /// it. Media are never read by formlint and are skipped. The inflated parts are kept (up to
     /// [`MAX_KEPT_BYTES`] in all) so that reading them later does not inflate them again.
     pub(crate) fn verify(&mut self) -> Result<(), OpcError> {
+        // One inflate state for every part of every package a thread reads (a fresh state per
+        // part zeroes its window each time, which cost more than inflating a small part).
+        with_thread_inflater(|inflater| self.verify_with(inflater))
+    }
+
+    /// [`Package::verify`] with `inflater` for the parts it takes.
+    fn verify_with(&mut self, inflater: &mut Inflater) -> Result<(), OpcError> {
         let mut total: u64 = 0;
         let mut kept_bytes = 0usize;
-        // One inflate state for every part (a fresh state per part zeroes its window each
-        // time, which cost more than inflating a small part).
-        let mut inflater = Inflater::new();
         for i in 0..self.archive.len() {
             let name = self.names[i].clone();
             let lower = name.to_ascii_lowercase();
@@ -312,7 +316,7 @@ impl<'a> Package<'a> {
             }
             let room = MAX_KEPT_BYTES - kept_bytes;
             let fast = if self.reuse_inflate {
-                self.inflate_raw(i, &mut inflater, room)
+                self.inflate_raw(i, inflater, room)
             } else {
                 None
             };

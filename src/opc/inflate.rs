@@ -1,8 +1,8 @@
-//! The parts of a package inflated with one inflate state for all of them.
+//! The parts of packages inflated with one inflate state for all of them (one per thread).
 //!
 //! The zip reader sets up a fresh inflate state for every part it reads, and zeroing its window
 //! costs more than inflating a form's small parts. [`Inflater`] keeps one state and resets it
-//! between parts. It takes only the plain case, a deflated part that inflates whole, within
+//! between parts; each thread keeps one from package to package. It takes only the plain case, a deflated part that inflates whole, within
 //! its declared size and with its CRC; for anything else it gives `None` and
 //! [`super::Package::verify`] reads that part with the zip reader as before, so every damaged
 //! part is still refused in the zip reader's words. A test checks that both ways refuse and
@@ -28,6 +28,18 @@ pub(super) enum Inflated {
 pub(super) struct Inflater {
     state: Decompress,
     chunk: Vec<u8>,
+}
+
+thread_local! {
+    /// This thread's inflater, kept from package to package: a batch's worker makes one.
+    static THREAD_INFLATER: std::cell::RefCell<Inflater> = std::cell::RefCell::new(Inflater::new());
+}
+
+/// Runs `f` with this thread's inflater (made on the thread's first package, not per package).
+/// [`Inflater::inflate`] resets its state first, so nothing of an earlier part, or of one a
+/// panic interrupted, carries over.
+pub(super) fn with_thread_inflater<R>(f: impl FnOnce(&mut Inflater) -> R) -> R {
+    THREAD_INFLATER.with_borrow_mut(f)
 }
 
 /// Bytes inflated per step (a form's sheet part is 10–100 KB).
