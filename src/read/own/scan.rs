@@ -57,7 +57,7 @@ thread_local! {
 
 /// Whether the part is UTF-8 as far as its start tells: no UTF-16 byte order mark, and an XML
 /// declaration, if any, that names no encoding or UTF-8.
-pub(super) fn utf8_declared(head: &[u8]) -> bool {
+fn utf8_declared(head: &[u8]) -> bool {
     if head.starts_with(b"\xFE") || head.starts_with(b"\xFF") {
         return false;
     }
@@ -377,18 +377,25 @@ fn string_item(s: &str, i: usize, close: &str) -> Option<(String, usize)> {
     Some((text, s.len() - after.len()))
 }
 
+/// Where a part's text begins after its XML declaration (0 without one); `None` when the
+/// declaration names an encoding other than UTF-8, or `<?xml…` is a processing instruction
+/// rather than the declaration (quick-xml tells them apart by the white space after `xml`).
+pub(super) fn after_declaration(s: &str) -> Option<usize> {
+    if !s.starts_with("<?xml") {
+        return Some(0);
+    }
+    if !matches!(s.as_bytes().get(5), Some(b' ' | b'\t' | b'\n')) || !utf8_declared(s.as_bytes()) {
+        return None;
+    }
+    Some(s.find("?>")? + 2)
+}
+
 /// The shared strings of `sharedStrings.xml` in order, scanned where the part is written
 /// plainly (an XML declaration, `<sst>`, `<si>`s of one `<t>` each); `None` to leave it to
 /// the event reader (`styles::shared_strings`).
 pub(super) fn shared_strings(xml: &[u8]) -> Option<Vec<String>> {
     let s = std::str::from_utf8(xml).ok()?;
-    let mut i = 0;
-    if s.starts_with("<?xml") {
-        if !utf8_declared(xml) {
-            return None;
-        }
-        i = s.find("?>")? + 2;
-    }
+    let mut i = after_declaration(s)?;
     let head_end = i;
     i = text_to_tag(s, i)?;
     if !s[head_end..i]

@@ -16,7 +16,7 @@
 //! or an attribute the walk reads (`numFmtId`, `formatCode`, `val`, and the style ids read with
 //! `numFmtId`) written twice declines too.
 
-use super::scan::utf8_declared;
+use super::scan::after_declaration;
 use super::styles::{
     builtin_format_by_id, detect_custom_number_format, digits, DateKind, XfFormat,
 };
@@ -88,14 +88,7 @@ const MAX_DEPTH: usize = 32;
 pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<XfFormat>> {
     let s = std::str::from_utf8(xml).ok()?;
     let b = s.as_bytes();
-    let mut i = 0;
-    if s.starts_with("<?xml") {
-        // The declaration, as quick-xml tells it from a processing instruction.
-        if !matches!(b.get(5), Some(b' ' | b'\t' | b'\n')) || !utf8_declared(xml) {
-            return None;
-        }
-        i = s.find("?>")? + 2;
-    }
+    let mut i = after_declaration(s)?;
     let mut custom: Vec<(&str, Cow<'_, str>)> = Vec::new();
     let mut out = Vec::new();
     let mut at = At::Top;
